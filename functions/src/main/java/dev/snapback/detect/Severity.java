@@ -1,0 +1,5 @@
+package dev.snapback.detect;
+
+public enum Severity {
+    LOW, MEDIUM, HIGH, CRITICAL
+}

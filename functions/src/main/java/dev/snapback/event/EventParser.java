@@ -1,0 +1,168 @@
+package dev.snapback.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+/**
+ * Turns an EventBridge envelope ({@code detail-type} "AWS API Call via CloudTrail") or a bare CloudTrail record (as
+ * in CloudTrail's S3 log files) into a {@link CloudTrailEvent}. Anything else fails with
+ * {@link MalformedEventException}; a half-filled event is never returned.
+ */
+public final class EventParser {
+
+    /** The detail-types under which EventBridge delivers CloudTrail records. */
+    public static final Set<String> CLOUDTRAIL_DETAIL_TYPES =
+            Set.of("AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EventParser() {
+    }
+
+    public static CloudTrailEvent parse(String json) {
+        try {
+            return parse(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new MalformedEventException("not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static CloudTrailEvent parse(byte[] json) {
+        try {
+            return parse(JSON.readTree(json));
+        } catch (IOException e) {
+            throw new MalformedEventException("not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static CloudTrailEvent parse(InputStream json) {
+        try {
+            return parse(JSON.readTree(json));
+        } catch (IOException e) {
+            throw new MalformedEventException("not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts an EventBridge envelope or a bare CloudTrail record. */
+    public static CloudTrailEvent parse(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new MalformedEventException("expected a JSON object, got " + kind(node));
+        }
+        if (node.has("detail-type") || node.has("detail")) {
+            return parseEnvelope(node);
+        }
+        if (node.has("eventVersion") || node.has("eventID")) {
+            return parseRecord(node);
+        }
+        throw new MalformedEventException("neither an EventBridge envelope (detail-type, detail) nor a CloudTrail record (eventVersion, eventID)");
+    }
+
+    public static CloudTrailEvent parseEnvelope(JsonNode envelope) {
+        String detailType = requiredText(envelope, "detail-type", "");
+        if (!CLOUDTRAIL_DETAIL_TYPES.contains(detailType)) {
+            throw new MalformedEventException("detail-type '" + detailType + "' is not a CloudTrail event; expected one of " + CLOUDTRAIL_DETAIL_TYPES);
+        }
+        JsonNode detail = envelope.get("detail");
+        if (detail == null || !detail.isObject()) {
+            throw new MalformedEventException("detail: expected an object, got " + kind(detail));
+        }
+        return parseRecord(detail, "detail.");
+    }
+
+    public static CloudTrailEvent parseRecord(JsonNode record) {
+        if (record == null || !record.isObject()) {
+            throw new MalformedEventException("CloudTrail record: expected an object, got " + kind(record));
+        }
+        return parseRecord(record, "");
+    }
+
+    private static CloudTrailEvent parseRecord(JsonNode r, String at) {
+        String eventTime = requiredText(r, "eventTime", at);
+        Instant time;
+        try {
+            time = Instant.parse(eventTime);
+        } catch (DateTimeParseException e) {
+            throw new MalformedEventException(at + "eventTime: not an ISO-8601 instant: '" + eventTime + "'", e);
+        }
+        return new CloudTrailEvent(
+                requiredText(r, "eventID", at),
+                time,
+                requiredText(r, "recipientAccountId", at),
+                requiredText(r, "awsRegion", at),
+                requiredText(r, "eventSource", at),
+                requiredText(r, "eventName", at),
+                principal(r.get("userIdentity"), at + "userIdentity"),
+                optionalText(r, "sourceIPAddress", at),
+                optionalText(r, "userAgent", at),
+                optionalText(r, "errorCode", at),
+                optionalText(r, "errorMessage", at),
+                optionalObject(r, "requestParameters", at),
+                optionalObject(r, "responseElements", at),
+                r);
+    }
+
+    private static Principal principal(JsonNode identity, String at) {
+        if (identity == null || !identity.isObject()) {
+            throw new MalformedEventException(at + ": expected an object, got " + kind(identity));
+        }
+        String type = requiredText(identity, "type", at + ".");
+        String arn = optionalText(identity, "arn", at + ".");
+        String accountId = optionalText(identity, "accountId", at + ".");
+        return switch (type) {
+            case "Root" -> new Principal.Root(arn, accountId);
+            case "IAMUser" -> new Principal.IamUser(arn, requiredText(identity, "userName", at + "."), accountId);
+            case "AssumedRole" -> {
+                JsonNode issuer = identity.path("sessionContext").path("sessionIssuer");
+                String issuerArn = optionalText(issuer, "arn", at + ".sessionContext.sessionIssuer.");
+                String sessionName = arn == null ? null : arn.substring(arn.lastIndexOf('/') + 1);
+                yield new Principal.AssumedRole(arn, issuerArn, sessionName, accountId);
+            }
+            case "AWSService" -> new Principal.AwsService(requiredText(identity, "invokedBy", at + "."));
+            default -> new Principal.Unknown(type, arn);
+        };
+    }
+
+    private static String requiredText(JsonNode node, String field, String at) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new MalformedEventException(at + field + ": required field is missing");
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new MalformedEventException(at + field + ": expected a non-empty string, got " + kind(value));
+        }
+        return value.asText();
+    }
+
+    private static String optionalText(JsonNode node, String field, String at) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new MalformedEventException(at + field + ": expected a string, got " + kind(value));
+        }
+        return value.asText();
+    }
+
+    private static JsonNode optionalObject(JsonNode node, String field, String at) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return MissingNode.getInstance();
+        }
+        if (!value.isObject() && !value.isNull()) {
+            throw new MalformedEventException(at + field + ": expected an object or null, got " + kind(value));
+        }
+        return value;
+    }
+
+    private static String kind(JsonNode node) {
+        return node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.snapback.policy;
+
+/** What Snapback does with a detector's findings. */
+public enum Mode {
+    /** Fix it, then page with what was done. */
+    REMEDIATE,
+    /** Page only; change nothing. */
+    PAGE,
+    /** Page "would have ..."; change nothing. For trying a detector out. */
+    DRY_RUN,
+    /** Detector disabled: no action, no page (still audited). */
+    OFF;
+
+    public static Mode parse(String value, String field) {
+        String normalized = value == null ? "" : value.trim().toUpperCase().replace('-', '_');
+        for (Mode mode : values()) {
+            if (mode.name().equals(normalized)) return mode;
+        }
+        throw new InvalidConfigException(field, "'" + value + "' is not a mode; use remediate, page, dry-run or off");
+    }
+
+    public String label() {
+        return name().toLowerCase().replace('_', '-');
+    }
+}

@@ -6,13 +6,14 @@ import dev.snapback.detect.Finding;
 import dev.snapback.detect.ResourceRef;
 import dev.snapback.detect.Verdict;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Principal;
 import dev.snapback.remediate.Remediation;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The pure heart of Snapback: event to decisions. Drops what must never be acted on (failed calls, Snapback's own
- * calls), runs the detector, and applies mode and exemptions. A detector that throws is a bug, but the event still
+ * calls, calls made by AWS services themselves), runs the detector, and applies mode and exemptions. A detector that throws is a bug, but the event still
  * reaches a person: its finding becomes page-only with the reason.
  */
 public final class Evaluator {
@@ -51,6 +52,9 @@ public final class Evaluator {
         }
         if (config.isSnapback(event.actor().identityArn())) {
             return new Assessment.Ignored(spec.id(), event, "made by Snapback's own role");
+        }
+        if (event.actor() instanceof Principal.AwsService service) {
+            return new Assessment.Ignored(spec.id(), event, "made by the AWS service " + service.invokedBy());
         }
         Verdict verdict;
         try {

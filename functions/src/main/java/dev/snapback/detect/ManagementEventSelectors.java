@@ -54,7 +54,7 @@ final class ManagementEventSelectors {
         try {
             selectors = apiShape(recorded);
         } catch (IllegalArgumentException e) {
-            return new Repair.Impossible(e.getMessage());
+            return unreadable(e);
         }
         for (JsonNode selector : selectors) {
             boolean management = !selector.path("IncludeManagementEvents").isBoolean()
@@ -79,7 +79,7 @@ final class ManagementEventSelectors {
         try {
             selectors = apiShape(recorded);
         } catch (IllegalArgumentException e) {
-            return new Repair.Impossible(e.getMessage());
+            return unreadable(e);
         }
         List<ObjectNode> management = new ArrayList<>();
         for (JsonNode selector : selectors) {
@@ -106,6 +106,11 @@ final class ManagementEventSelectors {
         }
         return new Repair.Impossible("management events are narrowed by eventSource or other conditions; which"
                 + " sources the trail should log is unknown, so Snapback does not rewrite the selectors");
+    }
+
+    private static Repair unreadable(IllegalArgumentException e) {
+        return new Repair.Impossible("Snapback cannot read the selectors the call set (" + e.getMessage()
+                + "), so it does not rebuild them");
     }
 
     /** Whether a management selector covers every source, except the ones the basic API may exclude as well. */

@@ -132,7 +132,7 @@ public final class SecurityGroupOpenedDetector implements Detector {
         for (JsonNode entry : entries) {
             String ruleId = Fields.text(entry, "SecurityGroupRuleId");
             JsonNode rule = entry.path("SecurityGroupRule");
-            String cidr = Objects.requireNonNullElse(Fields.text(rule, "CidrIpv4"), Fields.text(rule, "CidrIpv6"));
+            String cidr = cidr(rule, "CidrIpv4", "CidrIpv6");
             if (cidr == null) {
                 if (Fields.text(rule, "ReferencedGroupId") == null && Fields.text(rule, "PrefixListId") == null) {
                     problems.add("a modified rule " + (ruleId == null ? "" : ruleId + " ") + "names no source");
@@ -175,6 +175,12 @@ public final class SecurityGroupOpenedDetector implements Detector {
         }
     }
 
+    /** A rule's IPv4 or IPv6 source; {@code null} when it has neither (a group reference or a prefix list). */
+    private static String cidr(JsonNode rule, String ipv4Field, String ipv6Field) {
+        String ipv4 = Fields.text(rule, ipv4Field);
+        return ipv4 != null ? ipv4 : Fields.text(rule, ipv6Field);
+    }
+
     /** The name EC2 reports for the protocols whose rules it describes by name; anything else as given. */
     private static String protocolName(String ipProtocol) {
         String protocol = ipProtocol.trim().toLowerCase();
@@ -190,7 +196,7 @@ public final class SecurityGroupOpenedDetector implements Detector {
     private static boolean sameRule(Grant grant, JsonNode rule) {
         if (Boolean.TRUE.equals(Fields.bool(rule, "isEgress"))) return false;
         String protocol = Fields.text(rule, "ipProtocol");
-        String cidr = Objects.requireNonNullElse(Fields.text(rule, "cidrIpv4"), Fields.text(rule, "cidrIpv6"));
+        String cidr = cidr(rule, "cidrIpv4", "cidrIpv6");
         if (protocol == null || cidr == null || !protocolName(protocol).equals(grant.protocol())) return false;
         try {
             if (!Cidr.parse(cidr).equals(grant.cidr())) return false;

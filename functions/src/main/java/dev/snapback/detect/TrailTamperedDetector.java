@@ -142,11 +142,14 @@ public final class TrailTamperedDetector implements Detector {
         JsonNode basic = event.request().path("eventSelectors");
         JsonNode advanced = event.request().path("advancedEventSelectors");
         boolean isAdvanced = !advanced.isMissingNode() && !advanced.isNull();
+        ManagementEventSelectors.Repair repair;
         if (isAdvanced == (!basic.isMissingNode() && !basic.isNull())) {
-            return review(event, "the PutEventSelectors request carries " + (isAdvanced ? "both" : "neither")
-                    + " eventSelectors and advancedEventSelectors");
+            repair = new ManagementEventSelectors.Repair.Impossible("the PutEventSelectors request carries "
+                    + (isAdvanced ? "both eventSelectors and" : "neither eventSelectors nor") + " advancedEventSelectors");
+        } else {
+            repair = isAdvanced ? ManagementEventSelectors.advanced(advanced) : ManagementEventSelectors.basic(basic);
         }
-        return switch (isAdvanced ? ManagementEventSelectors.advanced(advanced) : ManagementEventSelectors.basic(basic)) {
+        return switch (repair) {
             case ManagementEventSelectors.Repair.Intact _ -> Verdict.clean("the trail still logs write management events");
             case ManagementEventSelectors.Repair.Corrected corrected -> Verdict.flagged(finding(event, Severity.HIGH,
                     "trail " + trail.name() + " stopped logging write management events", trail,

@@ -94,9 +94,8 @@ final class ManagementEventSelectors {
             return new Repair.Corrected(selectors, "added a selector for write management events");
         }
         for (ObjectNode selector : management) {
-            if (completeScope(selector)) {
+            if (completeScope(selector) && selector.get("FieldSelectors") instanceof ArrayNode fields) {
                 // Only the readOnly condition keeps writes out: dropping it logs reads and writes, as before.
-                ArrayNode fields = (ArrayNode) selector.path("FieldSelectors");
                 for (int i = fields.size() - 1; i >= 0; i--) {
                     if ("readOnly".equals(fields.get(i).path("Field").asText())) fields.remove(i);
                 }

@@ -49,13 +49,19 @@ final class ManagementEventSelectors {
     private ManagementEventSelectors() {
     }
 
-    static Repair basic(JsonNode recorded) {
+    /** Judges the selectors a call set, as CloudTrail recorded them ({@code advanced}: advancedEventSelectors). */
+    static Repair of(JsonNode recorded, boolean advanced) {
         ArrayNode selectors;
         try {
             selectors = apiShape(recorded);
         } catch (IllegalArgumentException e) {
-            return unreadable(e);
+            return new Repair.Impossible("Snapback cannot read the selectors the call set (" + e.getMessage()
+                    + "), so it does not rebuild them");
         }
+        return advanced ? advanced(selectors) : basic(selectors);
+    }
+
+    private static Repair basic(ArrayNode selectors) {
         for (JsonNode selector : selectors) {
             boolean management = !selector.path("IncludeManagementEvents").isBoolean()
                     || selector.path("IncludeManagementEvents").booleanValue();
@@ -74,13 +80,7 @@ final class ManagementEventSelectors {
         return new Repair.Corrected(selectors, "added a selector for write management events");
     }
 
-    static Repair advanced(JsonNode recorded) {
-        ArrayNode selectors;
-        try {
-            selectors = apiShape(recorded);
-        } catch (IllegalArgumentException e) {
-            return unreadable(e);
-        }
+    private static Repair advanced(ArrayNode selectors) {
         List<ObjectNode> management = new ArrayList<>();
         for (JsonNode selector : selectors) {
             if (values(selector, "eventCategory", "Equals").contains("Management")) management.add((ObjectNode) selector);
@@ -105,11 +105,6 @@ final class ManagementEventSelectors {
         }
         return new Repair.Impossible("management events are narrowed by eventSource or other conditions; which"
                 + " sources the trail should log is unknown, so Snapback does not rewrite the selectors");
-    }
-
-    private static Repair unreadable(IllegalArgumentException e) {
-        return new Repair.Impossible("Snapback cannot read the selectors the call set (" + e.getMessage()
-                + "), so it does not rebuild them");
     }
 
     /** Whether a management selector covers every source, except the ones the basic API may exclude as well. */

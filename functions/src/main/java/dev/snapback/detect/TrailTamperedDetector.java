@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  *   <li>{@code StopLogging}: start logging again, in the trail's home region (from its ARN, else the call's region).</li>
  *   <li>{@code DeleteTrail}: page, CRITICAL; the event does not hold what it would take to recreate the trail.</li>
  *   <li>{@code UpdateTrail} turning off multi-region, global service events or log file validation: turn exactly those
- *       back on. Dropping KMS encryption: restore the key configured for the trail in {@code trailKmsKeys}, else page
- *       (the previous key is not in the event, and Snapback never guesses one).</li>
+ *       back on. Dropping KMS encryption, or replacing the key configured for the trail in {@code trailKmsKeys} with
+ *       another: restore the configured key. Dropping it with none configured: page (the previous key is not in the
+ *       event, and Snapback never guesses one).</li>
  *   <li>{@code PutEventSelectors} (basic or advanced selectors) that stop logging write management events: put back
  *       the call's own selectors plus the least change that logs them again (see {@link ManagementEventSelectors}).</li>
  * </ul>
@@ -98,22 +99,27 @@ public final class TrailTamperedDetector implements Detector {
         Boolean globalEvents = turnedOff(request, "includeGlobalServiceEvents", problems);
         Boolean validation = turnedOff(request, "enableLogFileValidation", problems);
         JsonNode kms = request.path("kmsKeyId");
-        boolean kmsDropped = kms.isTextual() && kms.asText().isBlank();
         if (!kms.isMissingNode() && !kms.isNull() && !kms.isTextual()) problems.add("kmsKeyId is not a string");
-        String restoredKey = kmsDropped ? config.trailKmsKeys().get(trail.arn()) : null;
+        boolean kmsDropped = kms.isTextual() && kms.asText().isBlank();
+        String configuredKey = config.trailKmsKeys().get(trail.arn());
+        // The response names the key by ARN even when the request used an alias or a key ID.
+        String newKey = Fields.text(event.response(), "kmsKeyId") != null
+                ? Fields.text(event.response(), "kmsKeyId") : Fields.text(request, "kmsKeyId");
+        boolean kmsReplaced = newKey != null && configuredKey != null && !configuredKey.equals(newKey);
+        String restoredKey = kmsDropped || kmsReplaced ? configuredKey : null;
 
         List<String> weakened = new ArrayList<>();
         if (multiRegion != null) weakened.add("multi-region off");
         if (globalEvents != null) weakened.add("global service events off");
         if (validation != null) weakened.add("log file validation off");
-        if (restoredKey != null) weakened.add("KMS encryption removed");
+        if (restoredKey != null) weakened.add(kmsDropped ? "KMS encryption removed" : "KMS key replaced");
         List<Finding> findings = new ArrayList<>();
         if (!weakened.isEmpty()) {
             findings.add(finding(event, Severity.HIGH, "trail " + trail.name() + " weakened: " + String.join(", ", weakened),
                     trail, new Remediation.RestoreTrailSettings(trail.arn(), trail.homeRegion(), multiRegion,
                             globalEvents, validation, restoredKey), Map.of()));
         }
-        if (kmsDropped && restoredKey == null) {
+        if (kmsDropped && configuredKey == null) {
             findings.add(finding(event, Severity.HIGH, "trail " + trail.name() + " KMS encryption removed", trail,
                     new Remediation.PageOnly("KMS encryption was removed from the trail; the previous key is not in the"
                             + " event and trailKmsKeys configures none for " + trail.arn() + ", so Snapback does not"
@@ -147,7 +153,7 @@ public final class TrailTamperedDetector implements Detector {
             repair = new ManagementEventSelectors.Repair.Impossible("the PutEventSelectors request carries "
                     + (isAdvanced ? "both eventSelectors and" : "neither eventSelectors nor") + " advancedEventSelectors");
         } else {
-            repair = isAdvanced ? ManagementEventSelectors.advanced(advanced) : ManagementEventSelectors.basic(basic);
+            repair = ManagementEventSelectors.of(isAdvanced ? advanced : basic, isAdvanced);
         }
         return switch (repair) {
             case ManagementEventSelectors.Repair.Intact _ -> Verdict.clean("the trail still logs write management events");

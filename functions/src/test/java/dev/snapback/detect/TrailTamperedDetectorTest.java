@@ -21,6 +21,7 @@ class TrailTamperedDetectorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STOP = "trail-tampered/finding/StopLogging-by-name";
     private static final String UPDATE = "trail-tampered/finding/UpdateTrail-single-region";
+    private static final String GLOBAL_EVENTS_OFF = "trail-tampered/finding/UpdateTrail-global-events-off";
     private static final String BASIC = "trail-tampered/finding/PutEventSelectors-management-events-dropped";
     private static final String ADVANCED = "trail-tampered/finding/PutEventSelectors-advanced-read-only-management";
 
@@ -71,13 +72,19 @@ class TrailTamperedDetectorTest {
     void turningSettingsOnOrChangingTheKeyWeakensNothing() {
         CloudTrailEvent on = edited(UPDATE, d -> request(d).put("isMultiRegionTrail", true)
                 .put("includeGlobalServiceEvents", true).put("enableLogFileValidation", true));
-        CloudTrailEvent newKey = edited(UPDATE, d -> {
+        CloudTrailEvent newKeyWhereNoneIsConfigured = edited(GLOBAL_EVENTS_OFF, d -> {
+            request(d).remove("includeGlobalServiceEvents");
+            request(d).put("kmsKeyId", "arn:aws:kms:eu-west-1:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321");
+        });
+        CloudTrailEvent configuredKeyByAlias = edited(UPDATE, d -> {
             request(d).remove("isMultiRegionTrail");
-            request(d).put("kmsKeyId", "arn:aws:kms:us-east-1:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321");
+            request(d).put("kmsKeyId", "alias/cloudtrail");
         });
 
         assertThat(detector.evaluate(on)).isInstanceOf(Verdict.Clean.class);
-        assertThat(detector.evaluate(newKey)).isInstanceOf(Verdict.Clean.class);
+        assertThat(detector.evaluate(newKeyWhereNoneIsConfigured)).isInstanceOf(Verdict.Clean.class);
+        assertThat(detector.evaluate(configuredKeyByAlias)).as("judged by the key ARN in the response")
+                .isInstanceOf(Verdict.Clean.class);
     }
 
     @Test

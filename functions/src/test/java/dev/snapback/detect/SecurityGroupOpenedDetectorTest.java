@@ -2,7 +2,7 @@ package dev.snapback.detect;
 
 import static dev.snapback.detect.FindingsOf.findings;
 import static dev.snapback.detect.FindingsOf.onlyFinding;
-import static dev.snapback.testing.FixtureEvents.edited;
+import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /** Edge cases between the fixtures: each starts from a real-shaped fixture and changes one thing. */
 class SecurityGroupOpenedDetectorTest {
 
-    private static final String SSH_WORLD = "security-group-opened/finding/AuthorizeSecurityGroupIngress-ipv4-world-ssh";
-    private static final String MODIFIED = "security-group-opened/finding/ModifySecurityGroupRules-world-ssh";
+    private static final String SSH_WORLD = "security-group-opened/finding/AuthorizeSecurityGroupIngress-ipv4-world-ssh.json";
+    private static final String MODIFIED = "security-group-opened/finding/ModifySecurityGroupRules-world-ssh.json";
     private static final String GROUP = "sg-0a1b2c3d4e5f60001";
     private static final String RULE = "sgr-0e1f2a3b4c5d60001";
 
@@ -28,7 +28,7 @@ class SecurityGroupOpenedDetectorTest {
 
     @Test
     void revokesTheRuleTheCallCreatedByItsId() {
-        Finding finding = onlyFinding(detector.evaluate(edited(SSH_WORLD, d -> { })));
+        Finding finding = onlyFinding(detector.evaluate(event(SSH_WORLD)));
 
         assertThat(finding.title()).isEqualTo(GROUP + " opened 22/tcp to 0.0.0.0/0");
         assertThat(finding.proposed()).isEqualTo(new Remediation.RevokeIngress(GROUP,
@@ -38,7 +38,7 @@ class SecurityGroupOpenedDetectorTest {
 
     @Test
     void protocolNumbersMatchTheRuleEc2DescribesByName() {
-        Finding finding = onlyFinding(detector.evaluate(edited(SSH_WORLD, permission(p -> p.put("ipProtocol", "6")))));
+        Finding finding = onlyFinding(detector.evaluate(event(SSH_WORLD, permission(p -> p.put("ipProtocol", "6")))));
 
         assertThat(finding.proposed()).isEqualTo(new Remediation.RevokeIngress(GROUP,
                 List.of(new IngressRule(RULE, "tcp", 22, 22, "0.0.0.0/0"))));
@@ -46,7 +46,7 @@ class SecurityGroupOpenedDetectorTest {
 
     @Test
     void aProtocolWithoutPortsOpenToTheWorldIsRevokedWhole() {
-        CloudTrailEvent gre = edited(SSH_WORLD, d -> {
+        CloudTrailEvent gre = event(SSH_WORLD, d -> {
             ObjectNode permission = firstPermission(d);
             permission.put("ipProtocol", "47").remove(List.of("fromPort", "toPort"));
             ((ObjectNode) d.get("responseElements")).remove("securityGroupRuleSet");
@@ -58,7 +58,7 @@ class SecurityGroupOpenedDetectorTest {
 
     @Test
     void anIdForAWorldOpenRuleThatTheResponseDoesNotListIsNeverGuessed() {
-        CloudTrailEvent event = edited(SSH_WORLD, d -> ruleSetItem(d).put("toPort", 23));
+        CloudTrailEvent event = event(SSH_WORLD, d -> ruleSetItem(d).put("toPort", 23));
 
         Finding finding = onlyFinding(detector.evaluate(event));
 
@@ -69,14 +69,14 @@ class SecurityGroupOpenedDetectorTest {
 
     @Test
     void anEgressRuleInTheResponseIsNotTakenForTheIngressRule() {
-        CloudTrailEvent event = edited(SSH_WORLD, d -> ruleSetItem(d).put("isEgress", true));
+        CloudTrailEvent event = event(SSH_WORLD, d -> ruleSetItem(d).put("isEgress", true));
 
         assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.PageOnly.class);
     }
 
     @Test
     void whatCanBeReadIsRevokedAndWhatCannotIsPaged() {
-        CloudTrailEvent event = edited(SSH_WORLD, d -> {
+        CloudTrailEvent event = event(SSH_WORLD, d -> {
             ArrayNode permissions = (ArrayNode) d.at("/requestParameters/ipPermissions/items");
             permissions.addObject().put("ipProtocol", "tcp").put("fromPort", 3389).put("toPort", 3389)
                     .putObject("ipRanges").putArray("items").addObject().put("cidrIp", "0.0.0.0/33");
@@ -93,8 +93,8 @@ class SecurityGroupOpenedDetectorTest {
 
     @Test
     void reversedOrOutOfRangePortsAreNotJudged() {
-        CloudTrailEvent reversed = edited(SSH_WORLD, permission(p -> p.put("fromPort", 25).put("toPort", 20)));
-        CloudTrailEvent tooHigh = edited(SSH_WORLD, permission(p -> p.put("toPort", 70000)));
+        CloudTrailEvent reversed = event(SSH_WORLD, permission(p -> p.put("fromPort", 25).put("toPort", 20)));
+        CloudTrailEvent tooHigh = event(SSH_WORLD, permission(p -> p.put("toPort", 70000)));
 
         for (CloudTrailEvent event : List.of(reversed, tooHigh)) {
             assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.PageOnly.class);
@@ -103,7 +103,7 @@ class SecurityGroupOpenedDetectorTest {
 
     @Test
     void anEmptyRequestIsPagedNotPassed() {
-        CloudTrailEvent event = edited(SSH_WORLD, d -> ((ObjectNode) d.get("requestParameters")).remove("ipPermissions"));
+        CloudTrailEvent event = event(SSH_WORLD, d -> ((ObjectNode) d.get("requestParameters")).remove("ipPermissions"));
 
         assertThat(((Remediation.PageOnly) onlyFinding(detector.evaluate(event)).proposed()).reason())
                 .contains("the request lists no ipPermissions");
@@ -112,9 +112,9 @@ class SecurityGroupOpenedDetectorTest {
     @Test
     void portsAreJudgedAgainstTheConfiguredPublicPorts() {
         SnapbackConfig sshIsPublic = config("{\"publicPorts\": [22, 443]}");
-        CloudTrailEvent range = edited(SSH_WORLD, permission(p -> p.put("fromPort", 22).put("toPort", 23)));
+        CloudTrailEvent range = event(SSH_WORLD, permission(p -> p.put("fromPort", 22).put("toPort", 23)));
 
-        assertThat(new SecurityGroupOpenedDetector(sshIsPublic).evaluate(edited(SSH_WORLD, d -> { })))
+        assertThat(new SecurityGroupOpenedDetector(sshIsPublic).evaluate(event(SSH_WORLD)))
                 .isInstanceOf(Verdict.Clean.class);
         assertThat(new SecurityGroupOpenedDetector(sshIsPublic).evaluate(range)).isInstanceOf(Verdict.Flagged.class);
     }
@@ -123,17 +123,17 @@ class SecurityGroupOpenedDetectorTest {
     void trustWinsOverBreadthButNeverOverTheWholeInternet() {
         SnapbackConfig config = config("{\"minPrefixV4\": 16, \"trustedCidrs\": [\"0.0.0.0/0\", \"10.0.0.0/8\"]}");
         var strictDetector = new SecurityGroupOpenedDetector(config);
-        CloudTrailEvent trustedBroad = edited(SSH_WORLD, source("10.0.0.0/8"));
+        CloudTrailEvent trustedBroad = event(SSH_WORLD, source("10.0.0.0/8"));
 
         assertThat(strictDetector.evaluate(trustedBroad)).isInstanceOf(Verdict.Clean.class);
-        assertThat(onlyFinding(strictDetector.evaluate(edited(SSH_WORLD, d -> { }))).proposed())
+        assertThat(onlyFinding(strictDetector.evaluate(event(SSH_WORLD))).proposed())
                 .isInstanceOf(Remediation.RevokeIngress.class);
     }
 
     @Test
     void aRangeBroaderThanTheMinimumPrefixCountsAsWorldOpen() {
-        CloudTrailEvent slash7 = edited(SSH_WORLD, source("100.0.0.0/7"));
-        CloudTrailEvent slash8 = edited(SSH_WORLD, source("100.0.0.0/8"));
+        CloudTrailEvent slash7 = event(SSH_WORLD, source("100.0.0.0/7"));
+        CloudTrailEvent slash8 = event(SSH_WORLD, source("100.0.0.0/8"));
 
         assertThat(onlyFinding(detector.evaluate(slash7)).proposed()).isEqualTo(new Remediation.RevokeIngress(GROUP,
                 List.of(new IngressRule(RULE, "tcp", 22, 22, "100.0.0.0/7"))));
@@ -144,7 +144,7 @@ class SecurityGroupOpenedDetectorTest {
 
     @Test
     void icmpIsNeverFlaggedEvenFromTheWholeInternet() {
-        CloudTrailEvent icmpv6 = edited(SSH_WORLD, d -> {
+        CloudTrailEvent icmpv6 = event(SSH_WORLD, d -> {
             ObjectNode permission = firstPermission(d).put("ipProtocol", "58").put("fromPort", -1).put("toPort", -1);
             permission.putObject("ipRanges");
             permission.putObject("ipv6Ranges").putArray("items").addObject().put("cidrIpv6", "::/0");
@@ -155,7 +155,7 @@ class SecurityGroupOpenedDetectorTest {
 
     @Test
     void aModifiedRuleSaysItsPreviousFormIsUnknown() {
-        Finding finding = onlyFinding(detector.evaluate(edited(MODIFIED, d -> { })));
+        Finding finding = onlyFinding(detector.evaluate(event(MODIFIED)));
 
         assertThat(finding.context().get("change")).contains("previous form is unknown").contains("egress");
     }
@@ -163,7 +163,7 @@ class SecurityGroupOpenedDetectorTest {
     @Test
     void aRuleModifiedToReferenceAGroupOrAPrefixListIsFine() {
         for (String field : List.of("ReferencedGroupId", "PrefixListId")) {
-            CloudTrailEvent event = edited(MODIFIED, d -> {
+            CloudTrailEvent event = event(MODIFIED, d -> {
                 ObjectNode rule = (ObjectNode) d.at("/requestParameters/ModifySecurityGroupRulesRequest/SecurityGroupRule/SecurityGroupRule");
                 rule.remove("CidrIpv4");
                 rule.put(field, field.equals("PrefixListId") ? "pl-0a1b2c3d4e5f60001" : "sg-0a1b2c3d4e5f60099");
@@ -176,7 +176,7 @@ class SecurityGroupOpenedDetectorTest {
     @Test
     void severalWorldOpenRulesAreOneFindingWithEveryRule() {
         Finding finding = onlyFinding(detector.evaluate(
-                edited("security-group-opened/finding/AuthorizeSecurityGroupIngress-split-halves-ssh", d -> { })));
+                event("security-group-opened/finding/AuthorizeSecurityGroupIngress-split-halves-ssh.json")));
 
         assertThat(finding.title()).isEqualTo("sg-0a1b2c3d4e5f60003 opened 22/tcp to 0.0.0.0/1 and 1 more");
         assertThat(((Remediation.RevokeIngress) finding.proposed()).byRuleIds()).isTrue();

@@ -1,7 +1,7 @@
 package dev.snapback.detect;
 
 import static dev.snapback.detect.FindingsOf.onlyFinding;
-import static dev.snapback.testing.FixtureEvents.edited;
+import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,18 +19,18 @@ import org.junit.jupiter.api.Test;
 class TrailTamperedDetectorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String STOP = "trail-tampered/finding/StopLogging-by-name";
-    private static final String UPDATE = "trail-tampered/finding/UpdateTrail-single-region";
-    private static final String GLOBAL_EVENTS_OFF = "trail-tampered/finding/UpdateTrail-global-events-off";
-    private static final String BASIC = "trail-tampered/finding/PutEventSelectors-management-events-dropped";
-    private static final String ADVANCED = "trail-tampered/finding/PutEventSelectors-advanced-read-only-management";
+    private static final String STOP = "trail-tampered/finding/StopLogging-by-name.json";
+    private static final String UPDATE = "trail-tampered/finding/UpdateTrail-single-region.json";
+    private static final String GLOBAL_EVENTS_OFF = "trail-tampered/finding/UpdateTrail-global-events-off.json";
+    private static final String BASIC = "trail-tampered/finding/PutEventSelectors-management-events-dropped.json";
+    private static final String ADVANCED = "trail-tampered/finding/PutEventSelectors-advanced-read-only-management.json";
 
     private final TrailTamperedDetector detector = new TrailTamperedDetector(Fixtures.config());
 
     @Test
     void aTrailNamedInAnotherPartitionGetsThatPartitionsArn() {
-        CloudTrailEvent china = edited(STOP, d -> d.put("awsRegion", "cn-north-1"));
-        CloudTrailEvent govCloud = edited(STOP, d -> d.put("awsRegion", "us-gov-west-1"));
+        CloudTrailEvent china = event(STOP, d -> d.put("awsRegion", "cn-north-1"));
+        CloudTrailEvent govCloud = event(STOP, d -> d.put("awsRegion", "us-gov-west-1"));
 
         assertThat(onlyFinding(detector.evaluate(china)).proposed()).isEqualTo(new Remediation.StartLogging(
                 "arn:aws-cn:cloudtrail:cn-north-1:111122223333:trail/management-trail", "cn-north-1"));
@@ -40,7 +40,7 @@ class TrailTamperedDetectorTest {
 
     @Test
     void theHomeRegionComesFromTheArnNotFromWhereTheCallWasMade() {
-        CloudTrailEvent event = edited(STOP, d -> {
+        CloudTrailEvent event = event(STOP, d -> {
             d.put("awsRegion", "eu-west-1");
             request(d).put("name", "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail");
         });
@@ -52,7 +52,7 @@ class TrailTamperedDetectorTest {
     @Test
     void aNameThatIsNoTrailNameOrTrailArnIsPagedNotGuessed() {
         for (String name : List.of("no spaces allowed", "arn:aws:s3:::management-trail", "x")) {
-            CloudTrailEvent event = edited(STOP, d -> request(d).put("name", name));
+            CloudTrailEvent event = event(STOP, d -> request(d).put("name", name));
 
             Finding finding = onlyFinding(detector.evaluate(event));
             assertThat(finding.proposed()).as(name).isInstanceOf(Remediation.PageOnly.class);
@@ -62,7 +62,7 @@ class TrailTamperedDetectorTest {
 
     @Test
     void aFlagThatIsNotABooleanIsPaged() {
-        CloudTrailEvent event = edited(UPDATE, d -> request(d).put("isMultiRegionTrail", "false"));
+        CloudTrailEvent event = event(UPDATE, d -> request(d).put("isMultiRegionTrail", "false"));
 
         Finding finding = onlyFinding(detector.evaluate(event));
         assertThat(((Remediation.PageOnly) finding.proposed()).reason()).contains("isMultiRegionTrail is not a boolean");
@@ -70,13 +70,13 @@ class TrailTamperedDetectorTest {
 
     @Test
     void turningSettingsOnOrChangingTheKeyWeakensNothing() {
-        CloudTrailEvent on = edited(UPDATE, d -> request(d).put("isMultiRegionTrail", true)
+        CloudTrailEvent on = event(UPDATE, d -> request(d).put("isMultiRegionTrail", true)
                 .put("includeGlobalServiceEvents", true).put("enableLogFileValidation", true));
-        CloudTrailEvent newKeyWhereNoneIsConfigured = edited(GLOBAL_EVENTS_OFF, d -> {
+        CloudTrailEvent newKeyWhereNoneIsConfigured = event(GLOBAL_EVENTS_OFF, d -> {
             request(d).remove("includeGlobalServiceEvents");
             request(d).put("kmsKeyId", "arn:aws:kms:eu-west-1:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321");
         });
-        CloudTrailEvent configuredKeyByAlias = edited(UPDATE, d -> {
+        CloudTrailEvent configuredKeyByAlias = event(UPDATE, d -> {
             request(d).remove("isMultiRegionTrail");
             request(d).put("kmsKeyId", "alias/cloudtrail");
         });
@@ -89,7 +89,7 @@ class TrailTamperedDetectorTest {
 
     @Test
     void theTitleNamesEveryWeakenedSetting() {
-        CloudTrailEvent event = edited(UPDATE, d -> request(d).put("enableLogFileValidation", false).put("kmsKeyId", ""));
+        CloudTrailEvent event = event(UPDATE, d -> request(d).put("enableLogFileValidation", false).put("kmsKeyId", ""));
 
         Finding finding = onlyFinding(detector.evaluate(event));
         assertThat(finding.title())
@@ -101,14 +101,14 @@ class TrailTamperedDetectorTest {
 
     @Test
     void basicSelectorsWithDefaultsStillLogWrites() {
-        CloudTrailEvent event = edited(BASIC, d -> request(d).set("eventSelectors", json("[{}]")));
+        CloudTrailEvent event = event(BASIC, d -> request(d).set("eventSelectors", json("[{}]")));
 
         assertThat(detector.evaluate(event)).isInstanceOf(Verdict.Clean.class);
     }
 
     @Test
     void fiveBasicSelectorsLeaveNoRoomAndArePaged() {
-        CloudTrailEvent event = edited(BASIC, d -> {
+        CloudTrailEvent event = event(BASIC, d -> {
             ArrayNode selectors = (ArrayNode) request(d).get("eventSelectors");
             JsonNode first = selectors.get(0);
             for (int i = 0; i < 4; i++) selectors.add(first.deepCopy());
@@ -120,7 +120,7 @@ class TrailTamperedDetectorTest {
 
     @Test
     void aSelectorFieldSnapbackDoesNotKnowIsNotRebuilt() {
-        CloudTrailEvent event = edited(BASIC, d -> ((ObjectNode) request(d).get("eventSelectors").get(0))
+        CloudTrailEvent event = event(BASIC, d -> ((ObjectNode) request(d).get("eventSelectors").get(0))
                 .put("includeInsightsEvents", true));
 
         Finding finding = onlyFinding(detector.evaluate(event));
@@ -130,7 +130,7 @@ class TrailTamperedDetectorTest {
 
     @Test
     void bothKindsOfSelectorsInOneCallArePaged() {
-        CloudTrailEvent event = edited(BASIC, d -> request(d).set("advancedEventSelectors", json("[]")));
+        CloudTrailEvent event = event(BASIC, d -> request(d).set("advancedEventSelectors", json("[]")));
 
         assertThat(((Remediation.PageOnly) onlyFinding(detector.evaluate(event)).proposed()).reason())
                 .contains("carries both eventSelectors and advancedEventSelectors");
@@ -138,13 +138,13 @@ class TrailTamperedDetectorTest {
 
     @Test
     void advancedReadOnlyConditionsAreReadBothWays() {
-        CloudTrailEvent notReadOnly = edited(ADVANCED, d -> readOnlyCondition(d).set("equals", json("[\"false\"]")));
-        CloudTrailEvent notEqualsTrue = edited(ADVANCED, d -> {
+        CloudTrailEvent notReadOnly = event(ADVANCED, d -> readOnlyCondition(d).set("equals", json("[\"false\"]")));
+        CloudTrailEvent notEqualsTrue = event(ADVANCED, d -> {
             ObjectNode condition = readOnlyCondition(d);
             condition.remove("equals");
             condition.set("notEquals", json("[\"true\"]"));
         });
-        CloudTrailEvent notEqualsFalse = edited(ADVANCED, d -> {
+        CloudTrailEvent notEqualsFalse = event(ADVANCED, d -> {
             ObjectNode condition = readOnlyCondition(d);
             condition.remove("equals");
             condition.set("notEquals", json("[\"false\"]"));
@@ -158,7 +158,7 @@ class TrailTamperedDetectorTest {
 
     @Test
     void restoringWritesKeepsTheSelectorsOwnExclusions() {
-        CloudTrailEvent event = edited(ADVANCED, d -> managementConditions(d).addObject()
+        CloudTrailEvent event = event(ADVANCED, d -> managementConditions(d).addObject()
                 .put("field", "eventSource").set("notEquals", json("[\"kms.amazonaws.com\"]")));
 
         var restore = (Remediation.RestoreEventSelectors) onlyFinding(detector.evaluate(event)).proposed();
@@ -170,7 +170,7 @@ class TrailTamperedDetectorTest {
 
     @Test
     void excludingSourcesBeyondWhatTheBasicApiAllowsIsPaged() {
-        CloudTrailEvent event = edited(ADVANCED, d -> {
+        CloudTrailEvent event = event(ADVANCED, d -> {
             readOnlyCondition(d).set("equals", json("[\"false\"]"));
             managementConditions(d).addObject()
                     .put("field", "eventSource").set("notEquals", json("[\"iam.amazonaws.com\"]"));

@@ -98,7 +98,15 @@ class TrailTamperedDetectorTest {
             request(d).put("kmsKeyId", "alias/cloudtrail");
         });
 
+        CloudTrailEvent keyLeftAlone = event(UPDATE, d -> {
+            request(d).remove("isMultiRegionTrail");
+            request(d).put("snsTopicName", "trail-deliveries");
+            ((ObjectNode) d.get("responseElements")).put("kmsKeyId", "arn:aws:kms:us-east-1:111122223333:key/other");
+        });
+
         assertThat(detector.evaluate(on)).isInstanceOf(Verdict.Clean.class);
+        assertThat(detector.evaluate(keyLeftAlone)).as("a key this call did not set is not this call's doing")
+                .isInstanceOf(Verdict.Clean.class);
         assertThat(detector.evaluate(newKeyWhereNoneIsConfigured)).isInstanceOf(Verdict.Clean.class);
         assertThat(detector.evaluate(configuredKeyByAlias)).as("judged by the key ARN in the response")
                 .isInstanceOf(Verdict.Clean.class);

@@ -16,15 +16,24 @@ public final class EditedFixture {
     private EditedFixture() {
     }
 
-    /** {@code path} is relative to {@code events/}, e.g. {@code mfa-deactivated/finding/X.json}. */
-    public static CloudTrailEvent event(String path, Consumer<ObjectNode> editDetail) {
+    /** The fixture's envelope, a fresh copy; {@code path} is relative to {@code events/}. */
+    public static ObjectNode envelope(String path) {
         try {
-            ObjectNode envelope = (ObjectNode) JSON.readTree(Fixtures.eventsDir().resolve(path).toFile());
-            editDetail.accept((ObjectNode) envelope.get("detail"));
-            return EventParser.parse(envelope);
+            return (ObjectNode) JSON.readTree(Fixtures.eventsDir().resolve(path).toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The fixture's envelope with its {@code detail} edited. */
+    public static ObjectNode envelope(String path, Consumer<ObjectNode> editDetail) {
+        ObjectNode envelope = envelope(path);
+        editDetail.accept((ObjectNode) envelope.get("detail"));
+        return envelope;
+    }
+
+    public static CloudTrailEvent event(String path, Consumer<ObjectNode> editDetail) {
+        return EventParser.parse(envelope(path, editDetail));
     }
 
     public static CloudTrailEvent event(String path) {

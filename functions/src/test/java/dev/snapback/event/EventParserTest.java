@@ -108,6 +108,17 @@ class EventParserTest {
     }
 
     @Test
+    void anAssumedRoleNamedNowhereStillHasALabel() {
+        Principal role = event("unmanaged-key-created/finding/CreateAccessKey-assumed-role.json", detail -> {
+            ObjectNode identity = (ObjectNode) detail.get("userIdentity");
+            identity.remove("sessionContext");
+            identity.remove("arn");
+        }).actor();
+
+        assertThat(role.label()).as("alerts and finding facts print it").isEqualTo("unnamed role");
+    }
+
+    @Test
     void notJson() {
         assertMalformed(() -> EventParser.parse("{\"detail-type\": "), "not JSON: ");
         assertMalformed(() -> EventParser.parse(Arrays.copyOf(bytes(USER_ENVELOPE), 100)), "not JSON: ");

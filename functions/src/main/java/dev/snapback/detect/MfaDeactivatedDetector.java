@@ -52,14 +52,14 @@ public final class MfaDeactivatedDetector implements Detector {
     private static Verdict deactivated(CloudTrailEvent event) {
         String serial = serialNumber(event);
         return switch (ownerOf(event)) {
-            case Owner.Root() -> Verdict.flagged(rootFinding(event, "root MFA device deactivated", serial));
-            case Owner.User(String user) -> Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH,
+            case Owner.Root() -> rootFlagged(event, "root MFA device deactivated", serial);
+            case Owner.User(String user) -> flagged(event, Severity.HIGH,
                     "MFA device deactivated for user " + user, user(user), new Remediation.QuarantineUser(user),
-                    Facts.of(event, "user", user, "MFA device", serial), event));
-            case Owner.Unknown(String why) -> Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH,
+                    user, serial);
+            case Owner.Unknown(String why) -> flagged(event, Severity.HIGH,
                     "MFA device deactivated for an unknown owner", device(event, serial),
                     new Remediation.PageOnly(why + "; nobody was quarantined, please find the user and review"),
-                    Facts.of(event, "MFA device", serial), event));
+                    null, serial);
         };
     }
 
@@ -69,36 +69,37 @@ public final class MfaDeactivatedDetector implements Detector {
      */
     private static Verdict deleted(CloudTrailEvent event) {
         String serial = serialNumber(event);
-        if (isRootSerial(serial)) {
-            return Verdict.flagged(rootFinding(event, "root virtual MFA device deleted", serial));
-        }
+        if (isRootSerial(serial)) return rootFlagged(event, "root virtual MFA device deleted", serial);
         String reason = serial == null
                 ? "the event names no serial number, so the deleted device and its owner are unknown"
                 : "the event names only the serial number " + serial + ", which does not tell whose device it was"
                         + " (the DeactivateMFADevice event before it is the one that quarantines the user)";
-        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "virtual MFA device deleted",
-                device(event, serial), new Remediation.PageOnly(reason), Facts.of(event, "MFA device", serial), event));
+        return flagged(event, Severity.HIGH, "virtual MFA device deleted", device(event, serial),
+                new Remediation.PageOnly(reason), null, serial);
     }
 
     private static Verdict enabled(CloudTrailEvent event) {
         String serial = serialNumber(event);
         return switch (ownerOf(event)) {
             case Owner.Root() -> Verdict.clean("root enabled an MFA device");
-            case Owner.User(String user) -> Verdict.flagged(new Finding(SPEC.id(), Severity.LOW,
-                    "MFA device enabled for user " + user, user(user), new Remediation.ReleaseQuarantine(user),
-                    Facts.of(event, "user", user, "MFA device", serial), event));
-            case Owner.Unknown(String why) -> Verdict.flagged(new Finding(SPEC.id(), Severity.LOW,
-                    "MFA device enabled for an unknown owner", device(event, serial),
-                    new Remediation.PageOnly(why + "; no quarantine was released"),
-                    Facts.of(event, "MFA device", serial), event));
+            case Owner.User(String user) -> flagged(event, Severity.LOW, "MFA device enabled for user " + user,
+                    user(user), new Remediation.ReleaseQuarantine(user), user, serial);
+            case Owner.Unknown(String why) -> flagged(event, Severity.LOW, "MFA device enabled for an unknown owner",
+                    device(event, serial), new Remediation.PageOnly(why + "; no quarantine was released"),
+                    null, serial);
         };
     }
 
-    private static Finding rootFinding(CloudTrailEvent event, String title, String serial) {
-        return new Finding(SPEC.id(), Severity.CRITICAL, title, Facts.rootUser(event),
+    private static Verdict rootFlagged(CloudTrailEvent event, String title, String serial) {
+        return flagged(event, Severity.CRITICAL, title, Facts.rootUser(event),
                 new Remediation.PageOnly("root's MFA is never changed automatically; make sure root has MFA again"
-                        + " and find out who holds root's credentials"),
-                Facts.of(event, "MFA device", serial), event);
+                        + " and find out who holds root's credentials"), null, serial);
+    }
+
+    private static Verdict flagged(CloudTrailEvent event, Severity severity, String title, ResourceRef resource,
+                                   Remediation proposed, String user, String serial) {
+        return Verdict.flagged(new Finding(SPEC.id(), severity, title, resource, proposed,
+                Facts.of(event, "user", user, "MFA device", serial), event));
     }
 
     /** Whose MFA device a call changed, as far as the event tells. */

@@ -82,10 +82,11 @@ public final class UnmanagedKeyCreatedDetector implements Detector {
         // Without userName IAM applies the call to the caller's own key.
         String owner = requestedUser != null ? requestedUser
                 : event.actor() instanceof Principal.IamUser caller ? caller.userName() : null;
-        String title = "access key " + (keyId == null ? "" : keyId + " ") + "re-activated";
+        String title = "access key " + (keyId == null ? "" : keyId + " ")
+                + ("Active".equals(status) ? "re-activated" : "updated");
         if (!"Active".equals(status)) {
-            return pageAboutAccessKey(event, title, owner, keyId,
-                    "the request's status is " + (status == null ? "missing" : "'" + status + "'") + ", not Active or Inactive");
+            return pageAboutAccessKey(event, title, owner, keyId, "the request's status is "
+                    + (status == null ? "missing" : "'" + status + "'") + ", not Active or Inactive");
         }
         if (keyId == null) {
             return pageAboutAccessKey(event, title, owner, null, "the request names no accessKeyId");
@@ -102,14 +103,10 @@ public final class UnmanagedKeyCreatedDetector implements Detector {
         String keyPairId = Fields.text(event.response(), "keyPairId");
         String keyName = Fields.text(event.response(), "keyName");
         String verb = event.eventName().equals("ImportKeyPair") ? "imported" : "created";
-        Remediation fix;
-        if (keyName == null) {
-            fix = new Remediation.PageOnly("the event's responseElements name no keyName, so the key pair cannot be"
-                    + " named exactly; nothing was deleted");
-        } else {
-            // Events before 2021 carry no keyPairId; the name is just as exact within the region.
-            fix = new Remediation.DeleteKeyPair(keyPairId, keyName);
-        }
+        // Events from before 2021 carry no keyPairId; the name is just as exact within the region.
+        Remediation fix = keyName != null ? new Remediation.DeleteKeyPair(keyPairId, keyName)
+                : new Remediation.PageOnly("the event's responseElements name no keyName, so the key pair cannot be"
+                        + " named exactly; nothing was deleted");
         String name = keyName != null ? keyName : Fields.text(event.request(), "keyName");
         ResourceRef resource = name != null ? new ResourceRef("AWS::EC2::KeyPair", name)
                 : new ResourceRef("AWS::CloudTrail::Event", event.eventId());

@@ -14,7 +14,7 @@ import net.jqwik.api.statistics.Statistics;
  * The parser on damaged fixtures: it returns a complete event or throws {@link MalformedEventException} with a
  * message, and nothing else ever escapes.
  */
-class EventParserProperties {
+class EventParserPropertyTest {
 
     @Property(tries = 1500)
     void truncatedInputIsMalformedNeverAnotherFailure(@ForAll("truncated") Damaged input) {

@@ -23,7 +23,7 @@ import net.jqwik.api.statistics.Statistics;
  * parser's {@link MalformedEventException}. Detectors are also called directly, because the evaluator would turn a
  * detector's exception into a page and hide it.
  */
-class DetectorProperties {
+class DetectorPropertyTest {
 
     private static final List<Detector> DETECTORS = Detectors.all(Fixtures.config());
     private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), DETECTORS);

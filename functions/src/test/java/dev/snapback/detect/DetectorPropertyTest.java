@@ -28,13 +28,13 @@ class DetectorPropertyTest {
     private static final List<Detector> DETECTORS = Detectors.all(Fixtures.config());
     private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), DETECTORS);
 
-    @Property(tries = 2000)
+    @Property(tries = 1500)
     void mutatedEventsNeverBreakADetector(@ForAll("mutated") Damaged input) {
         Statistics.label("outcome").collect(judge(input.bytes()));
         Statistics.label("outcome").coverage(check -> check.check("flagged").percentage(p -> p > 10));
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void truncatedEventsNeverBreakADetector(@ForAll("truncated") Damaged input) {
         judge(input.bytes());
     }

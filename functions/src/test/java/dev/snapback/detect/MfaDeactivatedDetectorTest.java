@@ -1,5 +1,6 @@
 package dev.snapback.detect;
 
+import static dev.snapback.detect.FindingsOf.onlyFinding;
 import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +28,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void quarantinesTheUserTheRequestNamesNotTheCaller() {
-        Finding finding = only(detector.evaluate(event(ROLE_DEACTIVATES)));
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES)));
 
         assertThat(finding.proposed()).isEqualTo(new Remediation.QuarantineUser("bob"));
         assertThat(finding.severity()).isEqualTo(Severity.HIGH);
@@ -39,7 +40,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void aRootSerialNumberPagesEvenWhenTheRequestNamesAUser() {
-        Finding finding = only(detector.evaluate(event(USER_DEACTIVATES,
+        Finding finding = onlyFinding(detector.evaluate(event(USER_DEACTIVATES,
                 detail -> request(detail).put("serialNumber", "arn:aws:iam::111122223333:mfa/root-account-mfa-device"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
@@ -49,7 +50,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void rootSecurityKeysAreRecognisedByTheirSerialNumber() {
-        Finding finding = only(detector.evaluate(event(ROLE_DEACTIVATES, detail -> {
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES, detail -> {
             request(detail).remove("userName");
             request(detail).put("serialNumber", "arn:aws:iam::111122223333:u2f/root/root-key-AAAAEXAMPLE");
         })));
@@ -60,8 +61,8 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void aBlankOrMistypedUserNameCountsAsMissing() {
-        Finding blank = only(detector.evaluate(event(USER_DEACTIVATES, detail -> request(detail).put("userName", " "))));
-        Finding number = only(detector.evaluate(event(ROLE_DEACTIVATES, detail -> request(detail).put("userName", 42))));
+        Finding blank = onlyFinding(detector.evaluate(event(USER_DEACTIVATES, detail -> request(detail).put("userName", " "))));
+        Finding number = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES, detail -> request(detail).put("userName", 42))));
 
         assertThat(blank.proposed()).as("IAM applies the call to the calling user").isEqualTo(new Remediation.QuarantineUser("alice"));
         assertThat(number.proposed()).isInstanceOf(Remediation.PageOnly.class);
@@ -70,8 +71,8 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void withoutRequestParametersAUserCallerIsStillTheOwnerButARoleIsNot() {
-        Finding byUser = only(detector.evaluate(event(USER_DEACTIVATES, detail -> detail.putNull("requestParameters"))));
-        Finding byRole = only(detector.evaluate(event(ROLE_DEACTIVATES, detail -> detail.remove("requestParameters"))));
+        Finding byUser = onlyFinding(detector.evaluate(event(USER_DEACTIVATES, detail -> detail.putNull("requestParameters"))));
+        Finding byRole = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES, detail -> detail.remove("requestParameters"))));
 
         assertThat(byUser.proposed()).isEqualTo(new Remediation.QuarantineUser("alice"));
         assertThat(byRole.proposed()).isInstanceOf(Remediation.PageOnly.class);
@@ -80,7 +81,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void aDeletionWithoutSerialNumberSaysSo() {
-        Finding finding = only(detector.evaluate(event(ROLE_DELETES, detail -> request(detail).remove("serialNumber"))));
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_DELETES, detail -> request(detail).remove("serialNumber"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.HIGH);
         assertThat(((Remediation.PageOnly) finding.proposed()).reason()).startsWith("the event names no serial number");
@@ -89,7 +90,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void aDeletedDeviceNamedAfterAUserIsNotTakenForThatUsers() {
-        Finding finding = only(detector.evaluate(event(ROLE_DELETES,
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_DELETES,
                 detail -> request(detail).put("serialNumber", "arn:aws:iam::111122223333:mfa/alice"))));
 
         assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
@@ -97,7 +98,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void enablingMfaWithoutAKnownOwnerPagesAtLowSeverity() {
-        Finding finding = only(detector.evaluate(event(ROLE_ENABLES, detail -> request(detail).remove("userName"))));
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_ENABLES, detail -> request(detail).remove("userName"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.LOW);
         assertThat(((Remediation.PageOnly) finding.proposed()).reason()).endsWith("no quarantine was released");
@@ -125,11 +126,5 @@ class MfaDeactivatedDetectorTest {
 
     private static ObjectNode request(ObjectNode detail) {
         return (ObjectNode) detail.get("requestParameters");
-    }
-
-    static Finding only(Verdict verdict) {
-        assertThat(verdict).isInstanceOf(Verdict.Flagged.class);
-        assertThat(((Verdict.Flagged) verdict).findings()).hasSize(1);
-        return ((Verdict.Flagged) verdict).findings().getFirst();
     }
 }

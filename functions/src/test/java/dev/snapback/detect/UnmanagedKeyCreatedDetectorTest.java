@@ -1,6 +1,6 @@
 package dev.snapback.detect;
 
-import static dev.snapback.detect.MfaDeactivatedDetectorTest.only;
+import static dev.snapback.detect.FindingsOf.onlyFinding;
 import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +34,7 @@ class UnmanagedKeyCreatedDetectorTest {
 
     @Test
     void theOwnerComesFromTheResponseNeverFromTheCaller() {
-        Finding finding = only(detector.evaluate(event(USER_CREATES)));
+        Finding finding = onlyFinding(detector.evaluate(event(USER_CREATES)));
 
         assertThat(finding.proposed()).isEqualTo(
                 new Remediation.DeactivateAccessKey("svc-reporting", Fields.text(finding.cause().response(), "accessKey", "accessKeyId")));
@@ -43,7 +43,7 @@ class UnmanagedKeyCreatedDetectorTest {
 
     @Test
     void aRequestAndResponseThatNameDifferentUsersPage() {
-        Finding finding = only(detector.evaluate(event(USER_CREATES, detail -> request(detail).put("userName", "someone-else"))));
+        Finding finding = onlyFinding(detector.evaluate(event(USER_CREATES, detail -> request(detail).put("userName", "someone-else"))));
 
         assertThat(((Remediation.PageOnly) finding.proposed()).reason()).contains("someone-else", "svc-reporting", "unclear");
     }
@@ -59,7 +59,7 @@ class UnmanagedKeyCreatedDetectorTest {
 
         assertThat(detector.evaluate(event(MANAGED_ROLE_CREATES))).isInstanceOf(Verdict.Clean.class);
         for (CloudTrailEvent event : List.of(lookalike, otherAccount, noIssuer)) {
-            assertThat(only(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.DeactivateAccessKey.class);
+            assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.DeactivateAccessKey.class);
         }
     }
 
@@ -68,13 +68,13 @@ class UnmanagedKeyCreatedDetectorTest {
         SnapbackConfig rootManaged = SnapbackConfig.fromJson("{\"managedPrincipals\":[\"arn:aws:iam::111122223333:root\"]}");
         var lenient = new UnmanagedKeyCreatedDetector(rootManaged);
 
-        assertThat(only(lenient.evaluate(event(ROOT_CREATES))).severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(only(lenient.evaluate(event(ROOT_REACTIVATES))).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(onlyFinding(lenient.evaluate(event(ROOT_CREATES))).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(onlyFinding(lenient.evaluate(event(ROOT_REACTIVATES))).severity()).isEqualTo(Severity.CRITICAL);
     }
 
     @Test
     void rootReactivatingAUsersKeyIsDeactivatedLikeAnyoneElses() {
-        Finding finding = only(detector.evaluate(event(ROOT_REACTIVATES, detail -> request(detail).put("userName", "legacy-app"))));
+        Finding finding = onlyFinding(detector.evaluate(event(ROOT_REACTIVATES, detail -> request(detail).put("userName", "legacy-app"))));
 
         assertThat(finding.proposed()).isEqualTo(new Remediation.DeactivateAccessKey("legacy-app",
                 Fields.text(finding.cause().request(), "accessKeyId")));
@@ -87,7 +87,7 @@ class UnmanagedKeyCreatedDetectorTest {
                 event(USER_REACTIVATES, detail -> request(detail).put("status", "active")),
                 event(USER_REACTIVATES, detail -> request(detail).put("status", true)),
                 event(USER_REACTIVATES, detail -> request(detail).remove("accessKeyId")))) {
-            Finding finding = only(detector.evaluate(event));
+            Finding finding = onlyFinding(detector.evaluate(event));
             assertThat(finding.proposed()).as("%s", event.request()).isInstanceOf(Remediation.PageOnly.class);
             assertThat(finding.severity()).isEqualTo(Severity.HIGH);
         }
@@ -95,7 +95,7 @@ class UnmanagedKeyCreatedDetectorTest {
 
     @Test
     void aCreatedKeyWithoutResponseIsNotDeactivatedByGuess() {
-        Finding finding = only(detector.evaluate(event(ROLE_CREATES, detail -> detail.putNull("responseElements"))));
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_CREATES, detail -> detail.putNull("responseElements"))));
 
         assertThat(((Remediation.PageOnly) finding.proposed()).reason())
                 .startsWith("the event has no responseElements.accessKey.accessKeyId");
@@ -103,7 +103,7 @@ class UnmanagedKeyCreatedDetectorTest {
 
     @Test
     void aKeyPairWithoutNameInTheResponsePagesButKeepsTheRequestedName() {
-        Finding finding = only(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).remove("keyName"))));
+        Finding finding = onlyFinding(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).remove("keyName"))));
 
         assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
         assertThat(finding.resource()).isEqualTo(new ResourceRef("AWS::EC2::KeyPair", "bastion-admin"));
@@ -113,8 +113,8 @@ class UnmanagedKeyCreatedDetectorTest {
     void keyMaterialAndSecretsNeverReachAFinding() {
         String privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----b3BlbnNzaC1rZXktdjEAAAAA";
         String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-        Finding keyPair = only(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).put("keyMaterial", privateKey))));
-        Finding accessKey = only(detector.evaluate(event(USER_CREATES,
+        Finding keyPair = onlyFinding(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).put("keyMaterial", privateKey))));
+        Finding accessKey = onlyFinding(detector.evaluate(event(USER_CREATES,
                 detail -> ((ObjectNode) response(detail).get("accessKey")).put("secretAccessKey", secret))));
 
         assertThat(visibleText(keyPair)).noneMatch(text -> text.contains(privateKey) || text.contains("HIDDEN_DUE_TO"));

@@ -6,13 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.policy.Assessment;
-import dev.snapback.policy.Evaluator;
 import dev.snapback.remediate.Remediation;
 import dev.snapback.testing.Fixtures;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Edge cases of {@link MfaDeactivatedDetector} beyond the fixtures: odd or contradicting request parameters. */
 class MfaDeactivatedDetectorTest {
@@ -21,8 +17,6 @@ class MfaDeactivatedDetectorTest {
     private static final String ROLE_DEACTIVATES = "mfa-deactivated/finding/DeactivateMFADevice-assumed-role-for-user.json";
     private static final String ROLE_DELETES = "mfa-deactivated/finding/DeleteVirtualMFADevice-user-device.json";
     private static final String ROLE_ENABLES = "mfa-deactivated/finding/EnableMFADevice-assumed-role-for-user.json";
-
-    private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), Detectors.all(Fixtures.config()));
 
     private final MfaDeactivatedDetector detector = new MfaDeactivatedDetector(Fixtures.config());
 
@@ -102,19 +96,6 @@ class MfaDeactivatedDetectorTest {
 
         assertThat(finding.severity()).isEqualTo(Severity.LOW);
         assertThat(((Remediation.PageOnly) finding.proposed()).reason()).endsWith("no quarantine was released");
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', textBlock = """
-            EnableMFADevice-root               | root enabled an MFA device
-            DeactivateMFADevice-snapback-role  | made by Snapback's own role
-            DeactivateMFADevice-aws-service    | made by the AWS service sso.amazonaws.com
-            """)
-    void ignoredFixturesAreIgnoredForTheirReason(String fixture, String reason) {
-        CloudTrailEvent event = event("mfa-deactivated/ignored-by-detector/" + fixture + ".json");
-
-        assertThat(EVALUATOR.assess(event)).singleElement().isInstanceOfSatisfying(Assessment.Ignored.class,
-                ignored -> assertThat(ignored.reason()).isEqualTo(reason));
     }
 
     @Test

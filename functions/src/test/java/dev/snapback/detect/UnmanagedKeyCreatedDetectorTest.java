@@ -67,6 +67,15 @@ class UnmanagedKeyCreatedDetectorTest {
     }
 
     @Test
+    void rootNamingItselfAsCloudTrailDoesIsStillRoot() {
+        Finding finding = onlyFinding(detector.evaluate(event(ROOT_REACTIVATES,
+                detail -> request(detail).put("userName", "AWS ROOT USER"))));
+
+        assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
+    }
+
+    @Test
     void rootReactivatingAUsersKeyIsDeactivatedLikeAnyoneElses() {
         Finding finding = onlyFinding(detector.evaluate(event(ROOT_REACTIVATES, detail -> request(detail).put("userName", "legacy-app"))));
 

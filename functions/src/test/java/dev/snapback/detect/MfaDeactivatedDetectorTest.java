@@ -43,6 +43,15 @@ class MfaDeactivatedDetectorTest {
     }
 
     @Test
+    void rootFindingsNameRootByTheAccountEvenWhenTheCallersArnIsBlank() {
+        Finding finding = onlyFinding(detector.evaluate(event(
+                "mfa-deactivated/finding/DeactivateMFADevice-root-assumed-root-session.json",
+                detail -> ((ObjectNode) detail.get("userIdentity")).put("arn", " "))));
+
+        assertThat(finding.resource().id()).isEqualTo("arn:aws:iam::111122223333:root");
+    }
+
+    @Test
     void rootSecurityKeysAreRecognisedByTheirSerialNumber() {
         Finding finding = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES, detail -> {
             request(detail).remove("userName");

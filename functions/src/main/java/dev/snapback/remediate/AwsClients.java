@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Every AWS client Snapback uses, built once per container and reused: regional EC2 and CloudTrail clients are cached
- * by region (events arrive from many regions), IAM goes through its global endpoint, SNS, DynamoDB and SSM live in
+ * by region (events arrive from many regions), IAM goes through its global endpoint ({@link #iamRegion}), SNS, DynamoDB and SSM live in
  * the function's own region.
  *
  * <p>Everything is explicit so that cold start does no discovery: one shared {@link UrlConnectionHttpClient} (the only
@@ -34,8 +34,6 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public final class AwsClients implements AutoCloseable {
 
-    /** IAM is global: its clients use this region, which the SDK maps to the global endpoint (signed for us-east-1). */
-    public static final Region IAM_REGION = Region.AWS_GLOBAL;
 
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials;
@@ -83,7 +81,7 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public IamClient iam() {
-        return client("iam", IAM_REGION, IamClient::builder);
+        return client("iam", iamRegion(home), IamClient::builder);
     }
 
     public SnsClient sns() {
@@ -96,6 +94,18 @@ public final class AwsClients implements AutoCloseable {
 
     public SsmClient ssm() {
         return client("ssm", home, SsmClient::builder);
+    }
+
+    /**
+     * IAM is global: every region of a partition resolves to its one IAM endpoint, signed for the partition's first
+     * region. Naming that region (rather than {@code aws-global}) keeps the signature right even when the endpoint is
+     * overridden, where the SDK would otherwise sign for the pseudo-region "aws-global".
+     */
+    static Region iamRegion(Region home) {
+        String id = home.id();
+        if (id.startsWith("cn-")) return Region.CN_NORTH_1;
+        if (id.startsWith("us-gov-")) return Region.US_GOV_WEST_1;
+        return Region.US_EAST_1;
     }
 
     @SuppressWarnings("unchecked")

@@ -175,7 +175,7 @@ class SecurityGroupHandlerTest {
     }
 
     @Test
-    void aPermanentFailurePagesAuditsThenFailsTheInvocation() {
+    void aPermanentFailurePagesAuditsThenFailsTheInvocation() throws Exception {
         AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(
                 ec2Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation.")));
 
@@ -194,7 +194,7 @@ class SecurityGroupHandlerTest {
     }
 
     @Test
-    void aMalformedEventIsCountedAndRethrownWithoutTouchingAws() {
+    void aMalformedEventIsCountedAndRethrownWithoutTouchingAws() throws Exception {
         assertThatThrownBy(() -> invoke(handler(environment()), TestEvents.bytes(TestEvents.NOT_CLOUDTRAIL)))
                 .isInstanceOf(MalformedEventException.class).hasMessageContaining("detail-type");
         assertThatThrownBy(() -> invoke(handler(environment()), "not json".getBytes(StandardCharsets.UTF_8)))

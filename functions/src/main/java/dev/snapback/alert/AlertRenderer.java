@@ -63,7 +63,6 @@ public final class AlertRenderer {
         Finding finding = decision.finding();
         CloudTrailEvent event = finding.cause();
         StringBuilder text = new StringBuilder();
-        text.append(subject(finding, outcome)).append("\n\n");
         text.append("What happened: ").append(oneLine(finding.title())).append(".\n");
         text.append("Who: ").append(event.actor().label());
         if (event.actor().identityArn() != null) text.append(" (").append(event.actor().identityArn()).append(")");

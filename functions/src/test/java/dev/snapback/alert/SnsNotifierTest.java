@@ -10,35 +10,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.snapback.remediate.AwsClients;
 import dev.snapback.testing.AwsStub;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SnsNotifierTest {
 
     @RegisterExtension
-    static final WireMockExtension AWS = AwsStub.server();
+    static final AwsStub AWS = new AwsStub("us-east-1");
 
     static final String TOPIC = "arn:aws:sns:us-east-1:111122223333:snapback-alerts";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static AwsClients clients;
 
-    @BeforeAll
-    static void setUp() {
-        clients = AwsStub.clients(AWS, "us-east-1");
-    }
 
-    @AfterAll
-    static void tearDown() {
-        clients.close();
-    }
 
     @Test
     void publishesTextForPeopleJsonForMachinesAndFilterableAttributes() throws Exception {
@@ -49,7 +36,7 @@ class SnsNotifierTest {
                 "Human text", "{\"detector\":\"security-group-opened\"}",
                 Map.of("severity", "HIGH", "detector", "security-group-opened", "outcome", "remediated"));
 
-        String messageId = new SnsNotifier(clients.sns(), TOPIC).publish(alert);
+        String messageId = new SnsNotifier(AWS.clients().sns(), TOPIC).publish(alert);
 
         assertThat(messageId).isEqualTo("94f20ce6-13c5-43a0-9a9e-ca52d816e90b");
         List<LoggedRequest> requests = AWS.findAll(anyRequestedFor(anyUrl()));
@@ -66,17 +53,6 @@ class SnsNotifierTest {
         for (String protocol : List.of("sqs", "https", "lambda")) {
             assertThat(message.get(protocol).asText()).isEqualTo("{\"detector\":\"security-group-opened\"}");
         }
-        assertThat(attributes(form)).isEqualTo(alert.attributes());
-    }
-
-    /** Decodes SNS's {@code MessageAttributes.entry.N.Name / .Value.DataType / .Value.StringValue} form fields. */
-    private static Map<String, String> attributes(Map<String, String> form) {
-        Map<String, String> out = new java.util.HashMap<>();
-        for (int n = 1; form.containsKey("MessageAttributes.entry." + n + ".Name"); n++) {
-            String prefix = "MessageAttributes.entry." + n;
-            assertThat(form.get(prefix + ".Value.DataType")).isEqualTo("String");
-            out.put(form.get(prefix + ".Name"), form.get(prefix + ".Value.StringValue"));
-        }
-        return out;
+        assertThat(AwsStub.messageAttributes(form)).isEqualTo(alert.attributes());
     }
 }

@@ -9,18 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.policy.Mode;
-import dev.snapback.remediate.AwsClients;
 import dev.snapback.remediate.Outcome;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.Decisions;
 import dev.snapback.testing.TestEvents;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,27 +26,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AuditLogTest {
 
     @RegisterExtension
-    static final WireMockExtension AWS = AwsStub.server();
+    static final AwsStub AWS = new AwsStub("us-east-1");
 
     static final String TABLE = "snapback-audit";
     static final String JSON_10 = "application/x-amz-json-1.0";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-27T09:41:15Z");
-    private static AwsClients clients;
     private static AuditLog audit;
     private static CloudTrailEvent event;
 
     @BeforeAll
     static void setUp() {
-        clients = AwsStub.clients(AWS, "us-east-1");
-        audit = new AuditLog(clients.dynamoDb(), TABLE);
+        audit = new AuditLog(AWS.clients().dynamoDb(), TABLE);
         event = TestEvents.event(TestEvents.SG_WORLD_SSH);
     }
 
-    @AfterAll
-    static void tearDown() {
-        clients.close();
-    }
 
     @Test
     void claimsWithAConditionalPut() throws Exception {

@@ -12,13 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.detect.Detectors;
 import dev.snapback.detect.Family;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
-import dev.snapback.remediate.AwsClients;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.Fixture;
@@ -31,8 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,24 +42,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FindingFixturesThroughHandlersTest {
 
     @RegisterExtension
-    static final WireMockExtension AWS = AwsStub.server();
+    static final AwsStub AWS = new AwsStub("us-east-1");
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static AwsClients clients;
 
     static Stream<Fixture> findings() {
         return Fixtures.all().stream().filter(f -> f.expectation() == Fixture.Expectation.FINDING);
     }
 
-    @BeforeAll
-    static void setUp() {
-        clients = AwsStub.clients(AWS, "us-east-1");
-    }
 
-    @AfterAll
-    static void tearDown() {
-        clients.close();
-    }
 
     @BeforeEach
     void answerEveryCallWithSuccess() {
@@ -101,10 +88,10 @@ class FindingFixturesThroughHandlersTest {
             if (List.of("REMEDIATE", "DRY_RUN", "PAGE").contains(action)) expected.add("Publish");
         }
         expected.add("UpdateItem");
-        assertThat(calls).extracting(SecurityGroupHandlerTest::operation).as("calls for %s", fixture).isEqualTo(expected);
+        assertThat(calls).extracting(AwsStub::operation).as("calls for %s", fixture).isEqualTo(expected);
 
         List<LoggedRequest> remediationCalls = calls.stream()
-                .filter(c -> !List.of("PutItem", "UpdateItem", "Publish").contains(SecurityGroupHandlerTest.operation(c))).toList();
+                .filter(c -> !List.of("PutItem", "UpdateItem", "Publish").contains(AwsStub.operation(c))).toList();
         for (int i = 0; i < remediations.size(); i++) {
             assertWire(remediations.get(i), remediationCalls.get(i), event);
         }
@@ -179,7 +166,7 @@ class FindingFixturesThroughHandlersTest {
 
     /** The family's handler, by the class name the stack deploys, given a pipeline on the stub. */
     private static RequestStreamHandler handlerOf(Family family) throws Exception {
-        Pipeline pipeline = Pipeline.wire(family, SecurityGroupHandlerTest.environment(), clients, new RecordingMetrics(), Clock.systemUTC());
+        Pipeline pipeline = Pipeline.wire(family, SecurityGroupHandlerTest.environment(), AWS.clients(), new RecordingMetrics(), Clock.systemUTC());
         return (RequestStreamHandler) Class.forName(family.handlerClass()).getConstructor(Pipeline.class).newInstance(pipeline);
     }
 }

@@ -8,38 +8,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.snapback.policy.InvalidConfigException;
 import dev.snapback.policy.Mode;
-import dev.snapback.remediate.AwsClients;
 import dev.snapback.testing.AwsStub;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ModeOverridesTest {
 
     @RegisterExtension
-    static final WireMockExtension AWS = AwsStub.server();
+    static final AwsStub AWS = new AwsStub("us-east-1");
 
-    private static AwsClients clients;
 
-    @BeforeAll
-    static void setUp() {
-        clients = AwsStub.clients(AWS, "us-east-1");
-    }
 
-    @AfterAll
-    static void tearDown() {
-        clients.close();
-    }
 
     @Test
     void readsTheParameterOnceAndServesItFromTheCache() throws Exception {
         AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(parameter("/snapback/modes", "{\"security-group-opened\":\"page\"}")));
-        ModeOverrides overrides = new ModeOverrides(clients.ssm(), "/snapback/modes");
+        ModeOverrides overrides = new ModeOverrides(AWS.clients().ssm(), "/snapback/modes");
 
         assertThat(overrides.read()).isEqualTo(Map.of("security-group-opened", Mode.PAGE));
         assertThat(overrides.read()).isEqualTo(Map.of("security-group-opened", Mode.PAGE));

@@ -15,11 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.detect.Family;
 import dev.snapback.event.MalformedEventException;
-import dev.snapback.remediate.AwsClients;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.Fixtures;
@@ -37,8 +35,6 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,7 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SecurityGroupHandlerTest {
 
     @RegisterExtension
-    static final WireMockExtension AWS = AwsStub.server();
+    static final AwsStub AWS = new AwsStub("us-east-1");
 
     static final String TABLE = "snapback-audit";
     static final String TOPIC = "arn:aws:sns:us-east-1:111122223333:snapback-alerts";
@@ -61,18 +57,9 @@ class SecurityGroupHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T09:41:20Z"), ZoneOffset.UTC);
 
-    private static AwsClients clients;
     private RecordingMetrics metrics;
 
-    @BeforeAll
-    static void setUp() {
-        clients = AwsStub.clients(AWS, "us-east-1");
-    }
 
-    @AfterAll
-    static void tearDown() {
-        clients.close();
-    }
 
     @BeforeEach
     void stubTheHappyPath() {
@@ -91,7 +78,7 @@ class SecurityGroupHandlerTest {
         JsonNode summary = invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
         List<LoggedRequest> calls = calls();
-        assertThat(calls).extracting(SecurityGroupHandlerTest::operation)
+        assertThat(calls).extracting(AwsStub::operation)
                 .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
         Map<String, String> revoke = form(calls.get(1));
         assertThat(revoke).containsEntry("GroupId", GROUP).containsEntry("SecurityGroupRuleId.1", RULE)
@@ -101,7 +88,7 @@ class SecurityGroupHandlerTest {
         Map<String, String> publish = form(calls.get(2));
         assertThat(publish).containsEntry("TopicArn", TOPIC).containsEntry("MessageStructure", "json")
                 .containsEntry("Subject", "[HIGH] " + GROUP + " opened 22/tcp to 0.0.0.0/0 in 111122223333/eu-west-1 - revoked");
-        assertThat(attributes(publish)).containsEntry("outcome", "remediated").containsEntry("detector", "security-group-opened")
+        assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "remediated").containsEntry("detector", "security-group-opened")
                 .containsEntry("severity", "HIGH").containsEntry("account", "111122223333").containsEntry("region", "eu-west-1");
         String text = JSON.readTree(publish.get("Message")).get("email").asText();
         assertThat(text).contains("198.51.100.77", "What Snapback did: revoke " + RULE + " on " + GROUP + " in eu-west-1.",
@@ -139,7 +126,7 @@ class SecurityGroupHandlerTest {
         invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
         JsonNode second = invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(SecurityGroupHandlerTest::operation)
+        assertThat(calls()).extracting(AwsStub::operation)
                 .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem", "PutItem");
         assertThat(second.at("/results/0/outcome").asText()).isEqualTo("duplicate");
         assertThat(metrics.total("Duplicates", "security-group-opened")).isEqualTo(1.0);
@@ -154,7 +141,7 @@ class SecurityGroupHandlerTest {
 
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).endsWith(" - already fixed");
-        assertThat(attributes(publish)).containsEntry("outcome", "already-compliant");
+        assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "already-compliant");
         JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
         assertThat(completion.at("/:status/S").asText()).isEqualTo("DONE");
         assertThat(completion.at("/:outcome/S").asText()).isEqualTo("already-compliant");
@@ -169,7 +156,7 @@ class SecurityGroupHandlerTest {
 
         JsonNode summary = invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(SecurityGroupHandlerTest::operation).containsExactly(
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly(
                 "PutItem", "RevokeSecurityGroupIngress", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
         assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
     }
@@ -183,11 +170,11 @@ class SecurityGroupHandlerTest {
                 .isInstanceOf(RemediationFailedException.class)
                 .hasMessageContaining(EVENT_ID).hasMessageContaining("UnauthorizedOperation");
 
-        assertThat(calls()).extracting(SecurityGroupHandlerTest::operation)
+        assertThat(calls()).extracting(AwsStub::operation)
                 .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).endsWith(" - FAILED to revoke");
-        assertThat(attributes(publish)).containsEntry("outcome", "failed");
+        assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "failed");
         JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
         assertThat(completion.at("/:status/S").asText()).as("FAILED lets the retry claim it again").isEqualTo("FAILED");
         assertThat(metrics.total("Failures", "security-group-opened")).isEqualTo(1.0);
@@ -211,7 +198,7 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(SecurityGroupHandlerTest::operation).containsExactly("PutItem", "Publish", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("PutItem", "Publish", "UpdateItem");
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).endsWith(" - dry run, would revoke");
         assertThat(JSON.readTree(publish.get("Message")).get("default").asText())
@@ -225,7 +212,7 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(SecurityGroupHandlerTest::operation).containsExactly("PutItem", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("PutItem", "UpdateItem");
         JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
         assertThat(completion.at("/:action/S").asText()).isEqualTo("OFF");
         assertThat(completion.at("/:mode/S").asText()).isEqualTo("off");
@@ -238,7 +225,7 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment()), bastion);
 
-        assertThat(calls()).extracting(SecurityGroupHandlerTest::operation).containsExactly("PutItem", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("PutItem", "UpdateItem");
         JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
         assertThat(completion.at("/:action/S").asText()).isEqualTo("EXEMPT");
         assertThat(completion.at("/:outcome/S").asText()).isEqualTo("exempted");
@@ -253,9 +240,9 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(SecurityGroupHandlerTest::operation)
+        assertThat(calls()).extracting(AwsStub::operation)
                 .containsExactly("GetParameter", "PutItem", "Publish", "UpdateItem");
-        assertThat(attributes(form(call("Publish")))).containsEntry("outcome", "paged");
+        assertThat(AwsStub.messageAttributes(form(call("Publish")))).containsEntry("outcome", "paged");
     }
 
     @Test
@@ -268,7 +255,7 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(SecurityGroupHandlerTest::operation)
+        assertThat(calls()).extracting(AwsStub::operation)
                 .containsExactly("GetParameter", "PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
         assertThat(metrics.total("InvalidModeOverrides", null)).isEqualTo(1.0);
     }
@@ -288,7 +275,7 @@ class SecurityGroupHandlerTest {
     }
 
     private SecurityGroupHandler handler(Map<String, String> environment) {
-        return new SecurityGroupHandler(Pipeline.wire(Family.SECURITY_GROUPS, environment, clients, metrics, CLOCK));
+        return new SecurityGroupHandler(Pipeline.wire(Family.SECURITY_GROUPS, environment, AWS.clients(), metrics, CLOCK));
     }
 
     private static JsonNode invoke(SecurityGroupHandler handler, byte[] event) throws IOException {
@@ -329,22 +316,8 @@ class SecurityGroupHandlerTest {
     }
 
     private static LoggedRequest call(String operation) {
-        List<LoggedRequest> matching = calls().stream().filter(r -> operation(r).equals(operation)).toList();
+        List<LoggedRequest> matching = calls().stream().filter(r -> AwsStub.operation(r).equals(operation)).toList();
         assertThat(matching).as("one %s call", operation).hasSize(1);
         return matching.getFirst();
-    }
-
-    /** The operation name: the query {@code Action}, or the part of {@code X-Amz-Target} after the dot. */
-    static String operation(LoggedRequest request) {
-        String target = request.getHeader("X-Amz-Target");
-        return target != null ? target.substring(target.lastIndexOf('.') + 1) : form(request).get("Action");
-    }
-
-    static Map<String, String> attributes(Map<String, String> form) {
-        Map<String, String> out = new HashMap<>();
-        for (int n = 1; form.containsKey("MessageAttributes.entry." + n + ".Name"); n++) {
-            out.put(form.get("MessageAttributes.entry." + n + ".Name"), form.get("MessageAttributes.entry." + n + ".Value.StringValue"));
-        }
-        return out;
     }
 }

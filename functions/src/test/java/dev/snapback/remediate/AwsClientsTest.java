@@ -6,7 +6,6 @@ import static dev.snapback.testing.AwsStub.json;
 import static dev.snapback.testing.AwsStub.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.snapback.testing.AwsStub;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ import software.amazon.awssdk.services.iam.endpoints.IamEndpointProvider;
 class AwsClientsTest {
 
     @RegisterExtension
-    static final WireMockExtension AWS = AwsStub.server();
+    static final AwsStub AWS = new AwsStub("us-east-1");
 
     @Test
     void theSdkHonoursTheStandardEndpointOverrideWithoutOurHelp() {

@@ -15,7 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.remediate.Remediation.IngressRule;
@@ -23,7 +22,6 @@ import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.TestEvents;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SdkRemediationExecutorTest {
 
     @RegisterExtension
-    static final WireMockExtension AWS = AwsStub.server();
+    static final AwsStub AWS = new AwsStub("us-east-1");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EC2_NS = "xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"";
@@ -41,7 +39,6 @@ class SdkRemediationExecutorTest {
     private static final String AMZ_JSON_11 = "application/x-amz-json-1.1";
     private static final String TRAIL = "arn:aws:cloudtrail:us-west-2:111122223333:trail/org-trail";
 
-    private static AwsClients clients;
     private static SdkRemediationExecutor executor;
     /** An EC2 event in eu-west-1 and an IAM event in us-east-1 (IAM is global). */
     private static CloudTrailEvent ec2Event;
@@ -49,16 +46,11 @@ class SdkRemediationExecutorTest {
 
     @BeforeAll
     static void setUp() {
-        clients = AwsStub.clients(AWS, "us-east-1");
-        executor = new SdkRemediationExecutor(clients);
+        executor = new SdkRemediationExecutor(AWS.clients());
         ec2Event = TestEvents.event(TestEvents.SG_WORLD_SSH);
         iamEvent = TestEvents.event(TestEvents.MFA_DEACTIVATED);
     }
 
-    @AfterAll
-    static void tearDown() {
-        clients.close();
-    }
 
     @Test
     void revokesExactlyTheRuleIdsInTheEventsRegion() {

@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.remediate.AwsClients;
 import java.net.URI;
@@ -24,30 +25,40 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * A local stand-in for AWS: one WireMock server on loopback per test class, answering with AWS's documented response
- * shapes, and helpers to read the wire requests the real SDK v2 clients sent (query-protocol forms, JSON targets,
- * the SigV4 credential scope).
+ * A local stand-in for AWS: one WireMock server on loopback per test class (register it as a static
+ * {@code @RegisterExtension} field; stubs and the request journal reset per test), real SDK v2 clients with static
+ * test credentials pointed at it, and helpers that answer in AWS's documented response shapes and read the wire
+ * requests (query-protocol forms, JSON targets, the SigV4 credential scope).
  */
-public final class AwsStub {
+public final class AwsStub extends WireMockExtension {
 
     public static final String ACCESS_KEY = "AKIDSNAPBACKTEST0001";
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
 
-    private AwsStub() {
+    private final Region home;
+    private AwsClients clients;
+
+    /** @param homeRegion the functions' own region (SNS, DynamoDB, SSM) */
+    public AwsStub(String homeRegion) {
+        super(WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")));
+        this.home = Region.of(homeRegion);
     }
 
-    /** One server per test class (register it as a static field); stubs and the request journal reset per test. */
-    public static WireMockExtension server() {
-        return WireMockExtension.newInstance()
-                .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-                .build();
+    /** The clients every test of the class shares, built once the server is up. */
+    public AwsClients clients() {
+        return clients;
     }
 
-    /** Real SDK clients, static test credentials, every service pointed at the stub. */
-    public static AwsClients clients(WireMockExtension server, String homeRegion) {
-        return new AwsClients(Region.of(homeRegion),
+    @Override
+    protected void onBeforeAll(WireMockRuntimeInfo server) {
+        clients = new AwsClients(home,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, "test-secret-not-real")),
-                URI.create(server.baseUrl()));
+                URI.create(server.getHttpBaseUrl()));
+    }
+
+    @Override
+    protected void onAfterAll(WireMockRuntimeInfo server) {
+        clients.close();
     }
 
     /** A query-protocol call (EC2, IAM, SNS): a form POST with {@code Action=<action>}. */
@@ -88,6 +99,23 @@ public final class AwsStub {
             form.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
         }
         return form;
+    }
+
+    /** The operation of a request: the query {@code Action}, or the part of {@code X-Amz-Target} after the dot. */
+    public static String operation(LoggedRequest request) {
+        String target = request.getHeader("X-Amz-Target");
+        return target != null ? target.substring(target.lastIndexOf('.') + 1) : form(request).get("Action");
+    }
+
+    /** SNS message attributes from {@code MessageAttributes.entry.N.Name / .Value.StringValue} (all of type String). */
+    public static Map<String, String> messageAttributes(Map<String, String> form) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int n = 1; form.containsKey("MessageAttributes.entry." + n + ".Name"); n++) {
+            String entry = "MessageAttributes.entry." + n;
+            if (!"String".equals(form.get(entry + ".Value.DataType"))) throw new AssertionError(entry + " is not a String");
+            out.put(form.get(entry + ".Name"), form.get(entry + ".Value.StringValue"));
+        }
+        return out;
     }
 
     /** {@code region/service} from the SigV4 credential scope of the request's Authorization header. */

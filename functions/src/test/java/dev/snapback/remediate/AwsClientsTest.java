@@ -45,7 +45,7 @@ class AwsClientsTest {
         assertThat(AwsClients.iamRegion(Region.EU_WEST_1)).isEqualTo(Region.US_EAST_1);
         assertThat(AwsClients.iamRegion(Region.CN_NORTHWEST_1)).isEqualTo(Region.CN_NORTH_1);
         assertThat(AwsClients.iamRegion(Region.US_GOV_EAST_1)).isEqualTo(Region.US_GOV_WEST_1);
-        String url = IamEndpointProvider.defaultProvider().resolveEndpoint(r -> r.region(Region.US_EAST_1)).join().url().toString();
+        String url = IamEndpointProvider.defaultProvider().resolveEndpoint(r -> r.region(Region.US_EAST_1)).join().endpointUrl().toUri().toString();
         assertThat(url).isEqualTo("https://iam.amazonaws.com");
     }
 

@@ -38,6 +38,8 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
+import software.amazon.cloudwatchlogs.emf.environment.Environments;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
@@ -106,6 +108,10 @@ public final class Pipeline {
     /** The Lambda setup, from the function's environment. Fails the init when configuration is missing or invalid. */
     public static Pipeline fromEnvironment(Family family) {
         Map<String, String> environment = System.getenv();
+        if (environment.get("AWS_LAMBDA_FUNCTION_NAME") == null && environment.get("AWS_EMF_ENVIRONMENT") == null) {
+            // Outside Lambda (benchmarks, local runs) EMF would go looking for the EC2 metadata service: print instead.
+            EnvironmentConfigurationProvider.getConfig().setEnvironmentOverride(Environments.Local);
+        }
         Metrics metrics = MetricsFactory.getMetricsInstance();
         if (environment.get("POWERTOOLS_METRICS_NAMESPACE") == null) metrics.setNamespace("Snapback");
         return wire(family, environment, AwsClients.fromEnvironment(environment), metrics, Clock.systemUTC());

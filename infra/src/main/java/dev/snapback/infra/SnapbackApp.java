@@ -32,7 +32,8 @@ public final class SnapbackApp {
         App app = new App();
         try {
             Settings settings = Settings.fromContext(app.getNode()::tryGetContext, System.getenv());
-            build(app, settings, functionsCode(app.getNode().tryGetContext(FUNCTIONS_JAR)));
+            build(app, settings, functionsCode(app.getNode().tryGetContext(FUNCTIONS_JAR)),
+                    System.getenv("CDK_DEFAULT_ACCOUNT"));
         } catch (InvalidConfigException e) {
             System.err.println("Snapback: invalid context value " + e.getMessage());
             System.exit(1);
@@ -40,9 +41,11 @@ public final class SnapbackApp {
         app.synth();
     }
 
-    /** Adds Snapback's stacks to {@code app}, with {@code functionsCode} as every function's code. */
-    public static Deployment build(App app, Settings settings, Code functionsCode) {
-        String account = System.getenv("CDK_DEFAULT_ACCOUNT");
+    /**
+     * Adds Snapback's stacks to {@code app}, with {@code functionsCode} as every function's code, in {@code account}
+     * (null: resolved at deploy time).
+     */
+    public static Deployment build(App app, Settings settings, Code functionsCode, String account) {
         SnapbackStack home = new SnapbackStack(app, "Snapback", props(account, settings.homeRegion(),
                 "Snapback: remediates guardrail-breaking CloudTrail calls"), settings, functionsCode);
         List<ForwardingStack> forwarding = settings.forwardingRegions().stream().map(region -> {

@@ -6,6 +6,9 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -72,8 +75,17 @@ public final class Alerting extends Construct {
         return topic;
     }
 
-    /** Pages through this topic when the alarm fires. */
-    public void notify(Alarm alarm) {
+    /** An alarm, owned by {@code scope}, that pages through this topic as soon as {@code metric} reaches 1. */
+    public Alarm pageWhenAnyOf(Construct scope, String id, IMetric metric, String description) {
+        Alarm alarm = Alarm.Builder.create(scope, id)
+                .metric(metric)
+                .alarmDescription(description)
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
         alarm.addAlarmAction(new SnsAction(topic));
+        return alarm;
     }
 }

@@ -4,11 +4,7 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -37,16 +33,9 @@ public final class DeadLetters extends Construct {
                 .reason("This queue is itself the dead-letter queue of the EventBridge targets and Lambda on-failure "
                         + "destinations; a queue behind it would only move the same alarm one hop further.")
                 .build()));
-        Alarm alarm = queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .period(Duration.minutes(5)).statistic("Maximum").build())
-                .createAlarm(this, "NotEmpty", CreateAlarmOptions.builder()
-                        .alarmDescription("Snapback could not handle an event; it waits in this dead-letter queue")
-                        .threshold(1)
-                        .evaluationPeriods(1)
-                        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                        .treatMissingData(TreatMissingData.NOT_BREACHING)
-                        .build());
-        alerting.notify(alarm);
+        alerting.pageWhenAnyOf(this, "NotEmpty", queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .period(Duration.minutes(5)).statistic("Maximum").build()),
+                "Snapback could not handle an event; it waits in this dead-letter queue");
     }
 
     public Queue queue() {

@@ -13,12 +13,7 @@ import java.util.Map;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
-import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -113,9 +108,11 @@ public final class SnapbackFunction extends Construct {
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "rules invoke the published version through the alias");
 
-        pageWhenAbove(function.metricErrors(sum()), "Errors", "failed; the event went to the dead-letter queue "
-                + "after retries, or is being retried", deps.alerting());
-        pageWhenAbove(function.metricThrottles(sum()), "Throttles", "was throttled; events are delayed", deps.alerting());
+        String name = "Snapback " + family.functionId();
+        deps.alerting().pageWhenAnyOf(this, "Errors", function.metricErrors(sum()),
+                name + " failed; the event is retried, then kept in the dead-letter queue");
+        deps.alerting().pageWhenAnyOf(this, "Throttles", function.metricThrottles(sum()),
+                name + " was throttled; events are delayed");
         suppressScopedWildcards();
     }
 
@@ -167,17 +164,6 @@ public final class SnapbackFunction extends Construct {
 
     private static MetricOptions sum() {
         return MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
-    }
-
-    private void pageWhenAbove(Metric metric, String id, String what, Alerting alerting) {
-        Alarm alarm = metric.createAlarm(this, id, CreateAlarmOptions.builder()
-                .alarmDescription("Snapback " + family.functionId() + " " + what)
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .build());
-        alerting.notify(alarm);
     }
 
     /**

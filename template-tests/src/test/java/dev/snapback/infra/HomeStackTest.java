@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.Family;
 import dev.snapback.policy.SnapbackConfig;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,6 +51,27 @@ class HomeStackTest {
             assertThat(props.at("/LoggingConfig/LogGroup/Ref").asText()).startsWith(logicalIdPrefix(props));
         }
         template.resourcePropertiesCountIs("AWS::Logs::LogGroup", Map.of("RetentionInDays", 90), 4);
+    }
+
+    @Test
+    void everyFunctionDeploysTheFunctionsModulesJar() throws Exception {
+        Set<String> keys = new TreeSet<>();
+        resources(json, "AWS::Lambda::Function").values()
+                .forEach(function -> keys.add(function.at("/Properties/Code/S3Key").asText()));
+        assertThat(keys).hasSize(1);
+        Path staged = Path.of(SynthesizedApp.get().assembly.getDirectory(), "asset." + keys.iterator().next());
+        assertThat(Files.mismatch(staged, SynthesizedApp.FUNCTIONS_JAR)).isEqualTo(-1L);
+    }
+
+    @Test
+    void everyHandlerIsARequestStreamHandlerInTheDeployedJar() throws Exception {
+        try (URLClassLoader jar = new URLClassLoader(new URL[] {SynthesizedApp.FUNCTIONS_JAR.toUri().toURL()}, null)) {
+            for (JsonNode function : resources(json, "AWS::Lambda::Function").values()) {
+                Class<?> handler = Class.forName(function.at("/Properties/Handler").asText(), false, jar);
+                assertThat(Class.forName("com.amazonaws.services.lambda.runtime.RequestStreamHandler", false, jar))
+                        .isAssignableFrom(handler);
+            }
+        }
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.snapback.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -51,14 +53,24 @@ final class SynthesizedApp {
         return instance;
     }
 
+    /** infra/cdk.json's context (feature flags included, so the template is the one cdk synth makes), plus ours. */
     static Map<String, Object> context() {
-        Map<String, Object> context = new LinkedHashMap<>();
+        Map<String, Object> context = new LinkedHashMap<>(cdkJsonContext());
         context.put("homeRegion", HOME);
         context.put("regions", HOME + "," + OTHER);
         context.put("alertEmails", String.join(",", EMAILS));
         context.put("snapStart", "true");
         context.put("config", ROOT.resolve("examples/snapback-config.json").toString());
         return context;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cdkJsonContext() {
+        try {
+            return JSON.convertValue(JSON.readTree(ROOT.resolve("infra/cdk.json").toFile()).get("context"), Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     CloudFormationStackArtifact artifact(String stackName) {

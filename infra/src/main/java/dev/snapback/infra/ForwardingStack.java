@@ -1,6 +1,7 @@
 package dev.snapback.infra;
 
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -13,7 +14,6 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.constructs.Construct;
-import java.util.Map;
 
 /**
  * A region other than home: the same detector patterns, for the events that start here, sent on to the home

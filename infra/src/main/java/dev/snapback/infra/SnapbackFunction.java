@@ -7,7 +7,6 @@ import dev.snapback.detect.IamGrant;
 import dev.snapback.policy.SnapbackConfig;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
@@ -57,7 +56,7 @@ public final class SnapbackFunction extends Construct {
         this.family = family;
         role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Snapback " + family.functionId() + ": remediation, audit and alerts")
+                .description(name() + ": remediation, audit and alerts")
                 .build();
         LogGroup logs = LogGroup.Builder.create(this, "Logs")
                 .retention(RetentionDays.THREE_MONTHS)
@@ -71,7 +70,7 @@ public final class SnapbackFunction extends Construct {
         allow(List.of("sqs:SendMessage"), deps.deadLetters().queue().getQueueArn());
 
         function = Function.Builder.create(this, "Function")
-                .description("Snapback " + family.functionId() + ": " + String.join(", ", specs().stream().map(DetectorSpec::id).toList()))
+                .description(name() + ": " + String.join(", ", specs().stream().map(DetectorSpec::id).toList()))
                 .runtime(Runtime.JAVA_25)
                 // The jar is pure Java, and Graviton costs less per GB-second than x86 for the same work.
                 .architecture(Architecture.ARM_64)
@@ -82,12 +81,12 @@ public final class SnapbackFunction extends Construct {
                 .role(role)
                 .logGroup(logs)
                 .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
-                .environment(new LinkedHashMap<>(Map.of(
+                .environment(Map.of(
                         "SNAPBACK_AUDIT_TABLE", deps.auditTable().getTableName(),
                         "SNAPBACK_ALERT_TOPIC_ARN", deps.alerting().topic().getTopicArn(),
                         "SNAPBACK_MODES_PARAMETER", deps.modesParameter().getParameterName(),
                         "POWERTOOLS_SERVICE_NAME", "snapback-" + family.functionId(),
-                        "POWERTOOLS_METRICS_NAMESPACE", "Snapback")))
+                        "POWERTOOLS_METRICS_NAMESPACE", "Snapback"))
                 .build();
         alias = Alias.Builder.create(this, "Alias")
                 .aliasName(ALIAS)
@@ -108,24 +107,15 @@ public final class SnapbackFunction extends Construct {
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "rules invoke the published version through the alias");
 
-        String name = "Snapback " + family.functionId();
         deps.alerting().pageWhenAnyOf(this, "Errors", function.metricErrors(sum()),
-                name + " failed; the event is retried, then kept in the dead-letter queue");
+                name() + " failed; the event is retried, then kept in the dead-letter queue");
         deps.alerting().pageWhenAnyOf(this, "Throttles", function.metricThrottles(sum()),
-                name + " was throttled; events are delayed");
+                name() + " was throttled; events are delayed");
         suppressScopedWildcards();
-    }
-
-    public Family family() {
-        return family;
     }
 
     public Role role() {
         return role;
-    }
-
-    public Function function() {
-        return function;
     }
 
     public Alias alias() {
@@ -139,6 +129,10 @@ public final class SnapbackFunction extends Construct {
      */
     public void configure(String configJson) {
         function.addEnvironment(SnapbackConfig.ENVIRONMENT_VARIABLE, configJson);
+    }
+
+    private String name() {
+        return "Snapback " + family.functionId();
     }
 
     private List<DetectorSpec> specs() {

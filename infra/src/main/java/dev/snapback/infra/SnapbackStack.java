@@ -88,10 +88,6 @@ public final class SnapbackStack extends Stack {
         CfnOutput.Builder.create(this, "DeadLetterQueueUrl").value(deadLetters.queue().getQueueUrl()).build();
     }
 
-    public Map<Family, SnapbackFunction> functions() {
-        return Map.copyOf(functions);
-    }
-
     /** The configuration as JSON, with this stack's role ARNs (deploy-time tokens) added to {@code snapbackRoleArns}. */
     private String configWithOwnRoles(ObjectNode configJson) {
         @SuppressWarnings("unchecked")

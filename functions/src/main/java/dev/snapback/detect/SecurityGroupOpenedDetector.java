@@ -76,7 +76,9 @@ public final class SecurityGroupOpenedDetector implements Detector {
         }
 
         String describe() {
-            return rule(ruleId).describePorts() + " from " + cidrText + (ruleId == null ? "" : " (" + ruleId + ")");
+            // ICMP's "ports" are message types and codes: "8--1/icmp" would only confuse.
+            String what = protocol.startsWith("icmp") ? protocol : rule(ruleId).describePorts();
+            return what + " from " + cidrText + (ruleId == null ? "" : " (" + ruleId + ")");
         }
     }
 
@@ -84,7 +86,17 @@ public final class SecurityGroupOpenedDetector implements Detector {
     private record Reading(List<Grant> grants, List<String> problems, boolean modifiedRules) {
     }
 
-    private enum Exposure { NONE, UNTRUSTED, OPEN }
+    /** How far a grant opens its group; {@code fine} says why the harmless ones are harmless. */
+    private enum Exposure {
+        ICMP("ICMP is not flagged"), PUBLIC_PORTS("public ports only"), TRUSTED("trusted source"), UNTRUSTED(null),
+        OPEN(null);
+
+        final String fine;
+
+        Exposure(String fine) {
+            this.fine = fine;
+        }
+    }
 
     private Reading authorized(CloudTrailEvent event) {
         List<Grant> grants = new ArrayList<>();
@@ -210,15 +222,15 @@ public final class SecurityGroupOpenedDetector implements Detector {
 
     private Exposure exposure(Grant grant) {
         String protocol = grant.protocol();
-        if (protocol.equals("icmp") || protocol.equals("icmpv6")) return Exposure.NONE;
+        if (protocol.equals("icmp") || protocol.equals("icmpv6")) return Exposure.ICMP;
         if ((protocol.equals("tcp") || protocol.equals("udp"))
                 && IntStream.rangeClosed(grant.fromPort(), grant.toPort()).allMatch(config.publicPorts()::contains)) {
-            return Exposure.NONE;
+            return Exposure.PUBLIC_PORTS;
         }
         // The whole internet is never trusted, whatever the trusted list says; broad trusted ranges
         // (the default fc00::/7) are.
         if (grant.cidr().isWorld()) return Exposure.OPEN;
-        if (config.isTrusted(grant.cidr())) return Exposure.NONE;
+        if (config.isTrusted(grant.cidr())) return Exposure.TRUSTED;
         return config.isBroad(grant.cidr()) ? Exposure.OPEN : Exposure.UNTRUSTED;
     }
 
@@ -252,9 +264,13 @@ public final class SecurityGroupOpenedDetector implements Detector {
                             + String.join("; ", reading.problems()) + "); nothing was revoked for it, please review"),
                     Map.of("group", groupId), event));
         }
-        return findings.isEmpty()
-                ? Verdict.clean("no ingress opened to the world or to untrusted sources on a non-public port")
-                : Verdict.flagged(findings);
+        return findings.isEmpty() ? Verdict.clean(fine(reading.grants())) : Verdict.flagged(findings);
+    }
+
+    private String fine(List<Grant> grants) {
+        if (grants.isEmpty()) return "only security-group references and prefix lists were let in";
+        return "nothing opened to the world or to untrusted sources: " + String.join(", ",
+                grants.stream().map(g -> g.describe() + " (" + exposure(g).fine + ")").toList());
     }
 
     private static String title(String groupId, Grant first, int count) {

@@ -102,10 +102,11 @@ public final class TrailTamperedDetector implements Detector {
         if (!kms.isMissingNode() && !kms.isNull() && !kms.isTextual()) problems.add("kmsKeyId is not a string");
         boolean kmsDropped = kms.isTextual() && kms.asText().isBlank();
         String configuredKey = config.trailKmsKeys().get(trail.arn());
+        String requestedKey = Fields.text(request, "kmsKeyId");
         // The response names the key by ARN even when the request used an alias or a key ID.
-        String newKey = Fields.text(event.response(), "kmsKeyId") != null
-                ? Fields.text(event.response(), "kmsKeyId") : Fields.text(request, "kmsKeyId");
-        boolean kmsReplaced = newKey != null && configuredKey != null && !configuredKey.equals(newKey);
+        String respondedKey = Fields.text(event.response(), "kmsKeyId");
+        String newKey = respondedKey != null ? respondedKey : requestedKey;
+        boolean kmsReplaced = requestedKey != null && configuredKey != null && !configuredKey.equals(newKey);
         String restoredKey = kmsDropped || kmsReplaced ? configuredKey : null;
 
         List<String> weakened = new ArrayList<>();
@@ -130,7 +131,9 @@ public final class TrailTamperedDetector implements Detector {
                     new Remediation.PageOnly("Snapback could not read part of this UpdateTrail event ("
                             + String.join("; ", problems) + "); nothing was changed for it, please review"), Map.of()));
         }
-        return findings.isEmpty() ? Verdict.clean("UpdateTrail turned off nothing Snapback guards") : Verdict.flagged(findings);
+        return findings.isEmpty()
+                ? Verdict.clean("UpdateTrail turned off nothing Snapback guards")
+                : Verdict.flagged(findings);
     }
 
     /** {@code TRUE} (to restore) when the request set the flag to false; {@code null} when it left it alone. */

@@ -1,7 +1,8 @@
 package dev.snapback.detect;
 
-import static dev.snapback.detect.FindingsOf.findings;
-import static dev.snapback.detect.FindingsOf.onlyFinding;
+import static dev.snapback.detect.DetectorAssertions.findings;
+import static dev.snapback.detect.DetectorAssertions.ignoredBecause;
+import static dev.snapback.detect.DetectorAssertions.onlyFinding;
 import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +16,8 @@ import dev.snapback.testing.Fixtures;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Edge cases between the fixtures: each starts from a real-shaped fixture and changes one thing. */
 class SecurityGroupOpenedDetectorTest {
@@ -25,6 +28,24 @@ class SecurityGroupOpenedDetectorTest {
     private static final String RULE = "sgr-0e1f2a3b4c5d60001";
 
     private final SecurityGroupOpenedDetector detector = new SecurityGroupOpenedDetector(Fixtures.config());
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            AuthorizeSecurityGroupIngress-https-world             | 443/tcp from ::/0 (sgr-0e1f2a3b4c5d60202) (public ports only)
+            AuthorizeSecurityGroupIngress-trusted-10-8-ssh        | 22/tcp from 10.0.0.0/8 (sgr-0e1f2a3b4c5d60021) (trusted source)
+            AuthorizeSecurityGroupIngress-trusted-ipv6-ula        | 22/tcp from fc00::/7 (sgr-0e1f2a3b4c5d60028) (trusted source)
+            AuthorizeSecurityGroupIngress-icmp-echo-world         | icmp from 0.0.0.0/0 (sgr-0e1f2a3b4c5d60026) (ICMP is not flagged)
+            AuthorizeSecurityGroupIngress-self-referencing-group  | only security-group references and prefix lists were let in
+            AuthorizeSecurityGroupIngress-prefix-list             | only security-group references and prefix lists were let in
+            AuthorizeSecurityGroupIngress-aws-service             | made by the AWS service elasticmapreduce.amazonaws.com
+            AuthorizeSecurityGroupIngress-snapback-role           | made by Snapback's own role
+            ModifySecurityGroupRules-trusted-range                | 22/tcp from 172.16.0.0/12 (sgr-0e1f2a3b4c5d60027) (trusted source)
+            """)
+    void eachIgnoredFixtureIsIgnoredForItsOwnReason(String fixture, String reason) {
+        CloudTrailEvent event = event("security-group-opened/ignored-by-detector/" + fixture + ".json");
+
+        assertThat(ignoredBecause(detector, event)).contains(reason);
+    }
 
     @Test
     void revokesTheRuleTheCallCreatedByItsId() {

@@ -1,6 +1,7 @@
 package dev.snapback.detect;
 
-import static dev.snapback.detect.FindingsOf.onlyFinding;
+import static dev.snapback.detect.DetectorAssertions.ignoredBecause;
+import static dev.snapback.detect.DetectorAssertions.onlyFinding;
 import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +15,8 @@ import dev.snapback.remediate.Remediation;
 import dev.snapback.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Edge cases between the fixtures: each starts from a real-shaped fixture and changes one thing. */
 class TrailTamperedDetectorTest {
@@ -26,6 +29,20 @@ class TrailTamperedDetectorTest {
     private static final String ADVANCED = "trail-tampered/finding/PutEventSelectors-advanced-read-only-management.json";
 
     private final TrailTamperedDetector detector = new TrailTamperedDetector(Fixtures.config());
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            UpdateTrail-enable-log-validation               | UpdateTrail turned off nothing Snapback guards
+            PutEventSelectors-add-s3-data-events            | the trail still logs write management events
+            PutEventSelectors-advanced-exclude-kms          | the trail still logs write management events
+            PutEventSelectors-write-only-without-kms        | the trail still logs write management events
+            UpdateTrail-snapback-role                       | made by Snapback's own role
+            """)
+    void eachIgnoredFixtureIsIgnoredForItsOwnReason(String fixture, String reason) {
+        CloudTrailEvent event = event("trail-tampered/ignored-by-detector/" + fixture + ".json");
+
+        assertThat(ignoredBecause(detector, event)).isEqualTo(reason);
+    }
 
     @Test
     void aTrailNamedInAnotherPartitionGetsThatPartitionsArn() {
@@ -81,7 +98,15 @@ class TrailTamperedDetectorTest {
             request(d).put("kmsKeyId", "alias/cloudtrail");
         });
 
+        CloudTrailEvent keyLeftAlone = event(UPDATE, d -> {
+            request(d).remove("isMultiRegionTrail");
+            request(d).put("snsTopicName", "trail-deliveries");
+            ((ObjectNode) d.get("responseElements")).put("kmsKeyId", "arn:aws:kms:us-east-1:111122223333:key/other");
+        });
+
         assertThat(detector.evaluate(on)).isInstanceOf(Verdict.Clean.class);
+        assertThat(detector.evaluate(keyLeftAlone)).as("a key this call did not set is not this call's doing")
+                .isInstanceOf(Verdict.Clean.class);
         assertThat(detector.evaluate(newKeyWhereNoneIsConfigured)).isInstanceOf(Verdict.Clean.class);
         assertThat(detector.evaluate(configuredKeyByAlias)).as("judged by the key ARN in the response")
                 .isInstanceOf(Verdict.Clean.class);

@@ -233,9 +233,7 @@ class HomeStackTest {
     }
 
     private static JsonNode function(Family family) {
-        return resources(json, "AWS::Lambda::Function").values().stream()
-                .filter(f -> f.at("/Properties/Handler").asText().equals(family.handlerClass()))
-                .findFirst().orElseThrow();
+        return SynthesizedApp.function(json, family);
     }
 
     private static String onlyId(String type) {

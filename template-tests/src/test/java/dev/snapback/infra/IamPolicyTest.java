@@ -111,10 +111,7 @@ class IamPolicyTest {
     }
 
     private static String roleId(Family family) {
-        JsonNode function = resources(json, "AWS::Lambda::Function").values().stream()
-                .filter(f -> f.at("/Properties/Handler").asText().equals(family.handlerClass()))
-                .findFirst().orElseThrow();
-        return function.at("/Properties/Role/Fn::GetAtt/0").asText();
+        return SynthesizedApp.function(json, family).at("/Properties/Role/Fn::GetAtt/0").asText();
     }
 
     private static List<JsonNode> statements(Family family) {

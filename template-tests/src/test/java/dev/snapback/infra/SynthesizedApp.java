@@ -2,6 +2,7 @@ package dev.snapback.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.detect.Family;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -94,6 +95,13 @@ final class SynthesizedApp {
 
     static String forwardingStackName(String region) {
         return "Snapback-forward-" + region;
+    }
+
+    /** The family's function: the one whose handler is the family's. */
+    static JsonNode function(JsonNode template, Family family) {
+        return resources(template, "AWS::Lambda::Function").values().stream()
+                .filter(f -> f.at("/Properties/Handler").asText().equals(family.handlerClass()))
+                .findFirst().orElseThrow(() -> new AssertionError("no function for " + family));
     }
 
     /** Resources of one type, by logical id. */

@@ -111,9 +111,15 @@ final class ReplayCommand implements Callable<Integer> {
                     progress);
             result = replay.run(inputs.files(), threads);
         }
-        Report.write(format, result, (System.nanoTime() - start) / 1e9, inputs.otherFiles(), terminal.out());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Report.write(format, result, seconds, inputs.otherFiles(), terminal.out());
 
         ReplaySummary summary = result.summary();
+        if (format != Report.Format.TEXT) {
+            err.printf("snapback: replayed %d records (%d bytes, %d uncompressed) from %d files in %.2f s: %d matched, %d decisions%n",
+                    summary.records, summary.compressedBytes, summary.uncompressedBytes, summary.files, seconds,
+                    summary.matched(), result.decisions().size());
+        }
         if (summary.skipped() > 0) {
             err.printf("snapback: skipped %d malformed records and %d unreadable files%n", summary.malformedRecords, summary.failedFiles);
         }

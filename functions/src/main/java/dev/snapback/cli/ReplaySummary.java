@@ -55,6 +55,11 @@ final class ReplaySummary {
         return detectors.get(detectorId);
     }
 
+    /** Deliveries: a record two rules deliver counts twice, as EventBridge would invoke twice. */
+    long matched() {
+        return detectors.values().stream().mapToLong(t -> t.matched).sum();
+    }
+
     long skipped() {
         return malformedRecords + failedFiles;
     }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.BiPredicate;
@@ -17,8 +16,9 @@ import java.util.function.BiPredicate;
  *
  * <p>Accepted shapes, as root values (one per {@code .json} file, one per line in JSON lines, or simply several in a
  * row): a CloudTrail S3 log file {@code {"Records":[...]}}, an EventBridge envelope, or a bare CloudTrail record.
- * A record is buffered (as Jackson tokens) only until its {@code eventSource} and {@code eventName} are known; when
- * no pattern names that call, the rest of it is skipped without decoding, and nothing of it is materialized.
+ * Each record is first only scanned: its values are skipped without being decoded, except {@code eventSource},
+ * {@code eventName} and {@code errorCode}. Only when a pattern names the call (or the value is an EventBridge
+ * envelope) are the record's bytes, kept by {@link KeepingInputStream}, parsed into a tree.
  */
 final class RecordReader {
 
@@ -60,10 +60,11 @@ final class RecordReader {
     long read(InputStream in, Sink sink) throws BadInputException {
         JsonParser parser = null;
         int[] index = {0};
+        KeepingInputStream kept = new KeepingInputStream(in);
         try {
-            parser = FACTORY.createParser(in);
+            parser = FACTORY.createParser(kept);
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                readRoot(parser, token, sink, index);
+                readRoot(parser, kept, token, sink, index);
             }
             return parser.currentLocation().getByteOffset();
         } catch (JsonProcessingException e) {
@@ -86,29 +87,30 @@ final class RecordReader {
         }
     }
 
-    private void readRoot(JsonParser parser, JsonToken token, Sink sink, int[] index) throws IOException {
+    private void readRoot(JsonParser parser, KeepingInputStream kept, JsonToken token, Sink sink, int[] index) throws IOException {
         if (token != JsonToken.START_OBJECT) {
             sink.malformed(position(parser.currentTokenLocation(), index[0]++), "expected a JSON object, got " + describe(token));
             parser.skipChildren();
             return;
         }
+        JsonLocation start = parser.currentTokenLocation();
         JsonToken first = parser.nextToken();
         if (first == JsonToken.FIELD_NAME && "Records".equals(parser.currentName())) {
-            readRecords(parser, sink, index);
+            readRecords(parser, kept, sink, index);
             return;
         }
-        readRecord(parser, first, sink, index[0]++);
+        readRecord(parser, kept, start, first, sink, index[0]++);
     }
 
     /** The {@code Records} array of a CloudTrail S3 log file, then the rest of the root object. */
-    private void readRecords(JsonParser parser, Sink sink, int[] index) throws IOException {
+    private void readRecords(JsonParser parser, KeepingInputStream kept, Sink sink, int[] index) throws IOException {
         if (parser.nextToken() != JsonToken.START_ARRAY) {
             sink.malformed(position(parser.currentTokenLocation(), index[0]++), "Records: expected an array, got " + describe(parser.currentToken()));
             parser.skipChildren();
         } else {
             for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
                 if (token == JsonToken.START_OBJECT) {
-                    readRecord(parser, parser.nextToken(), sink, index[0]++);
+                    readRecord(parser, kept, parser.currentTokenLocation(), parser.nextToken(), sink, index[0]++);
                 } else {
                     sink.malformed(position(parser.currentTokenLocation(), index[0]++), "Records: expected an object, got " + describe(token));
                     parser.skipChildren();
@@ -121,11 +123,12 @@ final class RecordReader {
         }
     }
 
-    /** One object, the parser just past its START_OBJECT with {@code token} its first field (or END_OBJECT). */
-    private void readRecord(JsonParser parser, JsonToken token, Sink sink, int index) throws IOException {
-        JsonLocation start = parser.currentTokenLocation();
-        TokenBuffer buffer = new TokenBuffer(parser, null);
-        buffer.writeStartObject();
+    /**
+     * One object: {@code start} is where its START_OBJECT was, {@code token} its first field (or END_OBJECT).
+     */
+    private void readRecord(JsonParser parser, KeepingInputStream kept, JsonLocation start, JsonToken token, Sink sink,
+                            int index) throws IOException {
+        kept.keepFrom(start.getByteOffset());
         String eventSource = null;
         String eventName = null;
         String errorCode = null;
@@ -145,26 +148,20 @@ final class RecordReader {
                 case "detail", "detail-type" -> envelope = true;
                 default -> { }
             }
-            if (buffer == null) {
-                parser.skipChildren();
-                continue;
-            }
-            buffer.writeFieldName(field);
-            buffer.copyCurrentStructure(parser);
-            if (!envelope && eventSource != null && eventName != null && !mayMatch.test(eventSource, eventName)) {
-                buffer = null;
-            }
+            parser.skipChildren();
         }
-        if (buffer == null) {
+        if (!envelope && eventSource != null && eventName != null && !mayMatch.test(eventSource, eventName)) {
             sink.unnamed();
             return;
         }
-        buffer.writeEndObject();
-        JsonNode json = JSON.readTree(buffer.asParser());
         String position = position(start, index);
         if (problem != null) {
             sink.malformed(position, problem);
-        } else if (envelope) {
+            return;
+        }
+        int from = kept.indexOf(start.getByteOffset());
+        JsonNode json = JSON.readTree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
+        if (envelope) {
             envelope(json, position, sink);
         } else if (eventSource == null || eventName == null) {
             sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");

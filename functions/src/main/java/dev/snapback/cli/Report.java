@@ -60,7 +60,7 @@ final class Report {
         List<ReplayedDecision> decisions = result.decisions();
         out.printf("Decisions (%d), by event time:%n", decisions.size());
         for (ReplayedDecision d : decisions) {
-            out.printf("%s  %s/%s  %s%n    %s [%s, %s]%n    %s: %s%n", d.time(), d.account(), d.region(), d.actor(),
+            out.printf("%s  %s/%s  %s%n    %s [%s, %s]%n    -> %s: %s%n", d.time(), d.account(), d.region(), d.actor(),
                     d.title(), d.detectorId(), d.severity(), label(d.action()), d.remediation());
         }
     }

@@ -121,7 +121,10 @@ public final class Pipeline {
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
         byte[] raw = input.readAllBytes();
         JsonNode tree = readTree(raw);
-        ObjectNode summary = PowertoolsLogging.withLogging(context, CORRELATION_ID, tree, () -> process(raw, tree));
+        boolean hasEventId = tree.path("detail").hasNonNull("eventID") || tree.hasNonNull("eventID");
+        ObjectNode summary = hasEventId
+                ? PowertoolsLogging.withLogging(context, CORRELATION_ID, tree, () -> process(raw, tree))
+                : PowertoolsLogging.withLogging(context, () -> process(raw, tree));
         output.write(JSON.writeValueAsBytes(summary));
     }
 

@@ -134,6 +134,19 @@ class SdkRemediationExecutorTest {
     }
 
     @Test
+    void iamThrottlingIsRetriedThenSucceeds() {
+        AWS.stubFor(query("PutUserPolicy").inScenario("iam-throttle").whenScenarioStateIs(STARTED)
+                .willReturn(queryError(400, "Throttling", "Rate exceeded")).willSetStateTo("calm"));
+        AWS.stubFor(query("PutUserPolicy").inScenario("iam-throttle").whenScenarioStateIs("calm")
+                .willReturn(xml(200, "<PutUserPolicyResponse " + IAM_NS + "><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PutUserPolicyResponse>")));
+
+        Outcome outcome = executor.execute(new Remediation.QuarantineUser("alice"), iamEvent);
+
+        assertThat(outcome).isInstanceOf(Outcome.Remediated.class);
+        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).hasSize(2);
+    }
+
+    @Test
     void aServerErrorIsRetriedThenSucceeds() {
         AWS.stubFor(query("UpdateAccessKey").inScenario("5xx").whenScenarioStateIs(STARTED)
                 .willReturn(queryError(500, "ServiceFailure", "Internal failure.")).willSetStateTo("up"));

@@ -27,10 +27,13 @@ public final class QuarantinePolicy {
             "iam:ResyncMFADevice", "iam:GetUser", "iam:ChangePassword", "iam:GetAccountPasswordPolicy",
             "sts:GetSessionToken");
 
-    /** The enrolment actions that name a user or device resource, and so can be pinned to the caller's own. */
+    /**
+     * The enrolment actions that name a user or device resource, and so can be pinned to the caller's own. Sorted,
+     * as CloudFormation templates from CDK list a statement's actions.
+     */
     private static final List<String> SELF_SCOPED_ACTIONS = List.of(
-            "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice",
-            "iam:GetUser", "iam:ChangePassword");
+            "iam:ChangePassword", "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser",
+            "iam:ListMFADevices", "iam:ResyncMFADevice");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every {@code finding} fixture in {@code events/} through its family's real handler class (found by
  * {@link Family#handlerClass()}), with AWS answering success: the wire must carry exactly the call its sidecar's
- * remediation names, with its parameters, in the right region, then the page and the audit item.
+ * remediation names, with its parameters, in the right region, between the audit claim and completion, then the page.
  */
 class FindingFixturesThroughHandlersTest {
 
@@ -76,7 +77,7 @@ class FindingFixturesThroughHandlersTest {
         handler.handleRequest(new ByteArrayInputStream(fixture.bytes()), out, new FakeContext("snapback-" + family.functionId(), "r"));
 
         List<LoggedRequest> calls = AWS.findAll(anyRequestedFor(anyUrl()));
-        List<String> expected = new ArrayList<>(List.of("PutItem"));
+        List<String> expected = new ArrayList<>(List.of("UpdateItem"));
         List<JsonNode> remediations = new ArrayList<>();
         for (JsonNode finding : fixture.expected().get("findings")) {
             String action = finding.get("action").asText();
@@ -91,13 +92,29 @@ class FindingFixturesThroughHandlersTest {
         assertThat(calls).extracting(AwsStub::operation).as("calls for %s", fixture).isEqualTo(expected);
 
         List<LoggedRequest> remediationCalls = calls.stream()
-                .filter(c -> !List.of("PutItem", "UpdateItem", "Publish").contains(AwsStub.operation(c))).toList();
+                .filter(c -> !List.of("UpdateItem", "Publish").contains(AwsStub.operation(c))).toList();
         for (int i = 0; i < remediations.size(); i++) {
             assertWire(remediations.get(i), remediationCalls.get(i), event);
         }
         JsonNode completion = JSON.readTree(calls.getLast().getBodyAsString()).get("ExpressionAttributeValues");
         assertThat(completion.at("/:status/S").asText()).isEqualTo("DONE");
         assertThat(JSON.readTree(out.toByteArray()).get("eventId").asText()).isEqualTo(event.eventId());
+    }
+
+    @Test
+    void enablingMfaForAUserWhoWasNeverQuarantinedIsAuditedNotPaged() throws Exception {
+        AWS.stubFor(AwsStub.query("DeleteUserPolicy").willReturn(AwsStub.queryError(404, "NoSuchEntity",
+                "The user policy with name SnapbackMfaQuarantine cannot be found.")));
+        Fixture fixture = Fixtures.all().stream().filter(f -> f.path().endsWith("finding/EnableMFADevice-iam-user.json"))
+                .findFirst().orElseThrow();
+
+        handlerOf(Family.MFA).handleRequest(new ByteArrayInputStream(fixture.bytes()), new ByteArrayOutputStream(),
+                new FakeContext("snapback-mfa", "r"));
+
+        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).extracting(AwsStub::operation)
+                .containsExactly("UpdateItem", "DeleteUserPolicy", "UpdateItem");
+        JsonNode completion = JSON.readTree(AWS.findAll(anyRequestedFor(anyUrl())).getLast().getBodyAsString());
+        assertThat(completion.at("/ExpressionAttributeValues/:outcome/S").asText()).isEqualTo("already-compliant");
     }
 
     /** The parameters the remediation names, on the wire, signed for the right region. */

@@ -225,10 +225,7 @@ class SecurityGroupHandlerTest {
 
     @Test
     void theSsmOverrideSwitchesTheDetectorToPageOnlyAtRunTimeAndPagesTheLoweringOnce() throws Exception {
-        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(
-                ModeOverridesTest.parameter("/snapback/modes", "{\"security-group-opened\":\"page\"}")));
-        Map<String, String> environment = environment();
-        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
+        Map<String, String> environment = withModesParameter("{\"security-group-opened\":\"page\"}");
         SecurityGroupHandler handler = handler(environment);
 
         invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
@@ -248,10 +245,7 @@ class SecurityGroupHandlerTest {
     @Test
     void anOverrideThatRaisesNoModeIsNotPaged() throws Exception {
         stubRevoke();
-        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(
-                ModeOverridesTest.parameter("/snapback/modes", "{\"security-group-opened\":\"remediate\"}")));
-        Map<String, String> environment = environment();
-        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
+        Map<String, String> environment = withModesParameter("{\"security-group-opened\":\"remediate\"}");
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
@@ -361,10 +355,7 @@ class SecurityGroupHandlerTest {
     @Test
     void anInvalidOverrideIsCountedAndTheDeployedModesStay() throws Exception {
         stubRevoke();
-        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(
-                ModeOverridesTest.parameter("/snapback/modes", "{\"security-group-opened\":\"panic\"}")));
-        Map<String, String> environment = environment();
-        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
+        Map<String, String> environment = withModesParameter("{\"security-group-opened\":\"panic\"}");
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
@@ -402,6 +393,14 @@ class SecurityGroupHandlerTest {
         environment.put("SNAPBACK_CONFIG", Files.readString(Fixtures.root().resolve("examples/snapback-config.json")));
         environment.put("SNAPBACK_AUDIT_TABLE", TABLE);
         environment.put("SNAPBACK_ALERT_TOPIC_ARN", TOPIC);
+        return environment;
+    }
+
+    /** The environment with a mode-override parameter, and SSM answering it with {@code value}. */
+    private static Map<String, String> withModesParameter(String value) throws IOException {
+        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(ModeOverridesTest.parameter("/snapback/modes", value)));
+        Map<String, String> environment = environment();
+        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
         return environment;
     }
 

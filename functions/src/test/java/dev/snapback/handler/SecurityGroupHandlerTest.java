@@ -2,6 +2,7 @@ package dev.snapback.handler;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static dev.snapback.testing.AwsStub.ec2Error;
 import static dev.snapback.testing.AwsStub.form;
@@ -350,6 +351,18 @@ class SecurityGroupHandlerTest {
         assertThat(item.at("/status/S").asText()).as("the retry claims it again and pages").isEqualTo("FAILED");
         assertThat(item.at("/error/S").asText()).contains("AuthorizationError");
         assertThat(metrics.total("Failures", "security-group-opened")).isEqualTo(1.0);
+    }
+
+    @Test
+    void whenEvenTheAuditWriteFailsThePagingErrorStillSurfacesWithTheAuditErrorAttached() throws Exception {
+        stubRevoke();
+        AWS.stubFor(query("Publish").willReturn(AwsStub.queryError(403, "AuthorizationError", "Not authorized to publish.")));
+        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").withRequestBody(containing("completedAt")).willReturn(json(400,
+                "application/x-amz-json-1.0", "{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"table gone\"}")));
+
+        assertThatThrownBy(() -> invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH)))
+                .isInstanceOf(AuthorizationErrorException.class)
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement().asString().contains("table gone"));
     }
 
     @Test

@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every {@code finding} fixture in {@code events/} through its family's real handler class (found by
  * {@link Family#handlerClass()}), with AWS answering success: the wire must carry exactly the calls its sidecar's
  * remediation names, with its parameters, in the right region, each granted to the family's function by its detectors'
- * declared grants, then the page and the audit item.
+ * declared grants, between the audit claim and completion, then the page.
  */
 class FindingFixturesThroughHandlersTest {
 
@@ -96,7 +97,7 @@ class FindingFixturesThroughHandlersTest {
         handler.handleRequest(new ByteArrayInputStream(fixture.bytes()), out, new FakeContext("snapback-" + family.functionId(), "r"));
 
         List<LoggedRequest> calls = AWS.findAll(anyRequestedFor(anyUrl()));
-        List<String> expected = new ArrayList<>(List.of("PutItem"));
+        List<String> expected = new ArrayList<>(List.of("UpdateItem"));
         List<JsonNode> remediations = new ArrayList<>();
         for (JsonNode finding : fixture.expected().get("findings")) {
             String action = finding.get("action").asText();
@@ -111,7 +112,7 @@ class FindingFixturesThroughHandlersTest {
         assertThat(calls).extracting(AwsStub::operation).as("calls for %s", fixture).isEqualTo(expected);
 
         List<LoggedRequest> remediationCalls = calls.stream()
-                .filter(c -> !List.of("PutItem", "UpdateItem", "Publish").contains(AwsStub.operation(c))).toList();
+                .filter(c -> !List.of("UpdateItem", "Publish").contains(AwsStub.operation(c))).toList();
         Set<String> granted = new TreeSet<>(Detectors.SPECS.stream().filter(spec -> spec.family() == family)
                 .flatMap(spec -> spec.actions().stream()).toList());
         assertThat(remediationCalls).extracting(FindingFixturesThroughHandlersTest::iamAction)
@@ -126,6 +127,23 @@ class FindingFixturesThroughHandlersTest {
         JsonNode completion = JSON.readTree(calls.getLast().getBodyAsString()).get("ExpressionAttributeValues");
         assertThat(completion.at("/:status/S").asText()).isEqualTo("DONE");
         assertThat(JSON.readTree(out.toByteArray()).get("eventId").asText()).isEqualTo(event.eventId());
+    }
+
+    @Test
+    void enablingMfaForAUserWhoWasNeverQuarantinedIsAuditedNotPaged() throws Exception {
+        AWS.stubFor(AwsStub.query("DetachUserPolicy").willReturn(AwsStub.queryError(404, "NoSuchEntity",
+                "Policy arn:aws:iam::111122223333:policy/SnapbackMfaQuarantine was not found.")));
+        Fixture fixture = Fixtures.all().stream().filter(f -> f.path().endsWith("finding/EnableMFADevice-iam-user.json"))
+                .findFirst().orElseThrow();
+        answerListMfaDevices(fixture);
+
+        handlerOf(Family.MFA).handleRequest(new ByteArrayInputStream(fixture.bytes()), new ByteArrayOutputStream(),
+                new FakeContext("snapback-mfa", "r"));
+
+        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).extracting(AwsStub::operation)
+                .containsExactly("UpdateItem", "ListMFADevices", "DetachUserPolicy", "UpdateItem");
+        JsonNode completion = JSON.readTree(AWS.findAll(anyRequestedFor(anyUrl())).getLast().getBodyAsString());
+        assertThat(completion.at("/ExpressionAttributeValues/:outcome/S").asText()).isEqualTo("already-compliant");
     }
 
     /** The parameters the remediation names, on the wire, signed for the right region. */

@@ -63,7 +63,7 @@ public final class SnapbackFunction extends Construct {
                 .retention(RetentionDays.THREE_MONTHS)
                 .build();
         grantDeclaredActions();
-        allow(List.of("dynamodb:PutItem", "dynamodb:UpdateItem"), deps.auditTable().getTableArn());
+        allow(List.of("dynamodb:UpdateItem"), deps.auditTable().getTableArn());
         allow(List.of("sns:Publish"), deps.alerting().topic().getTopicArn());
         allow(Alerting.KEY_ACTIONS, deps.alerting().key().getKeyArn());
         allow(List.of("ssm:GetParameter"), deps.modesParameter().getParameterArn());

@@ -30,7 +30,6 @@ class IamPolicyTest {
 
     /** Action to the resource type it must be scoped to, for what every function needs besides its detectors' grants. */
     private static final Map<String, String> OWN_ACCESS = Map.of(
-            "dynamodb:PutItem", "AWS::DynamoDB::Table",
             "dynamodb:UpdateItem", "AWS::DynamoDB::Table",
             "sns:Publish", "AWS::SNS::Topic",
             "kms:Decrypt", "AWS::KMS::Key",

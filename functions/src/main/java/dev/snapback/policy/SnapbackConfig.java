@@ -153,7 +153,7 @@ public record SnapbackConfig(
 
     /** Exempt only when the configuration lists this very id under this very type. */
     public boolean isExempt(ResourceRef resource) {
-        return exemptResources.getOrDefault(resource.type(), Set.of()).contains(resource.id());
+        return resource.id() != null && exemptResources.getOrDefault(resource.type(), Set.of()).contains(resource.id());
     }
 
     public boolean isTrusted(Cidr source) {

@@ -83,6 +83,7 @@ class SnapbackConfigTest {
         assertThat(config.isExempt(new ResourceRef("AWS::EC2::KeyPair", "sg-0bastion000000001"))).isFalse();
         assertThat(config.isExempt(new ResourceRef("AWS::IAM::User", "sg-0bastion000000001"))).isFalse();
         assertThat(config.isExempt(new ResourceRef("AWS::EC2::SecurityGroup", "sg-0bastion000000002"))).isFalse();
+        assertThat(config.isExempt(new ResourceRef("AWS::EC2::SecurityGroup", null))).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -169,7 +169,7 @@ public final class SecurityGroupOpenedDetector implements Detector {
             problems.add("a permission for " + source + " has no protocol");
             return;
         }
-        String protocol = protocolName(ipProtocol);
+        String protocol = IngressRule.protocolName(ipProtocol);
         if ((protocol.equals("tcp") || protocol.equals("udp"))
                 && (from == null || to == null || from < 0 || to > 65535 || from > to)) {
             problems.add(protocol + " permission for " + source + " has no valid port range (fromPort " + from
@@ -193,23 +193,11 @@ public final class SecurityGroupOpenedDetector implements Detector {
         return ipv4 != null ? ipv4 : Fields.text(rule, ipv6Field);
     }
 
-    /** The name EC2 reports for the protocols whose rules it describes by name; anything else as given. */
-    private static String protocolName(String ipProtocol) {
-        String protocol = ipProtocol.trim().toLowerCase();
-        return switch (protocol) {
-            case "6" -> "tcp";
-            case "17" -> "udp";
-            case "1" -> "icmp";
-            case "58" -> "icmpv6";
-            default -> protocol;
-        };
-    }
-
     private static boolean sameRule(Grant grant, JsonNode rule) {
         if (Boolean.TRUE.equals(Fields.bool(rule, "isEgress"))) return false;
         String protocol = Fields.text(rule, "ipProtocol");
         String cidr = cidr(rule, "cidrIpv4", "cidrIpv6");
-        if (protocol == null || cidr == null || !protocolName(protocol).equals(grant.protocol())) return false;
+        if (protocol == null || cidr == null || !IngressRule.protocolName(protocol).equals(grant.protocol())) return false;
         try {
             if (!Cidr.parse(cidr).equals(grant.cidr())) return false;
         } catch (IllegalArgumentException e) {

@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
  *       back on. Dropping KMS encryption, or replacing the key configured for the trail in {@code trailKmsKeys} with
  *       another: restore the configured key. Dropping it with none configured: page (the previous key is not in the
  *       event, and Snapback never guesses one).</li>
+ *   <li>{@code UpdateTrail} that sets where logs are delivered ({@link #DESTINATIONS}: bucket, prefix, CloudWatch
+ *       Logs group or role, SNS topic): page, naming the new destination; redirected logs are a classic way to hide
+ *       activity, and the previous destination is not in the event.</li>
  *   <li>{@code PutEventSelectors} (basic or advanced selectors) that stop logging write management events: put back
  *       the call's own selectors plus the least change that logs them again (see {@link ManagementEventSelectors}).</li>
  * </ul>
@@ -42,6 +45,9 @@ public final class TrailTamperedDetector implements Detector {
     private static final String TRAIL = "AWS::CloudTrail::Trail";
     private static final Pattern TRAIL_ARN =
             Pattern.compile("arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\\d{12}):trail/([A-Za-z0-9._-]{3,128})");
+    /** Request keys of UpdateTrail that move (or remove) where the trail's logs and notifications go. */
+    static final List<String> DESTINATIONS = List.of("s3BucketName", "s3KeyPrefix", "cloudWatchLogsLogGroupArn",
+            "cloudWatchLogsRoleArn", "snsTopicName");
     private static final Pattern TRAIL_NAME = Pattern.compile("[A-Za-z0-9._-]{3,128}");
 
     private final SnapbackConfig config;
@@ -126,6 +132,15 @@ public final class TrailTamperedDetector implements Detector {
                             + " event and trailKmsKeys configures none for " + trail.arn() + ", so Snapback does not"
                             + " guess one: re-enable encryption with the right key"), Map.of()));
         }
+        Map<String, String> destinations = destinations(request, problems);
+        if (!destinations.isEmpty()) {
+            List<String> changes = destinations.entrySet().stream().map(d -> d.getKey() + ": " + d.getValue()).toList();
+            findings.add(finding(event, Severity.HIGH, "trail " + trail.name() + " log delivery changed: "
+                    + String.join(", ", changes), trail, new Remediation.PageOnly("the trail's log delivery was changed ("
+                    + String.join("; ", changes) + "); redirected or removed logs hide activity, and the previous"
+                    + " destination is not in the event, so Snapback does not guess it: confirm the change or restore"
+                    + " the destination"), destinations));
+        }
         if (!problems.isEmpty()) {
             findings.add(finding(event, Severity.HIGH, "trail " + trail.name() + " update needs review", trail,
                     new Remediation.PageOnly("Snapback could not read part of this UpdateTrail event ("
@@ -134,6 +149,21 @@ public final class TrailTamperedDetector implements Detector {
         return findings.isEmpty()
                 ? Verdict.clean("UpdateTrail turned off nothing Snapback guards")
                 : Verdict.flagged(findings);
+    }
+
+    /** The destination keys the request sets, with their new values ("(removed)" for an empty one), in a fixed order. */
+    private static Map<String, String> destinations(JsonNode request, List<String> problems) {
+        Map<String, String> set = new LinkedHashMap<>();
+        for (String key : DESTINATIONS) {
+            JsonNode value = request.path(key);
+            if (value.isMissingNode() || value.isNull()) continue;
+            if (value.isTextual()) {
+                set.put(key, value.asText().isBlank() ? "(removed)" : value.asText().trim());
+            } else {
+                problems.add(key + " is not a string");
+            }
+        }
+        return set;
     }
 
     /** {@code TRUE} (to restore) when the request set the flag to false; {@code null} when it left it alone. */

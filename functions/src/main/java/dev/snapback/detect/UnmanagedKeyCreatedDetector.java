@@ -108,7 +108,8 @@ public final class UnmanagedKeyCreatedDetector implements Detector {
                 : new Remediation.PageOnly("the event's responseElements name no keyName, so the key pair cannot be"
                         + " named exactly; nothing was deleted");
         String name = keyName != null ? keyName : Fields.text(event.request(), "keyName");
-        ResourceRef resource = name != null ? new ResourceRef("AWS::EC2::KeyPair", name)
+        // The resource is the AWS-assigned id: the name is the caller's choice, so it must not select an exemption.
+        ResourceRef resource = keyPairId != null ? new ResourceRef("AWS::EC2::KeyPair", keyPairId)
                 : new ResourceRef("AWS::CloudTrail::Event", event.eventId());
         return Verdict.flagged(new Finding(SPEC.id(), Severity.MEDIUM,
                 "EC2 key pair " + (name == null ? "" : name + " ") + verb + " in " + event.region(), resource, fix,

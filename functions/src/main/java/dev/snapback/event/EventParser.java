@@ -27,26 +27,29 @@ public final class EventParser {
     }
 
     public static CloudTrailEvent parse(String json) {
-        try {
-            return parse(JSON.readTree(json));
-        } catch (JsonProcessingException e) {
-            throw new MalformedEventException("not JSON: " + e.getOriginalMessage(), e);
-        }
+        return parse(readTree(() -> JSON.readTree(json)));
     }
 
     public static CloudTrailEvent parse(byte[] json) {
-        try {
-            return parse(JSON.readTree(json));
-        } catch (IOException e) {
-            throw new MalformedEventException("not JSON: " + e.getMessage(), e);
-        }
+        return parse(readTree(() -> JSON.readTree(json)));
     }
 
     public static CloudTrailEvent parse(InputStream json) {
+        return parse(readTree(() -> JSON.readTree(json)));
+    }
+
+    private interface TreeReader {
+        JsonNode read() throws IOException;
+    }
+
+    /** The one way text becomes a tree, so every input form fails with the same message. */
+    private static JsonNode readTree(TreeReader reader) {
         try {
-            return parse(JSON.readTree(json));
+            return reader.read();
+        } catch (JsonProcessingException e) {
+            throw new MalformedEventException("not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new MalformedEventException("not JSON: " + e.getMessage(), e);
+            throw new MalformedEventException("could not read the input: " + e.getMessage(), e);
         }
     }
 

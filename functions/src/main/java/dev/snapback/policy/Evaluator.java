@@ -26,10 +26,6 @@ public final class Evaluator {
         this.detectors = List.copyOf(detectors);
     }
 
-    public SnapbackConfig config() {
-        return config;
-    }
-
     public List<Detector> detectors() {
         return detectors;
     }
@@ -74,8 +70,9 @@ public final class Evaluator {
         if (mode == Mode.OFF) {
             return new Decision(finding, mode, Decision.Action.OFF, "detector " + spec.id() + " is off");
         }
-        if (config.exemptResources().contains(finding.resource().id())) {
-            return new Decision(finding, mode, Decision.Action.EXEMPT, finding.resource().id() + " is exempt by configuration");
+        if (config.isExempt(finding.resource())) {
+            return new Decision(finding, mode, Decision.Action.EXEMPT,
+                    finding.resource().type() + " " + finding.resource().id() + " is exempt by configuration");
         }
         return switch (mode) {
             case PAGE -> new Decision(finding, mode, Decision.Action.PAGE, "detector " + spec.id() + " is in page mode");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.Cidr;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
+import dev.snapback.detect.ResourceRef;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,7 +14,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 /**
  * Deployment configuration, validated on construction: an invalid value fails fast with a message naming the field.
@@ -27,7 +30,8 @@ import java.util.function.BiFunction;
  * @param minPrefixV6       the same for IPv6
  * @param managedPrincipals identity ARNs (IAM users, roles) allowed to create keys: the managed path
  * @param snapbackRoleArns  Snapback's own role ARNs; their calls are ignored (exact match), which breaks loops
- * @param exemptResources   resource ids (sg-..., trail ARN, user name, key pair name) that are sanctioned
+ * @param exemptResources   sanctioned resources by type ({@link #EXEMPTIBLE_TYPES}) and id: a finding is exempt
+ *                          only when both match, so a resource named like an exempt one of another type is not
  * @param trailKmsKeys      trail ARN to its expected KMS key ARN, so dropped encryption can be restored
  */
 public record SnapbackConfig(
@@ -38,7 +42,7 @@ public record SnapbackConfig(
         int minPrefixV6,
         Set<String> managedPrincipals,
         Set<String> snapbackRoleArns,
-        Set<String> exemptResources,
+        Map<String, Set<String>> exemptResources,
         Map<String, String> trailKmsKeys) {
 
     /** The environment variable that carries the configuration JSON into each function. */
@@ -47,6 +51,16 @@ public record SnapbackConfig(
     public static final Set<Integer> DEFAULT_PUBLIC_PORTS = Set.of(80, 443);
     public static final List<String> DEFAULT_TRUSTED_CIDRS =
             List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7");
+
+    /**
+     * The resource types that can be exempted, each with the form of its id. Every id here is assigned by AWS or
+     * unique in the account (a key pair is exempted by its key-... id, never by its caller-chosen name).
+     */
+    public static final Map<String, Pattern> EXEMPTIBLE_TYPES = Map.of(
+            "AWS::EC2::SecurityGroup", Pattern.compile("sg-[0-9a-zA-Z]+"),
+            "AWS::EC2::KeyPair", Pattern.compile("key-[0-9a-zA-Z]+"),
+            "AWS::IAM::User", Pattern.compile("[\\w+=,.@-]{1,64}"),
+            "AWS::CloudTrail::Trail", Pattern.compile("arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\\d{12}:trail/[A-Za-z0-9._-]{3,128}"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("modes", "publicPorts", "trustedCidrs", "minPrefixV4",
@@ -72,7 +86,7 @@ public record SnapbackConfig(
         }
         managedPrincipals = requireArns("managedPrincipals", managedPrincipals);
         snapbackRoleArns = requireArns("snapbackRoleArns", snapbackRoleArns);
-        exemptResources = Set.copyOf(exemptResources);
+        exemptResources = requireExemptible(exemptResources);
         trailKmsKeys = Map.copyOf(trailKmsKeys);
         trailKmsKeys.forEach((trail, key) -> {
             if (!trail.startsWith("arn:")) throw new InvalidConfigException("trailKmsKeys", "key must be a trail ARN: " + trail);
@@ -82,7 +96,7 @@ public record SnapbackConfig(
 
     public static SnapbackConfig defaults() {
         return new SnapbackConfig(Map.of(), DEFAULT_PUBLIC_PORTS, DEFAULT_TRUSTED_CIDRS.stream().map(Cidr::parse).toList(),
-                8, 32, Set.of(), Set.of(), Set.of(), Map.of());
+                8, 32, Set.of(), Set.of(), Map.of(), Map.of());
     }
 
     /** Reads {@value #ENVIRONMENT_VARIABLE}; defaults when it is unset or blank. */
@@ -102,7 +116,7 @@ public record SnapbackConfig(
         if (root == null || !root.isObject()) throw new InvalidConfigException("(config)", "expected a JSON object");
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!FIELDS.contains(name)) throw new InvalidConfigException(name, "unknown setting; known: " + new java.util.TreeSet<>(FIELDS));
+            if (!FIELDS.contains(name)) throw new InvalidConfigException(name, "unknown setting; known: " + new TreeSet<>(FIELDS));
         }
         SnapbackConfig d = defaults();
         Map<String, Mode> modes = new LinkedHashMap<>();
@@ -115,7 +129,7 @@ public record SnapbackConfig(
                 root.has("minPrefixV6") ? integer(root.get("minPrefixV6"), "minPrefixV6") : d.minPrefixV6(),
                 new LinkedHashSet<>(list(root, "managedPrincipals", SnapbackConfig::text)),
                 new LinkedHashSet<>(list(root, "snapbackRoleArns", SnapbackConfig::text)),
-                new LinkedHashSet<>(list(root, "exemptResources", SnapbackConfig::text)),
+                exemptResources(object(root, "exemptResources")),
                 textMap(object(root, "trailKmsKeys"), "trailKmsKeys"));
     }
 
@@ -137,6 +151,11 @@ public record SnapbackConfig(
         return identityArn != null && snapbackRoleArns.contains(identityArn);
     }
 
+    /** Exempt only when the configuration lists this very id under this very type. */
+    public boolean isExempt(ResourceRef resource) {
+        return resource.id() != null && exemptResources.getOrDefault(resource.type(), Set.of()).contains(resource.id());
+    }
+
     public boolean isTrusted(Cidr source) {
         return trustedCidrs.stream().anyMatch(trusted -> trusted.contains(source));
     }
@@ -155,6 +174,31 @@ public record SnapbackConfig(
         return Set.copyOf(arns);
     }
 
+    private static Map<String, Set<String>> requireExemptible(Map<String, Set<String>> exempt) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        exempt.forEach((type, ids) -> {
+            Pattern id = EXEMPTIBLE_TYPES.get(type);
+            if (id == null) {
+                throw new InvalidConfigException("exemptResources." + type,
+                        "not a resource type that can be exempted; known: " + new TreeSet<>(EXEMPTIBLE_TYPES.keySet()));
+            }
+            for (String value : ids) {
+                if (!id.matcher(value).matches()) {
+                    throw new InvalidConfigException("exemptResources." + type, "expected an id matching " + id + ", got " + value);
+                }
+            }
+            out.put(type, Set.copyOf(ids));
+        });
+        return Map.copyOf(out);
+    }
+
+    private static Map<String, Set<String>> exemptResources(Map<String, JsonNode> byType) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        byType.forEach((type, ids) -> out.put(type,
+                new LinkedHashSet<>(elements(ids, "exemptResources." + type, SnapbackConfig::text))));
+        return out;
+    }
+
     private static String detectorIds() {
         return Detectors.SPECS.stream().map(DetectorSpec::id).toList().toString();
     }
@@ -168,7 +212,10 @@ public record SnapbackConfig(
     }
 
     private static <T> List<T> list(JsonNode root, String field, BiFunction<JsonNode, String, T> element) {
-        JsonNode node = root.get(field);
+        return elements(root.get(field), field, element);
+    }
+
+    private static <T> List<T> elements(JsonNode node, String field, BiFunction<JsonNode, String, T> element) {
         if (node == null || node.isNull()) return List.of();
         if (!node.isArray()) throw new InvalidConfigException(field, "expected a list");
         List<T> out = new ArrayList<>();

@@ -18,15 +18,21 @@ public sealed interface Remediation {
      * protocol {@code -1}.
      */
     record IngressRule(String ruleId, String protocol, Integer fromPort, Integer toPort, String cidr) {
-        public String describePorts() {
-            if ("-1".equals(protocol)) return "all traffic";
-            String proto = switch (protocol) {
+        /** The name EC2 reports for the protocols whose rules it describes by name; anything else as given. */
+        public static String protocolName(String ipProtocol) {
+            String protocol = ipProtocol.trim().toLowerCase();
+            return switch (protocol) {
                 case "6" -> "tcp";
                 case "17" -> "udp";
                 case "1" -> "icmp";
                 case "58" -> "icmpv6";
                 default -> protocol;
             };
+        }
+
+        public String describePorts() {
+            if ("-1".equals(protocol)) return "all traffic";
+            String proto = protocolName(protocol);
             if (fromPort == null || toPort == null) return proto;
             return (fromPort.equals(toPort) ? fromPort.toString() : fromPort + "-" + toPort) + "/" + proto;
         }

@@ -87,9 +87,34 @@ class DetectorPropertyTest {
                 assertThat(keyName).isNotBlank().isIn(eventTexts);
                 if (keyPairId != null) assertThat(keyPairId).isIn(eventTexts);
             }
+            case Remediation.RevokeIngress(String groupId, List<Remediation.IngressRule> rules) -> {
+                assertThat(groupId).isNotBlank().isIn(eventTexts);
+                assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+                    if (rule.ruleId() != null) assertThat(rule.ruleId()).isIn(eventTexts);
+                    assertThat(rule.cidr()).isIn(stripped(eventTexts));
+                });
+            }
+            case Remediation.StartLogging(String trailArn, String homeRegion) -> assertTrailFromEvent(trailArn, eventTexts);
+            case Remediation.RestoreTrailSettings settings -> assertTrailFromEvent(settings.trailArn(), eventTexts);
+            case Remediation.RestoreEventSelectors selectors -> assertTrailFromEvent(selectors.trailArn(), eventTexts);
             case null -> throw new AssertionError("a finding without a proposed remediation: " + finding);
-            default -> assertThat(finding.proposed().describe()).isNotBlank();
         }
+    }
+
+    /** The trail's ARN is in the event, or built from the trail name the event holds. */
+    private static void assertTrailFromEvent(String trailArn, Set<String> eventTexts) {
+        assertThat(trailArn).isNotBlank();
+        if (!eventTexts.contains(trailArn)) {
+            assertThat(trailArn).contains(":trail/");
+            assertThat(trailArn.substring(trailArn.lastIndexOf(":trail/") + ":trail/".length())).isIn(eventTexts);
+        }
+    }
+
+    /** The detectors trim what they read, so a value surrounded by blanks is still the event's own. */
+    private static Set<String> stripped(Set<String> texts) {
+        Set<String> out = new HashSet<>(texts);
+        texts.forEach(text -> out.add(text.strip()));
+        return out;
     }
 
     /** Every string value anywhere in the record. */

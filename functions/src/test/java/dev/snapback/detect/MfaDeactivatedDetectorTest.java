@@ -1,6 +1,6 @@
 package dev.snapback.detect;
 
-import static dev.snapback.detect.FindingsOf.onlyFinding;
+import static dev.snapback.detect.DetectorAssertions.onlyFinding;
 import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 

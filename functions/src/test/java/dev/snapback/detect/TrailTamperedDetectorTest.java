@@ -100,7 +100,6 @@ class TrailTamperedDetectorTest {
 
         CloudTrailEvent keyLeftAlone = event(UPDATE, d -> {
             request(d).remove("isMultiRegionTrail");
-            request(d).put("snsTopicName", "trail-deliveries");
             ((ObjectNode) d.get("responseElements")).put("kmsKeyId", "arn:aws:kms:us-east-1:111122223333:key/other");
         });
 
@@ -110,6 +109,34 @@ class TrailTamperedDetectorTest {
         assertThat(detector.evaluate(newKeyWhereNoneIsConfigured)).isInstanceOf(Verdict.Clean.class);
         assertThat(detector.evaluate(configuredKeyByAlias)).as("judged by the key ARN in the response")
                 .isInstanceOf(Verdict.Clean.class);
+    }
+
+    @Test
+    void eachLogDestinationChangeIsPagedNamingTheNewDestination() {
+        for (String key : TrailTamperedDetector.DESTINATIONS) {
+            String destination = "new-" + key;
+            CloudTrailEvent event = event(GLOBAL_EVENTS_OFF, d -> {
+                request(d).remove("includeGlobalServiceEvents");
+                request(d).put(key, destination);
+            });
+
+            Finding finding = onlyFinding(detector.evaluate(event));
+            assertThat(finding.severity()).as(key).isEqualTo(Severity.HIGH);
+            assertThat(finding.title()).isEqualTo("trail audit-trail log delivery changed: " + key + ": " + destination);
+            assertThat(((Remediation.PageOnly) finding.proposed()).reason()).contains(key + ": " + destination);
+            assertThat(finding.context()).containsEntry(key, destination);
+        }
+    }
+
+    @Test
+    void aRedirectAlongsideAWeakeningIsPagedAndTheWeakeningStillRestored() {
+        CloudTrailEvent event = event(UPDATE, d -> request(d).put("s3BucketName", "elsewhere").put("snsTopicName", 7));
+
+        List<Finding> findings = DetectorAssertions.findings(detector.evaluate(event));
+        assertThat(findings).extracting(f -> f.proposed().getClass().getSimpleName())
+                .containsExactly("RestoreTrailSettings", "PageOnly", "PageOnly");
+        assertThat(findings.get(1).title()).isEqualTo("trail management-trail log delivery changed: s3BucketName: elsewhere");
+        assertThat(((Remediation.PageOnly) findings.get(2).proposed()).reason()).contains("snsTopicName is not a string");
     }
 
     @Test

@@ -1,11 +1,14 @@
 package dev.snapback.detect;
 
-import static dev.snapback.detect.FindingsOf.onlyFinding;
+import static dev.snapback.detect.DetectorAssertions.onlyFinding;
 import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.policy.Assessment;
+import dev.snapback.policy.Decision;
+import dev.snapback.policy.Evaluator;
 import dev.snapback.policy.SnapbackConfig;
 import dev.snapback.remediate.Remediation;
 import dev.snapback.testing.Fixtures;
@@ -109,7 +112,38 @@ class UnmanagedKeyCreatedDetectorTest {
         Finding finding = onlyFinding(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).remove("keyName"))));
 
         assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
-        assertThat(finding.resource()).isEqualTo(new ResourceRef("AWS::EC2::KeyPair", "bastion-admin"));
+        assertThat(finding.resource()).isEqualTo(new ResourceRef("AWS::EC2::KeyPair", "key-0a3f9c1e7b5d24680"));
+        assertThat(finding.context()).containsEntry("key pair", "bastion-admin");
+    }
+
+    @Test
+    void aKeyPairNamedLikeAnExemptResourceIsNotExempt() {
+        CloudTrailEvent namedLikeTheBastionGroup = event(KEY_PAIR_CREATED, detail -> {
+            request(detail).put("keyName", "sg-0bastion000000001");
+            response(detail).put("keyName", "sg-0bastion000000001");
+        });
+        SnapbackConfig keyPairExempt = SnapbackConfig.fromJson(
+                "{\"exemptResources\": {\"AWS::EC2::KeyPair\": [\"key-0a3f9c1e7b5d24680\"]}}");
+        CloudTrailEvent namedLikeTheExemptKeyPair = event(KEY_PAIR_CREATED, detail -> {
+            response(detail).remove("keyPairId");
+            request(detail).put("keyName", "key-0a3f9c1e7b5d24680");
+            response(detail).put("keyName", "key-0a3f9c1e7b5d24680");
+        });
+
+        Decision decision = onlyDecision(Fixtures.config(), namedLikeTheBastionGroup);
+        assertThat(decision.action()).isEqualTo(Decision.Action.REMEDIATE);
+        assertThat(decision.finding().proposed())
+                .isEqualTo(new Remediation.DeleteKeyPair("key-0a3f9c1e7b5d24680", "sg-0bastion000000001"));
+        assertThat(onlyDecision(keyPairExempt, event(KEY_PAIR_CREATED)).action()).isEqualTo(Decision.Action.EXEMPT);
+        assertThat(onlyDecision(keyPairExempt, namedLikeTheExemptKeyPair).action()).isEqualTo(Decision.Action.REMEDIATE);
+    }
+
+    private Decision onlyDecision(SnapbackConfig config, CloudTrailEvent event) {
+        Assessment assessment = new Evaluator(config, List.of(detector)).assess(detector, event);
+        assertThat(assessment).isInstanceOf(Assessment.Decided.class);
+        List<Decision> decisions = ((Assessment.Decided) assessment).decisions();
+        assertThat(decisions).hasSize(1);
+        return decisions.getFirst();
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.testing.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -123,6 +124,33 @@ class EventParserTest {
         assertMalformed(() -> EventParser.parse("{\"detail-type\": "), "not JSON: ");
         assertMalformed(() -> EventParser.parse(Arrays.copyOf(bytes(USER_ENVELOPE), 100)), "not JSON: ");
         assertMalformed(() -> EventParser.parse(new ByteArrayInputStream(new byte[] {(byte) 0xff, 0x00})), "not JSON: ");
+    }
+
+    @Test
+    void everyInputFormFailsWithTheSameMessage() {
+        String truncated = "{\"detail-type\": ";
+        byte[] bytes = truncated.getBytes(StandardCharsets.UTF_8);
+        String message = messageOf(() -> EventParser.parse(truncated));
+
+        assertThat(message).startsWith("not JSON: ");
+        assertThat(messageOf(() -> EventParser.parse(bytes))).isEqualTo(message);
+        assertThat(messageOf(() -> EventParser.parse(new ByteArrayInputStream(bytes)))).isEqualTo(message);
+    }
+
+    @Test
+    void aStreamThatFailsToReadIsMalformedNotJson() {
+        InputStream failing = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("connection reset");
+            }
+        };
+
+        assertMalformed(() -> EventParser.parse(failing), "could not read the input: connection reset");
+    }
+
+    private static String messageOf(ThrowingCallable parse) {
+        return assertThatThrownBy(parse).isInstanceOf(MalformedEventException.class).actual().getMessage();
     }
 
     @ParameterizedTest

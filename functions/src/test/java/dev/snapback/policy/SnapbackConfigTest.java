@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snapback.detect.Cidr;
 import dev.snapback.detect.MfaDeactivatedDetector;
+import dev.snapback.detect.ResourceRef;
 import dev.snapback.detect.UnmanagedKeyCreatedDetector;
 import dev.snapback.testing.Fixtures;
 import java.util.Map;
@@ -28,7 +29,7 @@ class SnapbackConfigTest {
         assertThat(config.managedPrincipals()).containsExactlyInAnyOrder(
                 "arn:aws:iam::111122223333:role/key-rotation", "arn:aws:iam::111122223333:user/ci-deployer");
         assertThat(config.snapbackRoleArns()).hasSize(4).contains("arn:aws:iam::111122223333:role/snapback-keys");
-        assertThat(config.exemptResources()).containsExactly("sg-0bastion000000001");
+        assertThat(config.exemptResources()).containsExactly(Map.entry("AWS::EC2::SecurityGroup", Set.of("sg-0bastion000000001")));
         assertThat(config.trailKmsKeys()).containsKey("arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail");
     }
 
@@ -71,6 +72,20 @@ class SnapbackConfigTest {
         assertThat(config.isSnapback(null)).isFalse();
     }
 
+    @Test
+    void exemptionsMatchTypeAndId() {
+        SnapbackConfig config = SnapbackConfig.fromJson("""
+                {"exemptResources": {"AWS::EC2::SecurityGroup": ["sg-0bastion000000001"],
+                                     "AWS::EC2::KeyPair": ["key-0a3f9c1e7b5d24680"]}}""");
+
+        assertThat(config.isExempt(new ResourceRef("AWS::EC2::SecurityGroup", "sg-0bastion000000001"))).isTrue();
+        assertThat(config.isExempt(new ResourceRef("AWS::EC2::KeyPair", "key-0a3f9c1e7b5d24680"))).isTrue();
+        assertThat(config.isExempt(new ResourceRef("AWS::EC2::KeyPair", "sg-0bastion000000001"))).isFalse();
+        assertThat(config.isExempt(new ResourceRef("AWS::IAM::User", "sg-0bastion000000001"))).isFalse();
+        assertThat(config.isExempt(new ResourceRef("AWS::EC2::SecurityGroup", "sg-0bastion000000002"))).isFalse();
+        assertThat(config.isExempt(new ResourceRef("AWS::EC2::SecurityGroup", null))).isFalse();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             {"modes": {"mfa-deactivated": "sometimes"}}                   | modes.mfa-deactivated | 'sometimes' is not a mode
@@ -92,7 +107,12 @@ class SnapbackConfigTest {
             {"managedPrincipals": ["key-rotation"]}                       | managedPrincipals     | not an exact IAM ARN
             {"managedPrincipals": [""]}                                   | managedPrincipals[0]  | expected a non-empty string
             {"snapbackRoleArns": ["arn:aws:iam::1111:role/snapback-mfa"]} | snapbackRoleArns      | not an exact IAM ARN
-            {"exemptResources": [1]}                                      | exemptResources[0]    | expected a non-empty string
+            {"exemptResources": ["sg-0bastion000000001"]}                 | exemptResources       | expected an object
+            {"exemptResources": {"AWS::EC2::SecurityGroup": "sg-1"}}      | exemptResources.AWS::EC2::SecurityGroup | expected a list
+            {"exemptResources": {"AWS::EC2::SecurityGroup": [1]}}         | exemptResources.AWS::EC2::SecurityGroup[0] | expected a non-empty string
+            {"exemptResources": {"AWS::EC2::Instance": ["i-0abc"]}}       | exemptResources.AWS::EC2::Instance | not a resource type that can be exempted; known: [AWS::CloudTrail::Trail, AWS::EC2::KeyPair, AWS::EC2::SecurityGroup, AWS::IAM::User]
+            {"exemptResources": {"AWS::EC2::KeyPair": ["bastion-admin"]}} | exemptResources.AWS::EC2::KeyPair | expected an id matching key-[0-9a-zA-Z]+, got bastion-admin
+            {"exemptResources": {"AWS::CloudTrail::Trail": ["audit-trail"]}} | exemptResources.AWS::CloudTrail::Trail | got audit-trail
             {"trailKmsKeys": {"management-trail": "arn:aws:kms:us-east-1:111122223333:key/k"}} | trailKmsKeys | key must be a trail ARN
             {"trailKmsKeys": {"arn:aws:cloudtrail:us-east-1:111122223333:trail/t": "alias/trail"}} | trailKmsKeys.arn:aws:cloudtrail:us-east-1:111122223333:trail/t | must be a KMS key ARN
             {"trailKmsKeys": {"arn:aws:cloudtrail:us-east-1:111122223333:trail/t": 5}} | trailKmsKeys.arn:aws:cloudtrail:us-east-1:111122223333:trail/t | expected a non-empty string
@@ -114,5 +134,8 @@ class SnapbackConfigTest {
         assertThatThrownBy(() -> new SnapbackConfig(d.modes(), d.publicPorts(), d.trustedCidrs(), 8, 32,
                 Set.of("arn:aws:iam::111122223333:user/?lice"), d.snapbackRoleArns(), d.exemptResources(), d.trailKmsKeys()))
                 .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("managedPrincipals: ");
+        assertThatThrownBy(() -> new SnapbackConfig(d.modes(), d.publicPorts(), d.trustedCidrs(), 8, 32,
+                d.managedPrincipals(), d.snapbackRoleArns(), Map.of("sg", Set.of("sg-1")), d.trailKmsKeys()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("exemptResources.sg: ");
     }
 }

@@ -41,11 +41,13 @@ public final class Alerting extends Construct {
                 .pendingWindow(Duration.days(7))
                 .build();
         ServicePrincipal cloudWatch = new ServicePrincipal("cloudwatch.amazonaws.com");
+        // Only this account's alarms may use the key, as the topic policy below says for publishing.
         key.addToResourcePolicy(PolicyStatement.Builder.create()
                 .sid("CloudWatchAlarmsPublish")
                 .principals(List.of(cloudWatch))
                 .actions(KEY_ACTIONS)
                 .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", stack.getAccount())))
                 .build());
         topic = Topic.Builder.create(this, "Topic")
                 .displayName("Snapback")

@@ -33,9 +33,12 @@ public final class DeadLetters extends Construct {
                 .reason("This queue is itself the dead-letter queue of the EventBridge targets and Lambda on-failure "
                         + "destinations; a queue behind it would only move the same alarm one hop further.")
                 .build()));
-        alerting.pageWhenAnyOf(this, "NotEmpty", queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .period(Duration.minutes(5)).statistic("Maximum").build()),
-                "Snapback could not handle an event; it waits in this dead-letter queue");
+        // Each arrival pages: messages sent in a 5-minute period, not messages waiting. A queue-depth alarm would stay
+        // in ALARM for the 14 days a message is kept, so a second lost event would not page again. EventBridge and
+        // Lambda's on-failure destination both call SendMessage, which this metric counts.
+        alerting.pageWhenAnyOf(this, "MessageArrived", queue.metricNumberOfMessagesSent(MetricOptions.builder()
+                        .period(Duration.minutes(5)).statistic("Sum").build()),
+                "Snapback could not handle an event; it was sent to this dead-letter queue and waits there");
     }
 
     public Queue queue() {

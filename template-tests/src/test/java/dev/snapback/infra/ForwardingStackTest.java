@@ -73,8 +73,11 @@ class ForwardingStackTest {
             template.resourceCountIs("AWS::SNS::Subscription", SynthesizedApp.EMAILS.size());
             JsonNode alarm = resources(json, "AWS::CloudWatch::Alarm").values().iterator().next();
             template.resourceCountIs("AWS::CloudWatch::Alarm", 1);
-            assertThat(alarm.at("/Properties/MetricName").asText()).isEqualTo("ApproximateNumberOfMessagesVisible");
+            assertThat(alarm.at("/Properties/MetricName").asText()).isEqualTo("NumberOfMessagesSent");
+            assertThat(alarm.at("/Properties/Statistic").asText()).isEqualTo("Sum");
+            assertThat(alarm.at("/Properties/Period").asInt()).isEqualTo(300);
             assertThat(alarm.at("/Properties/AlarmActions/0/Ref").asText()).isEqualTo(only(json, "AWS::SNS::Topic"));
+            HomeStackTest.cloudWatchUsesTheKeyOnlyForThisAccount(json);
             template.resourceCountIs("AWS::Lambda::Function", 0);
         }
     }

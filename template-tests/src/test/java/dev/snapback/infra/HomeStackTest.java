@@ -180,6 +180,29 @@ class HomeStackTest {
         assertThat(subscriptions.values()).extracting(s -> s.at("/Properties/Protocol").asText() + ":"
                         + s.at("/Properties/Endpoint").asText())
                 .containsExactlyInAnyOrder("email:oncall@example.com", "email:secops@example.com");
+        cloudWatchUsesTheKeyOnlyForThisAccount(json);
+    }
+
+    /** The key policy lets CloudWatch use the alert key only for this account's alarms, as the topic policy does. */
+    static void cloudWatchUsesTheKeyOnlyForThisAccount(JsonNode json) {
+        JsonNode keyPolicy = resources(json, "AWS::KMS::Key").values().iterator().next().at("/Properties/KeyPolicy");
+        JsonNode topicPolicy = resources(json, "AWS::SNS::TopicPolicy").values().iterator().next()
+                .at("/Properties/PolicyDocument");
+        JsonNode topicAccount = cloudWatchStatement(topicPolicy).at("/Condition/StringEquals/aws:SourceAccount");
+        JsonNode keyStatement = cloudWatchStatement(keyPolicy);
+
+        assertThat(topicAccount.isMissingNode()).isFalse();
+        assertThat(keyStatement.at("/Condition")).isEqualTo(JSON.valueToTree(
+                Map.of("StringEquals", Map.of("aws:SourceAccount", topicAccount))));
+    }
+
+    private static JsonNode cloudWatchStatement(JsonNode policy) {
+        List<JsonNode> statements = new ArrayList<>();
+        policy.get("Statement").forEach(statement -> {
+            if (statement.at("/Principal/Service").asText().equals("cloudwatch.amazonaws.com")) statements.add(statement);
+        });
+        assertThat(statements).hasSize(1);
+        return statements.getFirst();
     }
 
     @Test
@@ -223,7 +246,8 @@ class HomeStackTest {
             expected.add("Errors:" + fn);
             expected.add("Throttles:" + fn);
         });
-        expected.add("ApproximateNumberOfMessagesVisible:" + onlyId("AWS::SQS::Queue"));
+        // Every message sent to the dead-letter queue pages, even while an earlier one still waits there.
+        expected.add("NumberOfMessagesSent:" + onlyId("AWS::SQS::Queue"));
         assertThat(watched).containsExactlyInAnyOrderElementsOf(expected);
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,8 +56,9 @@ class SettingsTest {
 
     @Test
     void readsConfigFromAFile(@TempDir Path dir) throws IOException {
-        Path file = Files.writeString(dir.resolve("snapback.json"), "{\"exemptResources\":[\"sg-1\"]}");
-        assertThat(read(with("config", file.toString())).config().exemptResources()).containsExactly("sg-1");
+        Path file = Files.writeString(dir.resolve("snapback.json"), "{\"exemptResources\":{\"AWS::EC2::SecurityGroup\":[\"sg-1\"]}}");
+        assertThat(read(with("config", file.toString())).config().exemptResources())
+                .containsExactly(Map.entry("AWS::EC2::SecurityGroup", Set.of("sg-1")));
         assertThatThrownBy(() -> read(with("config", dir.resolve("missing.json").toString())))
                 .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("config: cannot read the file");
     }

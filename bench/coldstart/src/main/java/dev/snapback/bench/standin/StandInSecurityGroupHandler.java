@@ -1,0 +1,115 @@
+package dev.snapback.bench.standin;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.snapback.detect.Detectors;
+import dev.snapback.detect.Family;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.EventParser;
+import dev.snapback.policy.Assessment;
+import dev.snapback.policy.Evaluator;
+import dev.snapback.policy.SnapbackConfig;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+
+/**
+ * Benchmark stand-in for the security-group handler, used to compare SDK set-up choices in the cold-start harness
+ * before (and independently of) the real handler: the same three calls (revoke by rule id, put-item, publish) on
+ * the same stub. Variants are picked with environment variables so one class serves every row of the table:
+ * {@code BENCH_HTTP} = urlconnection | crt, {@code BENCH_CREDENTIALS} = env | default, {@code BENCH_INIT} = eager |
+ * lazy. The decision is the shared {@link Evaluator}; the rule ids come from the event itself.
+ */
+public final class StandInSecurityGroupHandler implements RequestStreamHandler {
+
+    private final Evaluator evaluator;
+    private final Supplier<Ec2Client> ec2;
+    private final Supplier<DynamoDbClient> dynamoDb;
+    private final Supplier<SnsClient> sns;
+
+    public StandInSecurityGroupHandler() {
+        Map<String, String> env = System.getenv();
+        SnapbackConfig config = SnapbackConfig.fromEnvironment(env);
+        evaluator = new Evaluator(config, Detectors.of(Family.SECURITY_GROUPS, config));
+        boolean lazy = "lazy".equals(env.get("BENCH_INIT"));
+        ec2 = client(lazy, () -> configure(Ec2Client.builder(), env).build());
+        dynamoDb = client(lazy, () -> configure(DynamoDbClient.builder(), env).build());
+        sns = client(lazy, () -> configure(SnsClient.builder(), env).build());
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws java.io.IOException {
+        CloudTrailEvent event = EventParser.parse(input);
+        List<Assessment> assessments = evaluator.assess(event);
+        JsonNode rules = event.response().path("securityGroupRuleSet").path("items");
+        List<String> ruleIds = new ArrayList<>();
+        rules.forEach(rule -> ruleIds.add(rule.path("securityGroupRuleId").asText()));
+        String groupId = event.request().path("groupId").asText();
+
+        ec2.get().revokeSecurityGroupIngress(r -> r.groupId(groupId).securityGroupRuleIds(ruleIds));
+        dynamoDb.get().putItem(r -> r.tableName(System.getenv("SNAPBACK_AUDIT_TABLE"))
+                .conditionExpression("attribute_not_exists(eventId)")
+                .item(Map.of("eventId", AttributeValue.fromS(event.eventId()),
+                        "detectorId", AttributeValue.fromS("security-group-opened"),
+                        "outcome", AttributeValue.fromS("remediated"),
+                        "resource", AttributeValue.fromS(groupId),
+                        "actions", AttributeValue.fromL(ruleIds.stream().map(id -> AttributeValue.fromS("revoke " + id)).toList()))));
+        sns.get().publish(r -> r.topicArn(System.getenv("SNAPBACK_ALERT_TOPIC_ARN"))
+                .subject("[HIGH] " + groupId + " opened to the world in " + event.account() + "/" + event.region() + " - revoked")
+                .message("{\"detector\":\"security-group-opened\",\"group\":\"" + groupId + "\",\"revoked\":" + ruleIds.size() + "}")
+                .messageAttributes(Map.of(
+                        "severity", MessageAttributeValue.builder().dataType("String").stringValue("HIGH").build(),
+                        "outcome", MessageAttributeValue.builder().dataType("String").stringValue("remediated").build())));
+        output.write(("{\"assessments\":" + assessments.size() + ",\"revoked\":" + ruleIds.size() + "}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, Map<String, String> env) {
+        AwsCredentialsProvider credentials = "default".equals(env.get("BENCH_CREDENTIALS"))
+                ? DefaultCredentialsProvider.builder().build()
+                : EnvironmentVariableCredentialsProvider.create();
+        builder.region(Region.of(env.get("AWS_REGION"))).credentialsProvider(credentials);
+        if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
+            sync.httpClient(httpClient(env.get("BENCH_HTTP")));
+        }
+        return builder;
+    }
+
+    private static SdkHttpClient httpClient(String choice) {
+        return "crt".equals(choice) ? AwsCrtHttpClient.create() : UrlConnectionHttpClient.create();
+    }
+
+    private static <T> Supplier<T> client(boolean lazy, Supplier<T> factory) {
+        if (!lazy) {
+            T client = factory.get();
+            return () -> client;
+        }
+        return new Supplier<>() {
+            private T client;
+            @Override public synchronized T get() {
+                if (client == null) {
+                    client = factory.get();
+                }
+                return client;
+            }
+        };
+    }
+}

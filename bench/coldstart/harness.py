@@ -67,6 +67,18 @@ def start_stub(java, wiremock_jar, port, max_seconds):
     sys.exit("WireMock did not start")
 
 
+def warm_stub(port, rounds=300):
+    """Let the stub's own JIT settle before any sample, so it answers every variant equally fast."""
+    calls = [({"X-Amz-Target": "DynamoDB_20120810.PutItem"}, b'{"TableName":"warm-up"}'),
+             ({}, b"Action=RevokeSecurityGroupIngress&GroupId=sg-1&SecurityGroupRuleId.1=sgr-0d1e2f3a4b5c6d7e8"),
+             ({}, b"Action=Publish&TopicArn=arn:aws:sns:eu-west-1:111122223333:warm-up&Message=warm-up")]
+    for _ in range(rounds):
+        for headers, body in calls:
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/", data=body, headers=headers, method="POST")
+            urllib.request.urlopen(req, timeout=10).read()
+    admin(port, "DELETE", "requests")
+
+
 def call_name(request):
     target = request.get("headers", {}).get("X-Amz-Target")
     if target:
@@ -127,7 +139,7 @@ def classes_loaded(variant, env, port):
 
 def variants(args):
     java, lambda_jar = args.java, args.lambda_jar
-    launcher_cp = os.path.join(HERE, "target", "classes")
+    launcher_cp = args.launcher_jar  # a jar, not a directory: CDS/AOT caches accept only jars on the class path
     standin_cp = launcher_cp + os.pathsep + args.standin_classpath if args.standin_classpath else None
 
     def jvm(name, cp, handler, extra=(), extra_env=None):
@@ -137,7 +149,7 @@ def variants(args):
     def with_aot(base):
         """The same variant started with a JDK 25 AOT cache (JEP 483/514/515) trained by one invocation on the stub."""
         cache = os.path.join(HERE, "target", base["name"] + ".aot")
-        cmd = list(base["cmd"])
+        cmd = [a for a in base["cmd"] if a != "-Xshare:auto"]  # the AOT cache replaces the default CDS archive
         return {**base, "name": base["name"] + "+aot", "aot_cache": cache,
                 "cmd": [cmd[0], f"-XX:AOTCache={cache}", *cmd[1:]],
                 "train": [cmd[0], f"-XX:AOTCacheOutput={cache}", *cmd[1:]]}
@@ -188,24 +200,33 @@ def main():
     parser.add_argument("--java", required=True)
     parser.add_argument("--wiremock-jar", required=True)
     parser.add_argument("--lambda-jar", required=True)
+    parser.add_argument("--launcher-jar", required=True)
     parser.add_argument("--standin-classpath")
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--variants", default="python-boto3,java-handler")
     parser.add_argument("--results", default=os.path.join(HERE, "target", "coldstart-results.json"))
+    parser.add_argument("--jmh-classpath", help="run JMH (warm path) against the stub instead of cold samples")
+    parser.add_argument("jmh_args", nargs="*")
     args = parser.parse_args()
 
     port = free_port()
     stub = start_stub(args.java, args.wiremock_jar, port, max_seconds=3600)
     try:
         env = base_env(port)
+        warm_stub(port)
+        if args.jmh_classpath:
+            jmh(args, env)
+            return
         chosen = variants(args)
         samples = {v["name"]: [] for v in chosen}
         for v in chosen:
             if "train" in v:
                 if os.path.exists(v["aot_cache"]):
                     os.remove(v["aot_cache"])
-                subprocess.run(v["train"], env={**env, **v["env"]}, capture_output=True, timeout=300, check=True)
+                trained = subprocess.run(v["train"], env={**env, **v["env"]}, capture_output=True, text=True, timeout=300)
+                if trained.returncode != 0:
+                    sys.exit(f"{v['name']}: AOT training run failed:\n{trained.stdout[-2000:]}\n{trained.stderr[-4000:]}")
                 check_calls(port, f"{v['name']} training run")
         for rnd in range(args.warmup + args.samples):
             order = list(chosen)
@@ -220,6 +241,17 @@ def main():
         stub.wait(timeout=30)
 
     report(chosen, samples, classes, args)
+
+
+def jmh(args, env):
+    """Warm path: JMH in SampleTime mode, once with JMH's default JVM and once with Lambda's flags (C1 only)."""
+    props = [f"-Dbench.event={EVENT}", f"-Dbench.config={os.path.join(ROOT, 'examples', 'snapback-config.json')}"]
+    for label, flags in (("default JVM flags (C2)", []), ("Lambda on-demand flags (C1 only)", LAMBDA_JVM_FLAGS)):
+        out = os.path.join(HERE, "target", f"jmh-{'lambda' if flags else 'default'}.json")
+        print(f"\n## JMH, {label}\n", flush=True)
+        subprocess.run([args.java, "-cp", args.jmh_classpath, "org.openjdk.jmh.Main",
+                        "-jvmArgsAppend", " ".join(props + flags), "-rf", "json", "-rff", out, *args.jmh_args],
+                       env={**env, "JAVA_HOME": os.path.dirname(os.path.dirname(args.java))}, check=True)
 
 
 def report(chosen, samples, classes, args):

@@ -4,24 +4,30 @@
 # against a loopback stub and prints the table.
 #   bench/coldstart/run.sh                       # real handler vs Python, 20 samples each
 #   SAMPLES=30 VARIANTS=python-boto3,java-handler,java-handler+aot bench/coldstart/run.sh
+#   bench/coldstart/run.sh jmh [JMH options]     # warm path (JMH SampleTime), same stub and environment
 # Needs JDK 25 (JAVA_HOME) and Debian's python3-boto3 (/usr/bin/python3).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-java="$JAVA_HOME/bin/java"
 cd "$root"
 
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || { echo "needs python3-boto3: apt-get install -y python3-boto3" >&2; exit 1; }
 
 mvn=(./mvnw -q -Pbench -pl bench/coldstart -am -DskipTests)
 "${mvn[@]}" package dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath \
-  -Dmdep.includeScope=runtime -Dmdep.excludeGroupIds=org.openjdk.jmh
-./mvnw -q dependency:copy -Dartifact=org.wiremock:wiremock-standalone:3.13.2 \
-  -DoutputDirectory="$here/target/stub" -Dmdep.useBaseVersion=true
-wiremock="$here/target/stub/wiremock-standalone-3.13.2.jar"
-lambda_jar="$root/functions/target/snapback-functions-lambda.jar"
+  -DincludeScope=runtime -DexcludeGroupIds=org.openjdk.jmh
+./mvnw -q dependency:copy -Dartifact=org.wiremock:wiremock-standalone:3.13.2 -DoutputDirectory="$here/target/stub"
 
-exec /usr/bin/python3 "$here/harness.py" --java "$java" --wiremock-jar "$wiremock" --lambda-jar "$lambda_jar" \
-  --standin-classpath "$(cat "$here/target/runtime.classpath")" \
+harness=(/usr/bin/python3 "$here/harness.py" --java "$JAVA_HOME/bin/java"
+  --wiremock-jar "$here/target/stub/wiremock-standalone-3.13.2.jar"
+  --lambda-jar "$root/functions/target/snapback-functions-lambda.jar"
+  --launcher-jar "$here/target/snapback-bench-coldstart-0.1.0-SNAPSHOT.jar")
+
+if [[ "${1:-}" == jmh ]]; then
+  shift
+  "${mvn[@]}" dependency:build-classpath -Dmdep.outputFile=target/jmh.classpath -DincludeScope=runtime
+  exec "${harness[@]}" --jmh-classpath "$here/target/classes:$(cat "$here/target/jmh.classpath")" -- "$@"
+fi
+exec "${harness[@]}" --standin-classpath "$(cat "$here/target/runtime.classpath")" \
   --samples "${SAMPLES:-20}" --variants "${VARIANTS:-python-boto3,java-handler}"

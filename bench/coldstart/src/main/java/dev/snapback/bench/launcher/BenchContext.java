@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
 /** The invocation context the Lambda runtime would pass, with fixed values for a 512 MB function. */
-final class BenchContext implements Context {
+public final class BenchContext implements Context {
 
     private static final LambdaLogger STDERR = new LambdaLogger() {
         @Override public void log(String message) { System.err.print(message); }

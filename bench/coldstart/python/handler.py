@@ -1,7 +1,7 @@
 """Python/boto3 baseline for the cold-start benchmark: the same work as Snapback's security-group handler.
 
 Parse the EventBridge envelope, decide (ingress opened to the world on a non-public port), revoke the rule ids the
-event created, write the audit item, publish the alert. Endpoint, region, table and topic come from the same
+event created, claim and complete the audit item, publish the alert. Endpoint, region, table and topic come from the same
 environment variables the Java handler reads. Run as a fresh process per sample by bench/coldstart/harness.py,
 which reads the timing lines this script prints.
 """
@@ -42,17 +42,15 @@ def handler(event, context):
         return {"outcome": "clean"}
     group_id = detail["requestParameters"]["groupId"]
     ec2.revoke_security_group_ingress(GroupId=group_id, SecurityGroupRuleIds=rule_ids)
-    dynamodb.put_item(
-        TableName=os.environ["SNAPBACK_AUDIT_TABLE"],
-        Item={
-            "eventId": {"S": detail["eventID"]},
-            "detectorId": {"S": "security-group-opened"},
-            "outcome": {"S": "remediated"},
-            "resource": {"S": group_id},
-            "actions": {"L": [{"S": "revoke " + r} for r in rule_ids]},
-        },
-        ConditionExpression="attribute_not_exists(eventId)",
-    )
+    table = os.environ["SNAPBACK_AUDIT_TABLE"]
+    key = {"eventId": {"S": detail["eventID"]}, "detectorId": {"S": "security-group-opened"}}
+    # Claim the event first (a duplicate delivery stops here), then record the outcome: what the Java handler does.
+    dynamodb.put_item(TableName=table, Item={**key, "status": {"S": "claimed"}, "resource": {"S": group_id}},
+                      ConditionExpression="attribute_not_exists(eventId)")
+    dynamodb.update_item(TableName=table, Key=key, UpdateExpression="SET #s = :s, actions = :a",
+                         ExpressionAttributeNames={"#s": "status"},
+                         ExpressionAttributeValues={":s": {"S": "remediated"},
+                                                    ":a": {"L": [{"S": "revoke " + r} for r in rule_ids]}})
     sns.publish(
         TopicArn=os.environ["SNAPBACK_ALERT_TOPIC_ARN"],
         Subject=f"[HIGH] {group_id} opened to the world in {detail['recipientAccountId']}/{detail['awsRegion']} - revoked",

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
  * Benchmark stand-in for the security-group handler, used to compare SDK set-up choices in the cold-start harness
- * before (and independently of) the real handler: the same three calls (revoke by rule id, put-item, publish) on
+ * before (and independently of) the real handler: the same calls (revoke by rule id, audit claim and completion, publish) on
  * the same stub. Variants are picked with environment variables so one class serves every row of the table:
  * {@code BENCH_HTTP} = urlconnection | crt, {@code BENCH_CREDENTIALS} = env | default, {@code BENCH_INIT} = eager |
  * lazy. The decision is the shared {@link Evaluator}; the rule ids come from the event itself.
@@ -65,19 +65,22 @@ public final class StandInSecurityGroupHandler implements RequestStreamHandler {
         String groupId = event.request().path("groupId").asText();
 
         ec2.get().revokeSecurityGroupIngress(r -> r.groupId(groupId).securityGroupRuleIds(ruleIds));
-        dynamoDb.get().putItem(r -> r.tableName(System.getenv("SNAPBACK_AUDIT_TABLE"))
-                .conditionExpression("attribute_not_exists(eventId)")
-                .item(Map.of("eventId", AttributeValue.fromS(event.eventId()),
-                        "detectorId", AttributeValue.fromS("security-group-opened"),
-                        "outcome", AttributeValue.fromS("remediated"),
-                        "resource", AttributeValue.fromS(groupId),
-                        "actions", AttributeValue.fromL(ruleIds.stream().map(id -> AttributeValue.fromS("revoke " + id)).toList()))));
+        String table = System.getenv("SNAPBACK_AUDIT_TABLE");
+        Map<String, AttributeValue> key = Map.of("eventId", AttributeValue.fromS(event.eventId()),
+                "detectorId", AttributeValue.fromS("security-group-opened"));
+        dynamoDb.get().putItem(r -> r.tableName(table).conditionExpression("attribute_not_exists(eventId)")
+                .item(Map.of("eventId", key.get("eventId"), "detectorId", key.get("detectorId"),
+                        "status", AttributeValue.fromS("claimed"), "resource", AttributeValue.fromS(groupId))));
         sns.get().publish(r -> r.topicArn(System.getenv("SNAPBACK_ALERT_TOPIC_ARN"))
                 .subject("[HIGH] " + groupId + " opened to the world in " + event.account() + "/" + event.region() + " - revoked")
                 .message("{\"detector\":\"security-group-opened\",\"group\":\"" + groupId + "\",\"revoked\":" + ruleIds.size() + "}")
                 .messageAttributes(Map.of(
                         "severity", MessageAttributeValue.builder().dataType("String").stringValue("HIGH").build(),
                         "outcome", MessageAttributeValue.builder().dataType("String").stringValue("remediated").build())));
+        dynamoDb.get().updateItem(r -> r.tableName(table).key(key).updateExpression("SET #s = :s, actions = :a")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("remediated"),
+                        ":a", AttributeValue.fromL(ruleIds.stream().map(id -> AttributeValue.fromS("revoke " + id)).toList()))));
         output.write(("{\"assessments\":" + assessments.size() + ",\"revoked\":" + ruleIds.size() + "}")
                 .getBytes(StandardCharsets.UTF_8));
     }

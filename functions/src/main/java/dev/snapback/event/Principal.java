@@ -28,7 +28,8 @@ public sealed interface Principal {
     record AssumedRole(String arn, String issuerArn, String sessionName, String accountId) implements Principal {
         @Override public String identityArn() { return issuerArn; }
         @Override public String label() {
-            String role = issuerArn == null ? arn : issuerArn.substring(issuerArn.lastIndexOf(':') + 1);
+            String role = issuerArn != null ? issuerArn.substring(issuerArn.lastIndexOf(':') + 1)
+                    : arn != null ? arn : "unnamed role";
             return sessionName == null ? role : role + " (session " + sessionName + ")";
         }
     }

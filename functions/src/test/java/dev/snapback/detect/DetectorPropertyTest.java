@@ -1,0 +1,93 @@
+package dev.snapback.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.EventParser;
+import dev.snapback.event.MalformedEventException;
+import dev.snapback.policy.Assessment;
+import dev.snapback.policy.Evaluator;
+import dev.snapback.remediate.Remediation;
+import dev.snapback.testing.DamagedFixtures;
+import dev.snapback.testing.DamagedFixtures.Damaged;
+import dev.snapback.testing.Fixtures;
+import java.util.List;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * Damaged fixtures through the parser, then every detector and the evaluator: the only exception allowed out is the
+ * parser's {@link MalformedEventException}. Detectors are also called directly, because the evaluator would turn a
+ * detector's exception into a page and hide it.
+ */
+class DetectorPropertyTest {
+
+    private static final List<Detector> DETECTORS = Detectors.all(Fixtures.config());
+    private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), DETECTORS);
+
+    @Property(tries = 2000)
+    void mutatedEventsNeverBreakADetector(@ForAll("mutated") Damaged input) {
+        Statistics.label("outcome").collect(judge(input.bytes()));
+        Statistics.label("outcome").coverage(check -> check.check("flagged").percentage(p -> p > 10));
+    }
+
+    @Property(tries = 1000)
+    void truncatedEventsNeverBreakADetector(@ForAll("truncated") Damaged input) {
+        judge(input.bytes());
+    }
+
+    private static String judge(byte[] json) {
+        CloudTrailEvent event;
+        try {
+            event = EventParser.parse(json);
+        } catch (MalformedEventException e) {
+            return "malformed";
+        }
+        boolean flagged = false;
+        for (Detector detector : DETECTORS) {
+            if (detector.evaluate(event) instanceof Verdict.Flagged(List<Finding> findings)) {
+                findings.forEach(finding -> assertWellFormed(detector.spec(), event, finding));
+                flagged = true;
+            }
+        }
+        for (Assessment assessment : EVALUATOR.assess(event)) {
+            assertThat(assessment.event()).isSameAs(event);
+        }
+        return flagged ? "flagged" : "clean";
+    }
+
+    /** A finding names its detector, its resource and a fix that is complete, never half-filled. */
+    private static void assertWellFormed(DetectorSpec spec, CloudTrailEvent event, Finding finding) {
+        assertThat(finding.detectorId()).isEqualTo(spec.id());
+        assertThat(finding.severity()).isNotNull();
+        assertThat(finding.title()).isNotBlank();
+        assertThat(finding.resource().id()).isNotBlank();
+        assertThat(finding.cause()).isSameAs(event);
+        assertThat(finding.context().values()).doesNotContainNull();
+        switch (finding.proposed()) {
+            case Remediation.PageOnly(String reason) -> assertThat(reason).isNotBlank();
+            case Remediation.DeactivateAccessKey(String userName, String accessKeyId) -> {
+                assertThat(userName).isNotBlank();
+                assertThat(accessKeyId).isNotBlank();
+            }
+            case Remediation.QuarantineUser(String userName) -> assertThat(userName).isNotBlank();
+            case Remediation.ReleaseQuarantine(String userName) -> assertThat(userName).isNotBlank();
+            case Remediation.DeleteKeyPair(String keyPairId, String keyName) -> assertThat(keyName).isNotBlank();
+            case null -> throw new AssertionError("a finding without a proposed remediation: " + finding);
+            default -> assertThat(finding.proposed().describe()).isNotBlank();
+        }
+    }
+
+    @Provide
+    Arbitrary<Damaged> mutated() {
+        return DamagedFixtures.mutated();
+    }
+
+    @Provide
+    Arbitrary<Damaged> truncated() {
+        return DamagedFixtures.truncated();
+    }
+}

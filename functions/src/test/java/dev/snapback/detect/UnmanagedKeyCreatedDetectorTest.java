@@ -1,0 +1,167 @@
+package dev.snapback.detect;
+
+import static dev.snapback.detect.MfaDeactivatedDetectorTest.only;
+import static dev.snapback.testing.EditedFixture.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.policy.Assessment;
+import dev.snapback.policy.Evaluator;
+import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.remediate.Remediation;
+import dev.snapback.testing.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Edge cases of {@link UnmanagedKeyCreatedDetector} beyond the fixtures: allowlist exactness, odd shapes, secrets. */
+class UnmanagedKeyCreatedDetectorTest {
+
+    private static final String USER_CREATES = "unmanaged-key-created/finding/CreateAccessKey-iam-user-for-other-user.json";
+    private static final String ROLE_CREATES = "unmanaged-key-created/finding/CreateAccessKey-assumed-role.json";
+    private static final String ROOT_CREATES = "unmanaged-key-created/finding/CreateAccessKey-root-own-key.json";
+    private static final String MANAGED_ROLE_CREATES = "unmanaged-key-created/ignored-by-detector/CreateAccessKey-managed-role.json";
+    private static final String USER_REACTIVATES = "unmanaged-key-created/finding/UpdateAccessKey-reactivated-for-other-user.json";
+    private static final String ROOT_REACTIVATES = "unmanaged-key-created/finding/UpdateAccessKey-root-own-key.json";
+    private static final String KEY_PAIR_CREATED = "unmanaged-key-created/finding/CreateKeyPair-iam-user.json";
+
+    private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), Detectors.all(Fixtures.config()));
+
+    private final UnmanagedKeyCreatedDetector detector = new UnmanagedKeyCreatedDetector(Fixtures.config());
+
+    @Test
+    void theOwnerComesFromTheResponseNeverFromTheCaller() {
+        Finding finding = only(detector.evaluate(event(USER_CREATES)));
+
+        assertThat(finding.proposed()).isEqualTo(
+                new Remediation.DeactivateAccessKey("svc-reporting", Fields.text(finding.cause().response(), "accessKey", "accessKeyId")));
+        assertThat(finding.context()).containsEntry("actor", "user/alice").containsEntry("user", "svc-reporting");
+    }
+
+    @Test
+    void aRequestAndResponseThatNameDifferentUsersPage() {
+        Finding finding = only(detector.evaluate(event(USER_CREATES, detail -> request(detail).put("userName", "someone-else"))));
+
+        assertThat(((Remediation.PageOnly) finding.proposed()).reason()).contains("someone-else", "svc-reporting", "unclear");
+    }
+
+    @Test
+    void managedMeansExactlyTheConfiguredArn() {
+        CloudTrailEvent lookalike = event(MANAGED_ROLE_CREATES, detail -> issuer(detail)
+                .put("arn", "arn:aws:iam::111122223333:role/key-rotation-test"));
+        CloudTrailEvent otherAccount = event(MANAGED_ROLE_CREATES, detail -> issuer(detail)
+                .put("arn", "arn:aws:iam::444455556666:role/key-rotation"));
+        CloudTrailEvent noIssuer = event(MANAGED_ROLE_CREATES, detail -> ((ObjectNode) detail.get("userIdentity"))
+                .remove("sessionContext"));
+
+        assertThat(detector.evaluate(event(MANAGED_ROLE_CREATES))).isInstanceOf(Verdict.Clean.class);
+        for (CloudTrailEvent event : List.of(lookalike, otherAccount, noIssuer)) {
+            assertThat(only(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.DeactivateAccessKey.class);
+        }
+    }
+
+    @Test
+    void rootKeysPageEvenWhenRootIsListedAsManaged() {
+        SnapbackConfig rootManaged = SnapbackConfig.fromJson("{\"managedPrincipals\":[\"arn:aws:iam::111122223333:root\"]}");
+        var lenient = new UnmanagedKeyCreatedDetector(rootManaged);
+
+        assertThat(only(lenient.evaluate(event(ROOT_CREATES))).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(only(lenient.evaluate(event(ROOT_REACTIVATES))).severity()).isEqualTo(Severity.CRITICAL);
+    }
+
+    @Test
+    void rootReactivatingAUsersKeyIsDeactivatedLikeAnyoneElses() {
+        Finding finding = only(detector.evaluate(event(ROOT_REACTIVATES, detail -> request(detail).put("userName", "legacy-app"))));
+
+        assertThat(finding.proposed()).isEqualTo(new Remediation.DeactivateAccessKey("legacy-app",
+                Fields.text(finding.cause().request(), "accessKeyId")));
+    }
+
+    @Test
+    void anUnclearStatusOrMissingKeyIdPages() {
+        for (CloudTrailEvent event : List.of(
+                event(USER_REACTIVATES, detail -> request(detail).remove("status")),
+                event(USER_REACTIVATES, detail -> request(detail).put("status", "active")),
+                event(USER_REACTIVATES, detail -> request(detail).put("status", true)),
+                event(USER_REACTIVATES, detail -> request(detail).remove("accessKeyId")))) {
+            Finding finding = only(detector.evaluate(event));
+            assertThat(finding.proposed()).as("%s", event.request()).isInstanceOf(Remediation.PageOnly.class);
+            assertThat(finding.severity()).isEqualTo(Severity.HIGH);
+        }
+    }
+
+    @Test
+    void aCreatedKeyWithoutResponseIsNotDeactivatedByGuess() {
+        Finding finding = only(detector.evaluate(event(ROLE_CREATES, detail -> detail.putNull("responseElements"))));
+
+        assertThat(((Remediation.PageOnly) finding.proposed()).reason())
+                .startsWith("the event has no responseElements.accessKey.accessKeyId");
+    }
+
+    @Test
+    void aKeyPairWithoutNameInTheResponsePagesButKeepsTheRequestedName() {
+        Finding finding = only(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).remove("keyName"))));
+
+        assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
+        assertThat(finding.resource()).isEqualTo(new ResourceRef("AWS::EC2::KeyPair", "bastion-admin"));
+    }
+
+    @Test
+    void keyMaterialAndSecretsNeverReachAFinding() {
+        String privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----b3BlbnNzaC1rZXktdjEAAAAA";
+        String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        Finding keyPair = only(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).put("keyMaterial", privateKey))));
+        Finding accessKey = only(detector.evaluate(event(USER_CREATES,
+                detail -> ((ObjectNode) response(detail).get("accessKey")).put("secretAccessKey", secret))));
+
+        assertThat(visibleText(keyPair)).noneMatch(text -> text.contains(privateKey) || text.contains("HIDDEN_DUE_TO"));
+        assertThat(visibleText(accessKey)).noneMatch(text -> text.contains(secret));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            CreateAccessKey-managed-role             | made by the managed principal arn:aws:iam::111122223333:role/key-rotation
+            CreateAccessKey-managed-user             | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
+            UpdateAccessKey-managed-role-reactivates | made by the managed principal arn:aws:iam::111122223333:role/key-rotation
+            ImportKeyPair-managed-user               | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
+            UpdateAccessKey-deactivated              | access key set inactive
+            UpdateAccessKey-snapback-role            | made by Snapback's own role
+            CreateKeyPair-aws-service                | made by the AWS service cloud9.amazonaws.com
+            """)
+    void ignoredFixturesAreIgnoredForTheirReason(String fixture, String reason) {
+        CloudTrailEvent event = event("unmanaged-key-created/ignored-by-detector/" + fixture + ".json");
+
+        assertThat(EVALUATOR.assess(event)).singleElement().isInstanceOfSatisfying(Assessment.Ignored.class,
+                ignored -> assertThat(ignored.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void otherCallsAreClean() {
+        CloudTrailEvent listing = event("unmanaged-key-created/ignored-by-pattern/ListAccessKeys-iam-user.json");
+
+        assertThat(detector.evaluate(listing)).isEqualTo(new Verdict.Clean("ListAccessKeys creates no key"));
+    }
+
+    /** Everything of a finding that reaches a person or a log, except the raw event it cites. */
+    private static List<String> visibleText(Finding finding) {
+        List<String> text = new ArrayList<>(List.of(finding.title(), finding.resource().id(), finding.proposed().describe(),
+                finding.proposed().toString()));
+        text.addAll(finding.context().values());
+        return text;
+    }
+
+    private static ObjectNode request(ObjectNode detail) {
+        return (ObjectNode) detail.get("requestParameters");
+    }
+
+    private static ObjectNode response(ObjectNode detail) {
+        return (ObjectNode) detail.get("responseElements");
+    }
+
+    private static ObjectNode issuer(ObjectNode detail) {
+        return (ObjectNode) detail.get("userIdentity").get("sessionContext").get("sessionIssuer");
+    }
+}

@@ -1,0 +1,118 @@
+package dev.snapback.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.snapback.detect.Cidr;
+import dev.snapback.detect.MfaDeactivatedDetector;
+import dev.snapback.detect.UnmanagedKeyCreatedDetector;
+import dev.snapback.testing.Fixtures;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link SnapbackConfig}: the example file, defaults, and a message naming the field for every invalid value. */
+class SnapbackConfigTest {
+
+    @Test
+    void readsTheExampleConfiguration() {
+        SnapbackConfig config = Fixtures.config();
+
+        assertThat(config.modes()).hasSize(4).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
+        assertThat(config.publicPorts()).containsExactlyInAnyOrder(80, 443);
+        assertThat(config.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));
+        assertThat(config.minPrefixV4()).isEqualTo(8);
+        assertThat(config.minPrefixV6()).isEqualTo(32);
+        assertThat(config.managedPrincipals()).containsExactlyInAnyOrder(
+                "arn:aws:iam::111122223333:role/key-rotation", "arn:aws:iam::111122223333:user/ci-deployer");
+        assertThat(config.snapbackRoleArns()).hasSize(4).contains("arn:aws:iam::111122223333:role/snapback-keys");
+        assertThat(config.exemptResources()).containsExactly("sg-0bastion000000001");
+        assertThat(config.trailKmsKeys()).containsKey("arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail");
+    }
+
+    @Test
+    void absentFieldsTakeTheirDefaults() {
+        assertThat(SnapbackConfig.fromJson("{}")).isEqualTo(SnapbackConfig.defaults());
+        assertThat(SnapbackConfig.fromJson("{\"modes\": null, \"managedPrincipals\": null}")).isEqualTo(SnapbackConfig.defaults());
+        assertThat(SnapbackConfig.defaults().modeFor(MfaDeactivatedDetector.SPEC)).isEqualTo(MfaDeactivatedDetector.SPEC.defaultMode());
+    }
+
+    @Test
+    void modesAreReadInAnySpelling() {
+        SnapbackConfig config = SnapbackConfig.fromJson("{\"modes\": {\"unmanaged-key-created\": \"Dry-Run\", \"mfa-deactivated\": \" off \"}}");
+
+        assertThat(config.modeFor(UnmanagedKeyCreatedDetector.SPEC)).isEqualTo(Mode.DRY_RUN);
+        assertThat(config.modeFor(MfaDeactivatedDetector.SPEC)).isEqualTo(Mode.OFF);
+        assertThat(config.withModes(Map.of()).modeFor(MfaDeactivatedDetector.SPEC)).isEqualTo(Mode.REMEDIATE);
+    }
+
+    @Test
+    void readsTheEnvironment() {
+        String json = "{\"managedPrincipals\": [\"arn:aws:iam::111122223333:role/key-rotation\"]}";
+
+        assertThat(SnapbackConfig.fromEnvironment(Map.of())).isEqualTo(SnapbackConfig.defaults());
+        assertThat(SnapbackConfig.fromEnvironment(Map.of(SnapbackConfig.ENVIRONMENT_VARIABLE, "  "))).isEqualTo(SnapbackConfig.defaults());
+        assertThat(SnapbackConfig.fromEnvironment(Map.of(SnapbackConfig.ENVIRONMENT_VARIABLE, json)).managedPrincipals())
+                .containsExactly("arn:aws:iam::111122223333:role/key-rotation");
+    }
+
+    @Test
+    void allowlistsMatchExactly() {
+        SnapbackConfig config = Fixtures.config();
+
+        assertThat(config.isManaged("arn:aws:iam::111122223333:role/key-rotation")).isTrue();
+        assertThat(config.isManaged("arn:aws:iam::111122223333:role/key-rotation2")).isFalse();
+        assertThat(config.isManaged("arn:aws:sts::111122223333:assumed-role/key-rotation/run-1")).isFalse();
+        assertThat(config.isManaged(null)).isFalse();
+        assertThat(config.isSnapback("arn:aws:iam::111122223333:role/snapback-mfa")).isTrue();
+        assertThat(config.isSnapback("arn:aws:iam::111122223333:role/SNAPBACK-MFA")).isFalse();
+        assertThat(config.isSnapback(null)).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"modes": {"mfa-deactivated": "sometimes"}}                   | modes.mfa-deactivated | 'sometimes' is not a mode
+            {"modes": {"mfa-deactivated": 1}}                             | modes.mfa-deactivated | expected a non-empty string
+            {"modes": {"no-such-detector": "page"}}                       | modes.no-such-detector | no detector has this id
+            {"modes": ["page"]}                                           | modes                 | expected an object
+            {"publicPorts": [70000]}                                      | publicPorts           | port out of range: 70000
+            {"publicPorts": [-1]}                                         | publicPorts           | port out of range: -1
+            {"publicPorts": ["443"]}                                      | publicPorts[0]        | expected a whole number
+            {"publicPorts": 443}                                          | publicPorts           | expected a list
+            {"trustedCidrs": ["10.0.0.0"]}                                | trustedCidrs[0]       | not a CIDR (no /prefix): 10.0.0.0
+            {"trustedCidrs": ["intranet.example.com/8"]}                  | trustedCidrs[0]       | not an IP address
+            {"trustedCidrs": ["10.0.0.0/33"]}                             | trustedCidrs[0]       | prefix length out of range
+            {"minPrefixV4": 0}                                            | minPrefixV4           | must be between 1 and 32, got 0
+            {"minPrefixV4": "8"}                                          | minPrefixV4           | expected a whole number
+            {"minPrefixV4": 8.5}                                          | minPrefixV4           | expected a whole number
+            {"minPrefixV6": 129}                                          | minPrefixV6           | must be between 1 and 128, got 129
+            {"managedPrincipals": ["arn:aws:iam::111122223333:role/*"]}   | managedPrincipals     | not an exact IAM ARN (no wildcards)
+            {"managedPrincipals": ["key-rotation"]}                       | managedPrincipals     | not an exact IAM ARN
+            {"managedPrincipals": [""]}                                   | managedPrincipals[0]  | expected a non-empty string
+            {"snapbackRoleArns": ["arn:aws:iam::1111:role/snapback-mfa"]} | snapbackRoleArns      | not an exact IAM ARN
+            {"exemptResources": [1]}                                      | exemptResources[0]    | expected a non-empty string
+            {"trailKmsKeys": {"management-trail": "arn:aws:kms:us-east-1:111122223333:key/k"}} | trailKmsKeys | key must be a trail ARN
+            {"trailKmsKeys": {"arn:aws:cloudtrail:us-east-1:111122223333:trail/t": "alias/trail"}} | trailKmsKeys.arn:aws:cloudtrail:us-east-1:111122223333:trail/t | must be a KMS key ARN
+            {"trailKmsKeys": {"arn:aws:cloudtrail:us-east-1:111122223333:trail/t": 5}} | trailKmsKeys.arn:aws:cloudtrail:us-east-1:111122223333:trail/t | expected a non-empty string
+            {"managedPrincipal": []}                                      | managedPrincipal      | unknown setting
+            {"modes": {}                                                  | (config)              | not valid JSON
+            []                                                            | (config)              | expected a JSON object
+            """)
+    void namesTheInvalidField(String json, String field, String problem) {
+        assertThatThrownBy(() -> SnapbackConfig.fromJson(json))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.field()).isEqualTo(field))
+                .hasMessageStartingWith(field + ": ")
+                .hasMessageContaining(problem);
+    }
+
+    @Test
+    void theConstructorValidatesToo() {
+        SnapbackConfig d = SnapbackConfig.defaults();
+
+        assertThatThrownBy(() -> new SnapbackConfig(d.modes(), d.publicPorts(), d.trustedCidrs(), 8, 32,
+                Set.of("arn:aws:iam::111122223333:user/?lice"), d.snapbackRoleArns(), d.exemptResources(), d.trailKmsKeys()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("managedPrincipals: ");
+    }
+}

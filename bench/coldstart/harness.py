@@ -18,7 +18,8 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-EVENT = os.path.join(HERE, "events", "AuthorizeSecurityGroupIngress-ssh-world.json")
+# The project's own finding fixture: ssh opened to 0.0.0.0/0, remediated by revoking the rule id the call created.
+EVENT = os.path.join(ROOT, "events", "security-group-opened", "finding", "AuthorizeSecurityGroupIngress-ipv4-world-ssh.json")
 
 # The JVM flags of Lambda's managed Java runtime (java17/java21 command line as published from inside the runtime;
 # java25 keeps TieredStopAtLevel=1 for on-demand functions and drops the Log4j hot-patch agent). Lambda ships its own
@@ -33,6 +34,13 @@ LAMBDA_JVM_FLAGS = [
 HANDLER = "dev.snapback.handler.SecurityGroupHandler"
 STANDIN = "dev.snapback.bench.standin.StandInSecurityGroupHandler"
 LAUNCHER = "dev.snapback.bench.launcher.LambdaLauncher"
+CLASS_GROUPS = [("jdk", ("java.", "javax.", "jdk.", "sun.", "com.sun.")),
+                ("aws-sdk", ("software.amazon.awssdk.",)),
+                ("powertools", ("software.amazon.lambda.powertools.",)),
+                ("log4j/slf4j", ("org.apache.logging.", "org.slf4j.")),
+                ("jackson", ("com.fasterxml.",)),
+                ("snapback", ("dev.snapback.",)),
+                ("lambda-core", ("com.amazonaws.services.lambda.",))]
 BENCH_LINE = re.compile(r"^BENCH (.*)$", re.M)
 EXPECTED_CALLS = ["DynamoDB_20120810.PutItem", "DynamoDB_20120810.UpdateItem", "Publish", "RevokeSecurityGroupIngress"]
 
@@ -70,7 +78,7 @@ def start_stub(java, wiremock_jar, port, max_seconds):
 def warm_stub(port, rounds=300):
     """Let the stub's own JIT settle before any sample, so it answers every variant equally fast."""
     calls = [({"X-Amz-Target": "DynamoDB_20120810.PutItem"}, b'{"TableName":"warm-up"}'),
-             ({}, b"Action=RevokeSecurityGroupIngress&GroupId=sg-1&SecurityGroupRuleId.1=sgr-0d1e2f3a4b5c6d7e8"),
+             ({}, b"Action=RevokeSecurityGroupIngress&GroupId=sg-1&SecurityGroupRuleId.1=sgr-0e1f2a3b4c5d60001"),
              ({}, b"Action=Publish&TopicArn=arn:aws:sns:eu-west-1:111122223333:warm-up&Message=warm-up")]
     for _ in range(rounds):
         for headers, body in calls:
@@ -135,7 +143,12 @@ def classes_loaded(variant, env, port):
     with open(log) as f:
         lines = [line for line in f if "source:" in line]
     shared = sum(1 for line in lines if "shared objects file" in line)
-    return {"loaded": len(lines), "from_cds_or_aot": shared}
+    groups = {}
+    for line in lines:
+        name = line.split("]")[-1].split()[0]
+        group = next((g for g, prefixes in CLASS_GROUPS if name.startswith(prefixes)), "other")
+        groups[group] = groups.get(group, 0) + 1
+    return {"loaded": len(lines), "from_cds_or_aot": shared, "by_group": groups}
 
 
 def variants(args):
@@ -167,6 +180,7 @@ def variants(args):
         table["standin-default-chain"] = jvm("standin-default-chain", standin_cp, STANDIN,
                                              extra_env={"BENCH_CREDENTIALS": "default"})
         table["standin-lazy"] = jvm("standin-lazy", standin_cp, STANDIN, extra_env={"BENCH_INIT": "lazy"})
+        table["standin-parallel"] = jvm("standin-parallel", standin_cp, STANDIN, extra_env={"BENCH_INIT": "parallel"})
     for name in [n for n in table if n != "python-boto3"]:
         table[name + "+aot"] = with_aot(table[name])
     chosen = args.variants.split(",")
@@ -277,6 +291,9 @@ def report(chosen, samples, classes, args):
     os.makedirs(os.path.dirname(args.results), exist_ok=True)
     with open(args.results, "w") as f:
         json.dump({"samples": samples, "classes": classes, "jvm_flags": LAMBDA_JVM_FLAGS}, f, indent=1)
+    print("\nclasses loaded by origin: " + "; ".join(
+        f"{name}: " + ", ".join(f"{g} {n}" for g, n in sorted(c["by_group"].items(), key=lambda kv: -kv[1]))
+        for name, c in classes.items() if c))
     print(f"\nraw samples: {os.path.relpath(args.results, ROOT)}")
 
 

@@ -57,7 +57,7 @@ class SnapStartPrimingTest {
         stub.stubFor(get(urlEqualTo("/container-credentials")).willReturn(aResponse().withStatus(200).withBody("""
                 {"AccessKeyId":"ASIARESTOREDEXAMPLE1","SecretAccessKey":"restored-secret","Token":"restored-token",
                  "Expiration":"2099-01-01T00:00:00Z"}""")));
-        event = Files.readAllBytes(Path.of("events/AuthorizeSecurityGroupIngress-ssh-world.json"));
+        event = Files.readAllBytes(Path.of("../../events/security-group-opened/finding/AuthorizeSecurityGroupIngress-ipv4-world-ssh.json"));
         // The snapshot's environment: credentials in the environment (system properties stand in for env vars).
         System.setProperty("aws.accessKeyId", "ASIAFROZENEXAMPLE001");
         System.setProperty("aws.secretAccessKey", "frozen-secret");
@@ -104,7 +104,7 @@ class SnapStartPrimingTest {
         assertThat(calls).allSatisfy(call -> assertThat(call.getHeader("Authorization"))
                 .contains("Credential=ASIARESTOREDEXAMPLE1/"));
         assertThat(calls).anySatisfy(call -> assertThat(call.getBodyAsString())
-                .contains("Action=RevokeSecurityGroupIngress").contains("SecurityGroupRuleId.1=sgr-0d1e2f3a4b5c6d7e8"));
+                .contains("Action=RevokeSecurityGroupIngress").contains("SecurityGroupRuleId.1=sgr-0e1f2a3b4c5d60001"));
         assertThat(stub.findAll(getRequestedFor(urlEqualTo("/container-credentials"))))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.getHeader("Authorization")).isEqualTo("restore-token"));
     }

@@ -2,21 +2,22 @@ package dev.snapback.bench.standin;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapback.detect.Detectors;
 import dev.snapback.detect.Family;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
 import dev.snapback.policy.Assessment;
+import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
 import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.remediate.Remediation;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -36,7 +37,7 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
  * before (and independently of) the real handler: the same calls (revoke by rule id, audit claim and completion, publish) on
  * the same stub. Variants are picked with environment variables so one class serves every row of the table:
  * {@code BENCH_HTTP} = urlconnection | crt, {@code BENCH_CREDENTIALS} = env | default, {@code BENCH_INIT} = eager |
- * lazy. The decision is the shared {@link Evaluator}; the rule ids come from the event itself.
+ * parallel | lazy. The decision is the shared {@link Evaluator}: it revokes the rule ids the detector proposed.
  */
 public final class StandInSecurityGroupHandler implements RequestStreamHandler {
 
@@ -49,20 +50,26 @@ public final class StandInSecurityGroupHandler implements RequestStreamHandler {
         Map<String, String> env = System.getenv();
         SnapbackConfig config = SnapbackConfig.fromEnvironment(env);
         evaluator = new Evaluator(config, Detectors.of(Family.SECURITY_GROUPS, config));
-        boolean lazy = "lazy".equals(env.get("BENCH_INIT"));
-        ec2 = client(lazy, () -> configure(Ec2Client.builder(), env).build());
-        dynamoDb = client(lazy, () -> configure(DynamoDbClient.builder(), env).build());
-        sns = client(lazy, () -> configure(SnsClient.builder(), env).build());
+        String init = env.getOrDefault("BENCH_INIT", "eager");
+        ec2 = client(init, () -> configure(Ec2Client.builder(), env).build());
+        dynamoDb = client(init, () -> configure(DynamoDbClient.builder(), env).build());
+        sns = client(init, () -> configure(SnsClient.builder(), env).build());
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws java.io.IOException {
         CloudTrailEvent event = EventParser.parse(input);
-        List<Assessment> assessments = evaluator.assess(event);
-        JsonNode rules = event.response().path("securityGroupRuleSet").path("items");
-        List<String> ruleIds = new ArrayList<>();
-        rules.forEach(rule -> ruleIds.add(rule.path("securityGroupRuleId").asText()));
-        String groupId = event.request().path("groupId").asText();
+        List<Remediation.RevokeIngress> revokes = evaluator.assess(event).stream()
+                .flatMap(a -> a instanceof Assessment.Decided d ? d.decisions().stream() : Stream.empty())
+                .filter(d -> d.action() == Decision.Action.REMEDIATE)
+                .map(d -> d.finding().proposed())
+                .flatMap(r -> r instanceof Remediation.RevokeIngress revoke ? Stream.of(revoke) : Stream.empty())
+                .toList();
+        if (revokes.size() != 1) {
+            throw new IllegalStateException("the benchmark event must decide exactly one revoke, got " + revokes);
+        }
+        String groupId = revokes.getFirst().groupId();
+        List<String> ruleIds = revokes.getFirst().rules().stream().map(Remediation.IngressRule::ruleId).toList();
 
         ec2.get().revokeSecurityGroupIngress(r -> r.groupId(groupId).securityGroupRuleIds(ruleIds));
         String table = System.getenv("SNAPBACK_AUDIT_TABLE");
@@ -81,7 +88,7 @@ public final class StandInSecurityGroupHandler implements RequestStreamHandler {
                 .expressionAttributeNames(Map.of("#s", "status"))
                 .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("remediated"),
                         ":a", AttributeValue.fromL(ruleIds.stream().map(id -> AttributeValue.fromS("revoke " + id)).toList()))));
-        output.write(("{\"assessments\":" + assessments.size() + ",\"revoked\":" + ruleIds.size() + "}")
+        output.write(("{\"revoked\":" + ruleIds.size() + "}")
                 .getBytes(StandardCharsets.UTF_8));
     }
 
@@ -100,10 +107,15 @@ public final class StandInSecurityGroupHandler implements RequestStreamHandler {
         return "crt".equals(choice) ? AwsCrtHttpClient.create() : UrlConnectionHttpClient.create();
     }
 
-    private static <T> Supplier<T> client(boolean lazy, Supplier<T> factory) {
-        if (!lazy) {
+    /** eager: built now; parallel: built now on its own thread, joined on first use; lazy: built on first use. */
+    private static <T> Supplier<T> client(String init, Supplier<T> factory) {
+        if (init.equals("eager")) {
             T client = factory.get();
             return () -> client;
+        }
+        if (init.equals("parallel")) {
+            var future = java.util.concurrent.CompletableFuture.supplyAsync(factory, runnable -> Thread.ofPlatform().start(runnable));
+            return future::join;
         }
         return new Supplier<>() {
             private T client;

@@ -14,9 +14,11 @@ cd "$root"
 
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || { echo "needs python3-boto3: apt-get install -y python3-boto3" >&2; exit 1; }
 
-mvn=(./mvnw -q -Pbench -pl bench/coldstart -am -DskipTests)
-"${mvn[@]}" package dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath \
-  -DincludeScope=runtime -DexcludeGroupIds=org.openjdk.jmh
+# One invocation: the class path must point at the jars this build just packaged, not at whatever snapshot of
+# snapback-functions a local repository may hold.
+./mvnw -q -Pbench -pl bench/coldstart -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile=target/runtime.classpath -DincludeScope=runtime
+classpath=$(cat "$here/target/runtime.classpath")
 ./mvnw -q dependency:copy -Dartifact=org.wiremock:wiremock-standalone:3.13.2 -DoutputDirectory="$here/target/stub"
 
 harness=(/usr/bin/python3 "$here/harness.py" --java "$JAVA_HOME/bin/java"
@@ -26,8 +28,8 @@ harness=(/usr/bin/python3 "$here/harness.py" --java "$JAVA_HOME/bin/java"
 
 if [[ "${1:-}" == jmh ]]; then
   shift
-  "${mvn[@]}" dependency:build-classpath -Dmdep.outputFile=target/jmh.classpath -DincludeScope=runtime
-  exec "${harness[@]}" --jmh-classpath "$here/target/classes:$(cat "$here/target/jmh.classpath")" -- "$@"
+  exec "${harness[@]}" --jmh-classpath "$here/target/classes:$classpath" -- "$@"
 fi
-exec "${harness[@]}" --standin-classpath "$(cat "$here/target/runtime.classpath")" \
+# The stand-in runs without JMH's jars, as a function would.
+exec "${harness[@]}" --standin-classpath "$(tr ':' '\n' <<<"$classpath" | grep -v -e /org/openjdk/jmh/ -e /jopt-simple/ -e /commons-math3/ | paste -sd:)" \
   --samples "${SAMPLES:-20}" --variants "${VARIANTS:-python-boto3,java-handler}"

@@ -1,7 +1,6 @@
 package dev.snapback.detect;
 
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.event.Principal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,11 +22,11 @@ final class Facts {
         return facts;
     }
 
-    /** The account's root user: the ARN the event names, else the one its account implies. */
+    /**
+     * The root user of the account the event happened in. Built from the account, not read from the caller's ARN:
+     * the caller need not be root (a request naming root's device) and its ARN may be absent or damaged.
+     */
     static ResourceRef rootUser(CloudTrailEvent event) {
-        String arn = event.actor() instanceof Principal.Root root && root.arn() != null
-                ? root.arn()
-                : "arn:" + event.partition() + ":iam::" + event.account() + ":root";
-        return new ResourceRef("AWS::IAM::RootUser", arn);
+        return new ResourceRef("AWS::IAM::RootUser", "arn:" + event.partition() + ":iam::" + event.account() + ":root");
     }
 }

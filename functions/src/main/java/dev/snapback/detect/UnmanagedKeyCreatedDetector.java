@@ -117,9 +117,10 @@ public final class UnmanagedKeyCreatedDetector implements Detector {
                 event));
     }
 
-    /** Root making or re-activating a key for itself: the request names no user (root has no user name). */
+    /** Root making or re-activating a key for itself: the request names no user, or the name CloudTrail gives root. */
     private static boolean ownRootKey(CloudTrailEvent event, String requestedUser) {
-        return event.actor() instanceof Principal.Root && requestedUser == null;
+        return event.actor() instanceof Principal.Root
+                && (requestedUser == null || MfaDeactivatedDetector.ROOT_USER_NAME.equals(requestedUser));
     }
 
     private boolean isManaged(CloudTrailEvent event) {

@@ -1,17 +1,14 @@
 package dev.snapback.detect;
 
+import static dev.snapback.detect.FindingsOf.onlyFinding;
 import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.policy.Assessment;
-import dev.snapback.policy.Evaluator;
 import dev.snapback.remediate.Remediation;
 import dev.snapback.testing.Fixtures;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Edge cases of {@link MfaDeactivatedDetector} beyond the fixtures: odd or contradicting request parameters. */
 class MfaDeactivatedDetectorTest {
@@ -21,13 +18,11 @@ class MfaDeactivatedDetectorTest {
     private static final String ROLE_DELETES = "mfa-deactivated/finding/DeleteVirtualMFADevice-user-device.json";
     private static final String ROLE_ENABLES = "mfa-deactivated/finding/EnableMFADevice-assumed-role-for-user.json";
 
-    private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), Detectors.all(Fixtures.config()));
-
     private final MfaDeactivatedDetector detector = new MfaDeactivatedDetector(Fixtures.config());
 
     @Test
     void quarantinesTheUserTheRequestNamesNotTheCaller() {
-        Finding finding = only(detector.evaluate(event(ROLE_DEACTIVATES)));
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES)));
 
         assertThat(finding.proposed()).isEqualTo(new Remediation.QuarantineUser("bob"));
         assertThat(finding.severity()).isEqualTo(Severity.HIGH);
@@ -39,7 +34,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void aRootSerialNumberPagesEvenWhenTheRequestNamesAUser() {
-        Finding finding = only(detector.evaluate(event(USER_DEACTIVATES,
+        Finding finding = onlyFinding(detector.evaluate(event(USER_DEACTIVATES,
                 detail -> request(detail).put("serialNumber", "arn:aws:iam::111122223333:mfa/root-account-mfa-device"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
@@ -48,8 +43,17 @@ class MfaDeactivatedDetectorTest {
     }
 
     @Test
+    void rootFindingsNameRootByTheAccountEvenWhenTheCallersArnIsBlank() {
+        Finding finding = onlyFinding(detector.evaluate(event(
+                "mfa-deactivated/finding/DeactivateMFADevice-root-assumed-root-session.json",
+                detail -> ((ObjectNode) detail.get("userIdentity")).put("arn", " "))));
+
+        assertThat(finding.resource().id()).isEqualTo("arn:aws:iam::111122223333:root");
+    }
+
+    @Test
     void rootSecurityKeysAreRecognisedByTheirSerialNumber() {
-        Finding finding = only(detector.evaluate(event(ROLE_DEACTIVATES, detail -> {
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES, detail -> {
             request(detail).remove("userName");
             request(detail).put("serialNumber", "arn:aws:iam::111122223333:u2f/root/root-key-AAAAEXAMPLE");
         })));
@@ -60,8 +64,8 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void aBlankOrMistypedUserNameCountsAsMissing() {
-        Finding blank = only(detector.evaluate(event(USER_DEACTIVATES, detail -> request(detail).put("userName", " "))));
-        Finding number = only(detector.evaluate(event(ROLE_DEACTIVATES, detail -> request(detail).put("userName", 42))));
+        Finding blank = onlyFinding(detector.evaluate(event(USER_DEACTIVATES, detail -> request(detail).put("userName", " "))));
+        Finding number = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES, detail -> request(detail).put("userName", 42))));
 
         assertThat(blank.proposed()).as("IAM applies the call to the calling user").isEqualTo(new Remediation.QuarantineUser("alice"));
         assertThat(number.proposed()).isInstanceOf(Remediation.PageOnly.class);
@@ -70,8 +74,8 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void withoutRequestParametersAUserCallerIsStillTheOwnerButARoleIsNot() {
-        Finding byUser = only(detector.evaluate(event(USER_DEACTIVATES, detail -> detail.putNull("requestParameters"))));
-        Finding byRole = only(detector.evaluate(event(ROLE_DEACTIVATES, detail -> detail.remove("requestParameters"))));
+        Finding byUser = onlyFinding(detector.evaluate(event(USER_DEACTIVATES, detail -> detail.putNull("requestParameters"))));
+        Finding byRole = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES, detail -> detail.remove("requestParameters"))));
 
         assertThat(byUser.proposed()).isEqualTo(new Remediation.QuarantineUser("alice"));
         assertThat(byRole.proposed()).isInstanceOf(Remediation.PageOnly.class);
@@ -80,7 +84,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void aDeletionWithoutSerialNumberSaysSo() {
-        Finding finding = only(detector.evaluate(event(ROLE_DELETES, detail -> request(detail).remove("serialNumber"))));
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_DELETES, detail -> request(detail).remove("serialNumber"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.HIGH);
         assertThat(((Remediation.PageOnly) finding.proposed()).reason()).startsWith("the event names no serial number");
@@ -89,7 +93,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void aDeletedDeviceNamedAfterAUserIsNotTakenForThatUsers() {
-        Finding finding = only(detector.evaluate(event(ROLE_DELETES,
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_DELETES,
                 detail -> request(detail).put("serialNumber", "arn:aws:iam::111122223333:mfa/alice"))));
 
         assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
@@ -97,23 +101,10 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void enablingMfaWithoutAKnownOwnerPagesAtLowSeverity() {
-        Finding finding = only(detector.evaluate(event(ROLE_ENABLES, detail -> request(detail).remove("userName"))));
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_ENABLES, detail -> request(detail).remove("userName"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.LOW);
         assertThat(((Remediation.PageOnly) finding.proposed()).reason()).endsWith("no quarantine was released");
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', textBlock = """
-            EnableMFADevice-root               | root enabled an MFA device
-            DeactivateMFADevice-snapback-role  | made by Snapback's own role
-            DeactivateMFADevice-aws-service    | made by the AWS service sso.amazonaws.com
-            """)
-    void ignoredFixturesAreIgnoredForTheirReason(String fixture, String reason) {
-        CloudTrailEvent event = event("mfa-deactivated/ignored-by-detector/" + fixture + ".json");
-
-        assertThat(EVALUATOR.assess(event)).singleElement().isInstanceOfSatisfying(Assessment.Ignored.class,
-                ignored -> assertThat(ignored.reason()).isEqualTo(reason));
     }
 
     @Test
@@ -125,11 +116,5 @@ class MfaDeactivatedDetectorTest {
 
     private static ObjectNode request(ObjectNode detail) {
         return (ObjectNode) detail.get("requestParameters");
-    }
-
-    static Finding only(Verdict verdict) {
-        assertThat(verdict).isInstanceOf(Verdict.Flagged.class);
-        assertThat(((Verdict.Flagged) verdict).findings()).hasSize(1);
-        return ((Verdict.Flagged) verdict).findings().getFirst();
     }
 }

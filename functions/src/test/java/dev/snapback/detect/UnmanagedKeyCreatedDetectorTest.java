@@ -1,21 +1,17 @@
 package dev.snapback.detect;
 
-import static dev.snapback.detect.MfaDeactivatedDetectorTest.only;
+import static dev.snapback.detect.FindingsOf.onlyFinding;
 import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.policy.Assessment;
-import dev.snapback.policy.Evaluator;
 import dev.snapback.policy.SnapbackConfig;
 import dev.snapback.remediate.Remediation;
 import dev.snapback.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Edge cases of {@link UnmanagedKeyCreatedDetector} beyond the fixtures: allowlist exactness, odd shapes, secrets. */
 class UnmanagedKeyCreatedDetectorTest {
@@ -28,13 +24,11 @@ class UnmanagedKeyCreatedDetectorTest {
     private static final String ROOT_REACTIVATES = "unmanaged-key-created/finding/UpdateAccessKey-root-own-key.json";
     private static final String KEY_PAIR_CREATED = "unmanaged-key-created/finding/CreateKeyPair-iam-user.json";
 
-    private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), Detectors.all(Fixtures.config()));
-
     private final UnmanagedKeyCreatedDetector detector = new UnmanagedKeyCreatedDetector(Fixtures.config());
 
     @Test
     void theOwnerComesFromTheResponseNeverFromTheCaller() {
-        Finding finding = only(detector.evaluate(event(USER_CREATES)));
+        Finding finding = onlyFinding(detector.evaluate(event(USER_CREATES)));
 
         assertThat(finding.proposed()).isEqualTo(
                 new Remediation.DeactivateAccessKey("svc-reporting", Fields.text(finding.cause().response(), "accessKey", "accessKeyId")));
@@ -43,7 +37,7 @@ class UnmanagedKeyCreatedDetectorTest {
 
     @Test
     void aRequestAndResponseThatNameDifferentUsersPage() {
-        Finding finding = only(detector.evaluate(event(USER_CREATES, detail -> request(detail).put("userName", "someone-else"))));
+        Finding finding = onlyFinding(detector.evaluate(event(USER_CREATES, detail -> request(detail).put("userName", "someone-else"))));
 
         assertThat(((Remediation.PageOnly) finding.proposed()).reason()).contains("someone-else", "svc-reporting", "unclear");
     }
@@ -59,7 +53,7 @@ class UnmanagedKeyCreatedDetectorTest {
 
         assertThat(detector.evaluate(event(MANAGED_ROLE_CREATES))).isInstanceOf(Verdict.Clean.class);
         for (CloudTrailEvent event : List.of(lookalike, otherAccount, noIssuer)) {
-            assertThat(only(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.DeactivateAccessKey.class);
+            assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.DeactivateAccessKey.class);
         }
     }
 
@@ -68,13 +62,22 @@ class UnmanagedKeyCreatedDetectorTest {
         SnapbackConfig rootManaged = SnapbackConfig.fromJson("{\"managedPrincipals\":[\"arn:aws:iam::111122223333:root\"]}");
         var lenient = new UnmanagedKeyCreatedDetector(rootManaged);
 
-        assertThat(only(lenient.evaluate(event(ROOT_CREATES))).severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(only(lenient.evaluate(event(ROOT_REACTIVATES))).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(onlyFinding(lenient.evaluate(event(ROOT_CREATES))).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(onlyFinding(lenient.evaluate(event(ROOT_REACTIVATES))).severity()).isEqualTo(Severity.CRITICAL);
+    }
+
+    @Test
+    void rootNamingItselfAsCloudTrailDoesIsStillRoot() {
+        Finding finding = onlyFinding(detector.evaluate(event(ROOT_REACTIVATES,
+                detail -> request(detail).put("userName", "AWS ROOT USER"))));
+
+        assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
     }
 
     @Test
     void rootReactivatingAUsersKeyIsDeactivatedLikeAnyoneElses() {
-        Finding finding = only(detector.evaluate(event(ROOT_REACTIVATES, detail -> request(detail).put("userName", "legacy-app"))));
+        Finding finding = onlyFinding(detector.evaluate(event(ROOT_REACTIVATES, detail -> request(detail).put("userName", "legacy-app"))));
 
         assertThat(finding.proposed()).isEqualTo(new Remediation.DeactivateAccessKey("legacy-app",
                 Fields.text(finding.cause().request(), "accessKeyId")));
@@ -87,7 +90,7 @@ class UnmanagedKeyCreatedDetectorTest {
                 event(USER_REACTIVATES, detail -> request(detail).put("status", "active")),
                 event(USER_REACTIVATES, detail -> request(detail).put("status", true)),
                 event(USER_REACTIVATES, detail -> request(detail).remove("accessKeyId")))) {
-            Finding finding = only(detector.evaluate(event));
+            Finding finding = onlyFinding(detector.evaluate(event));
             assertThat(finding.proposed()).as("%s", event.request()).isInstanceOf(Remediation.PageOnly.class);
             assertThat(finding.severity()).isEqualTo(Severity.HIGH);
         }
@@ -95,7 +98,7 @@ class UnmanagedKeyCreatedDetectorTest {
 
     @Test
     void aCreatedKeyWithoutResponseIsNotDeactivatedByGuess() {
-        Finding finding = only(detector.evaluate(event(ROLE_CREATES, detail -> detail.putNull("responseElements"))));
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_CREATES, detail -> detail.putNull("responseElements"))));
 
         assertThat(((Remediation.PageOnly) finding.proposed()).reason())
                 .startsWith("the event has no responseElements.accessKey.accessKeyId");
@@ -103,7 +106,7 @@ class UnmanagedKeyCreatedDetectorTest {
 
     @Test
     void aKeyPairWithoutNameInTheResponsePagesButKeepsTheRequestedName() {
-        Finding finding = only(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).remove("keyName"))));
+        Finding finding = onlyFinding(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).remove("keyName"))));
 
         assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
         assertThat(finding.resource()).isEqualTo(new ResourceRef("AWS::EC2::KeyPair", "bastion-admin"));
@@ -113,29 +116,12 @@ class UnmanagedKeyCreatedDetectorTest {
     void keyMaterialAndSecretsNeverReachAFinding() {
         String privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----b3BlbnNzaC1rZXktdjEAAAAA";
         String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-        Finding keyPair = only(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).put("keyMaterial", privateKey))));
-        Finding accessKey = only(detector.evaluate(event(USER_CREATES,
+        Finding keyPair = onlyFinding(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).put("keyMaterial", privateKey))));
+        Finding accessKey = onlyFinding(detector.evaluate(event(USER_CREATES,
                 detail -> ((ObjectNode) response(detail).get("accessKey")).put("secretAccessKey", secret))));
 
         assertThat(visibleText(keyPair)).noneMatch(text -> text.contains(privateKey) || text.contains("HIDDEN_DUE_TO"));
         assertThat(visibleText(accessKey)).noneMatch(text -> text.contains(secret));
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', textBlock = """
-            CreateAccessKey-managed-role             | made by the managed principal arn:aws:iam::111122223333:role/key-rotation
-            CreateAccessKey-managed-user             | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
-            UpdateAccessKey-managed-role-reactivates | made by the managed principal arn:aws:iam::111122223333:role/key-rotation
-            ImportKeyPair-managed-user               | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
-            UpdateAccessKey-deactivated              | access key set inactive
-            UpdateAccessKey-snapback-role            | made by Snapback's own role
-            CreateKeyPair-aws-service                | made by the AWS service cloud9.amazonaws.com
-            """)
-    void ignoredFixturesAreIgnoredForTheirReason(String fixture, String reason) {
-        CloudTrailEvent event = event("unmanaged-key-created/ignored-by-detector/" + fixture + ".json");
-
-        assertThat(EVALUATOR.assess(event)).singleElement().isInstanceOfSatisfying(Assessment.Ignored.class,
-                ignored -> assertThat(ignored.reason()).isEqualTo(reason));
     }
 
     @Test

@@ -16,12 +16,12 @@ import net.jqwik.api.statistics.Statistics;
  */
 class EventParserPropertyTest {
 
-    @Property(tries = 1500)
+    @Property(tries = 1000)
     void truncatedInputIsMalformedNeverAnotherFailure(@ForAll("truncated") Damaged input) {
         outcome(input.bytes());
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 1000)
     void mutatedInputParsesCompletelyOrIsMalformed(@ForAll("mutated") Damaged input) {
         String outcome = outcome(input.bytes());
         Statistics.label("outcome").collect(outcome);

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Benchmark of `snapback replay` (one command): generates, once, a synthetic CloudTrail S3-log corpus under
+# bench/out/, then times side by side in one run:
+#   (a) bin/snapback replay --format ndjson over it,
+#   (b) the parse-only floor: gunzip + Jackson over every record, same parallelism (tokens; and full trees),
+#   (c) jq selecting the same calls (zcat | jq, as many parallel pipelines as cores).
+# Knobs: RECORDS (default 2000000), PER_FILE (records per file, default 800), RUNS (repetitions, default 1).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RECORDS=${RECORDS:-2000000}
+PER_FILE=${PER_FILE:-800}
+RUNS=${RUNS:-1}
+out=bench/out
+corpus=$out/corpus-$RECORDS-$PER_FILE
+cores=$(nproc)
+
+java=""
+for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do
+  if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
+    export JAVA_HOME="$candidate"; java="$candidate/bin/java"; break
+  fi
+done
+[ -n "$java" ] || { echo "bench: needs a JDK 25 (set JAVA_HOME)" >&2; exit 2; }
+command -v jq >/dev/null || { echo "bench: needs jq (apt-get install jq)" >&2; exit 2; }
+
+jar="$(ls functions/target/snapback-functions-lambda.jar functions/target/snapback-functions-*-lambda.jar 2>/dev/null | head -n 1 || true)"
+if [ -z "$jar" ]; then
+  ./mvnw -q -pl functions -am package -DskipTests
+  jar="$(ls functions/target/snapback-functions-lambda.jar functions/target/snapback-functions-*-lambda.jar | head -n 1)"
+fi
+mkdir -p "$out/classes"
+"$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$jar" bench/replay/ParseOnly.java bench/replay/GenerateCorpus.java
+
+if [ ! -f "$corpus/facts" ]; then
+  echo "Generating $RECORDS records, $PER_FILE per file, into $corpus ..." >&2
+  rm -rf "$corpus"
+  "$java" -cp "$out/classes" GenerateCorpus "$corpus" "$RECORDS" "$PER_FILE" > "$corpus.facts.tmp"
+  mv "$corpus.facts.tmp" "$corpus/facts"
+fi
+facts=$(cat "$corpus/facts")
+fact() { sed -nE "s/.*$1=([0-9]+).*/\1/p" <<<"$facts"; }
+records=$(fact records); files=$(fact files); compressed=$(fact compressedBytes); expected=$(fact guardedSucceeded)
+
+# The calls Detectors.SPECS name, with EventBridge's "errorCode": [{"exists": false}]; checked against replay below.
+jq_filter='.Records[] | select((has("errorCode") | not) and ((.eventSource + " " + .eventName) | IN(
+  "ec2.amazonaws.com AuthorizeSecurityGroupIngress", "ec2.amazonaws.com ModifySecurityGroupRules",
+  "ec2.amazonaws.com CreateKeyPair", "ec2.amazonaws.com ImportKeyPair",
+  "iam.amazonaws.com CreateAccessKey", "iam.amazonaws.com UpdateAccessKey",
+  "iam.amazonaws.com DeactivateMFADevice", "iam.amazonaws.com DeleteVirtualMFADevice", "iam.amazonaws.com EnableMFADevice",
+  "cloudtrail.amazonaws.com StopLogging", "cloudtrail.amazonaws.com DeleteTrail", "cloudtrail.amazonaws.com UpdateTrail",
+  "cloudtrail.amazonaws.com PutEventSelectors", "cloudtrail.amazonaws.com PutAdvancedEventSelectors")))'
+jvm_opts="-Xmx256m -XX:+UseParallelGC"
+
+declare -A wall cpu
+run() { # name command... ; keeps the fastest of RUNS, by wall clock, with its CPU time (user + sys, children included)
+  local times
+  times=$( { TIMEFORMAT='%R %U %S'; time "${@:2}"; } 2>&1 >/dev/null | tail -n 1)
+  read -r r u s <<<"$times"
+  if [ -z "${wall[$1]:-}" ] || (( $(echo "$r < ${wall[$1]}" | bc -l) )); then
+    wall[$1]=$r; cpu[$1]=$(echo "$u + $s" | bc -l)
+  fi
+}
+
+replay() {
+  SNAPBACK_JAVA_OPTS="$jvm_opts -Xlog:gc:file=$out/replay-gc.log" bin/snapback replay --format ndjson \
+    --config examples/snapback-config.json "$corpus" > "$out/replay.ndjson" 2> "$out/replay.err"
+}
+floor() { "$java" $jvm_opts -cp "$out/classes:$jar" ParseOnly "$1" "$corpus" > "$out/floor-$1.out"; }
+jq_select() {
+  find "$corpus" -name '*.json.gz' -print0 | sort -z \
+    | xargs -0 -P"$cores" -n 100 sh -c 'zcat "$@" | jq -c "$0"' "$jq_filter" > "$out/jq.ndjson"
+}
+
+echo "Load before: $(cut -d' ' -f1-3 /proc/loadavg) on $cores cores" >&2
+for i in $(seq "$RUNS"); do
+  run replay replay
+  run floor-tokens floor tokens
+  run floor-tree floor tree
+  run jq jq_select
+done
+echo "Load after:  $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+uncompressed=$(sed -nE 's/.*uncompressedBytes=([0-9]+).*/\1/p' "$out/floor-tokens.out")
+replay_matched=$(sed -nE 's/.*: ([0-9]+) matched.*/\1/p' "$out/replay.err")
+jq_matched=$(wc -l < "$out/jq.ndjson")
+decisions=$(wc -l < "$out/replay.ndjson")
+peak_heap=$(grep -oE '[0-9]+M->[0-9]+M' "$out/replay-gc.log" | cut -dM -f1 | sort -n | tail -1)
+mb() { echo "scale=1; $1 / 1000000" | bc -l; }
+
+echo
+echo "Corpus: $records records in $files gzipped S3-log files, $(mb "$compressed") MB compressed, $(mb "$uncompressed") MB uncompressed"
+echo "Matched by the deployed patterns: replay $replay_matched, jq $jq_matched, generator $expected; replay decisions: $decisions"
+echo "Replay heap (-Xmx256m): peak before GC ${peak_heap:-?} MB"
+printf "\n%-22s %8s %8s %11s %10s %11s %13s\n" "" "wall s" "CPU s" "records/s" "MB/s gz" "MB/s json" "records/CPU-s"
+for name in replay floor-tokens floor-tree jq; do
+  t=${wall[$name]}; c=${cpu[$name]}
+  printf "%-22s %8.2f %8.2f %11.0f %10.1f %11.1f %13.0f\n" "$name" "$t" "$c" "$(echo "$records / $t" | bc -l)" \
+    "$(echo "$compressed / $t / 1000000" | bc -l)" "$(echo "$uncompressed / $t / 1000000" | bc -l)" "$(echo "$records / $c" | bc -l)"
+done
+echo
+ratio() { printf "%-34s wall %5.2fx   CPU %5.2fx\n" "$1" "$(echo "${wall[$3]} / ${wall[$2]}" | bc -l)" "$(echo "${cpu[$3]} / ${cpu[$2]}" | bc -l)"; }
+ratio "replay speed / jq speed:" replay jq
+ratio "replay speed / floor (tokens):" replay floor-tokens
+ratio "replay speed / floor (trees):" replay floor-tree
+[ "$replay_matched" = "$jq_matched" ] || { echo "bench: replay and jq disagree on what matches" >&2; exit 1; }

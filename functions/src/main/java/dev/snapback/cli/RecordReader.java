@@ -1,0 +1,213 @@
+package dev.snapback.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.BiPredicate;
+
+/**
+ * Streams the CloudTrail records of one input with Jackson's streaming parser; never holds more than one record.
+ *
+ * <p>Accepted shapes, as root values (one per {@code .json} file, one per line in JSON lines, or simply several in a
+ * row): a CloudTrail S3 log file {@code {"Records":[...]}}, an EventBridge envelope, or a bare CloudTrail record.
+ * Each record is first only scanned: its values are skipped without being decoded, except {@code eventSource},
+ * {@code eventName} and {@code errorCode}. Only when a pattern names the call (or the value is an EventBridge
+ * envelope) are the record's bytes, kept by {@link KeepingInputStream}, parsed into a tree.
+ */
+final class RecordReader {
+
+    /** Where the records of one input go. */
+    interface Sink {
+        /** A record whose call no pattern names: nothing was kept. */
+        void unnamed();
+
+        /** A record some pattern may match, or an EventBridge envelope. */
+        void candidate(Candidate candidate);
+
+        /** A well-formed JSON value that is not a usable record; reading goes on with the next one. */
+        void malformed(String position, String problem);
+    }
+
+    /**
+     * What routing needs, and the whole record on demand. For a bare record, {@code source} and {@code detailType}
+     * are those of the envelope EventBridge would build. {@code errorCode} is JSON text, {@code null} when absent.
+     */
+    record Candidate(String source, String detailType, String eventSource, String eventName, String errorCode,
+                     boolean envelope, JsonNode json, String position) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+
+    private final BiPredicate<String, String> mayMatch;
+
+    RecordReader(BiPredicate<String, String> mayMatch) {
+        this.mayMatch = mayMatch;
+    }
+
+    /**
+     * Reads every root value of {@code in}. A JSON syntax error ends the input: it is thrown as a
+     * {@link BadInputException} with the position, after the records before it went to the sink.
+     *
+     * @return the number of (uncompressed) bytes read
+     */
+    long read(InputStream in, Sink sink) throws BadInputException {
+        JsonParser parser = null;
+        int[] index = {0};
+        KeepingInputStream kept = new KeepingInputStream(in);
+        try {
+            parser = FACTORY.createParser(kept);
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                readRoot(parser, kept, token, sink, index);
+            }
+            return parser.currentLocation().getByteOffset();
+        } catch (JsonProcessingException e) {
+            throw new BadInputException("not valid JSON: " + withoutSourceNote(e.getOriginalMessage()), position(e.getLocation(), index[0]), e);
+        } catch (IOException e) {
+            // A bad or truncated gzip stream, or a read error: where the parser had got to.
+            throw new BadInputException(e.getMessage(), position(parser == null ? null : parser.currentLocation(), index[0]), e);
+        } finally {
+            closeQuietly(parser);
+        }
+    }
+
+    /** Closing returns the parser's buffers for reuse; a read-only input has nothing to lose on close. */
+    private static void closeQuietly(JsonParser parser) {
+        if (parser == null) return;
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // nothing was written
+        }
+    }
+
+    private void readRoot(JsonParser parser, KeepingInputStream kept, JsonToken token, Sink sink, int[] index) throws IOException {
+        if (token != JsonToken.START_OBJECT) {
+            sink.malformed(position(parser.currentTokenLocation(), index[0]++), "expected a JSON object, got " + describe(token));
+            parser.skipChildren();
+            return;
+        }
+        JsonLocation start = parser.currentTokenLocation();
+        JsonToken first = parser.nextToken();
+        if (first == JsonToken.FIELD_NAME && "Records".equals(parser.currentName())) {
+            readRecords(parser, kept, sink, index);
+            return;
+        }
+        readRecord(parser, kept, start, first, sink, index[0]++);
+    }
+
+    /** The {@code Records} array of a CloudTrail S3 log file, then the rest of the root object. */
+    private void readRecords(JsonParser parser, KeepingInputStream kept, Sink sink, int[] index) throws IOException {
+        if (parser.nextToken() != JsonToken.START_ARRAY) {
+            sink.malformed(position(parser.currentTokenLocation(), index[0]++), "Records: expected an array, got " + describe(parser.currentToken()));
+            parser.skipChildren();
+        } else {
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == JsonToken.START_OBJECT) {
+                    readRecord(parser, kept, parser.currentTokenLocation(), parser.nextToken(), sink, index[0]++);
+                } else {
+                    sink.malformed(position(parser.currentTokenLocation(), index[0]++), "Records: expected an object, got " + describe(token));
+                    parser.skipChildren();
+                }
+            }
+        }
+        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            parser.nextToken();
+            parser.skipChildren();
+        }
+    }
+
+    /**
+     * One object: {@code start} is where its START_OBJECT was, {@code token} its first field (or END_OBJECT).
+     */
+    private void readRecord(JsonParser parser, KeepingInputStream kept, JsonLocation start, JsonToken token, Sink sink,
+                            int index) throws IOException {
+        kept.keepFrom(start.getByteOffset());
+        String eventSource = null;
+        String eventName = null;
+        String errorCode = null;
+        String problem = null;
+        boolean envelope = false;
+        for (; token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "eventSource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "eventName" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "errorCode" -> {
+                    if (value == JsonToken.VALUE_STRING) errorCode = '"' + parser.getText() + '"';
+                    else if (value.isScalarValue()) errorCode = parser.getText();
+                    else problem = "errorCode: expected a string, got " + describe(value);
+                }
+                case "detail", "detail-type" -> envelope = true;
+                default -> { }
+            }
+            parser.skipChildren();
+        }
+        if (!envelope && eventSource != null && eventName != null && !mayMatch.test(eventSource, eventName)) {
+            sink.unnamed();
+            return;
+        }
+        String position = position(start, index);
+        if (problem != null) {
+            sink.malformed(position, problem);
+            return;
+        }
+        int from = kept.indexOf(start.getByteOffset());
+        JsonNode json = JSON.readTree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
+        if (envelope) {
+            envelope(json, position, sink);
+        } else if (eventSource == null || eventName == null) {
+            sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");
+        } else {
+            sink.candidate(new Candidate(Router.sourceOf(eventSource), Router.detailTypeOf(eventName), eventSource,
+                    eventName, errorCode, false, json, position));
+        }
+    }
+
+    private static void envelope(JsonNode json, String position, RecordReader.Sink sink) {
+        JsonNode detail = json.path("detail");
+        String source = json.path("source").textValue();
+        String detailType = json.path("detail-type").textValue();
+        String eventSource = detail.path("eventSource").textValue();
+        String eventName = detail.path("eventName").textValue();
+        if (source == null || detailType == null || eventSource == null || eventName == null) {
+            sink.malformed(position, "EventBridge envelope without source, detail-type, detail.eventSource and detail.eventName strings");
+            return;
+        }
+        JsonNode errorCode = detail.get("errorCode");
+        sink.candidate(new Candidate(source, detailType, eventSource, eventName,
+                errorCode == null ? null : errorCode.toString(), true, json, position));
+    }
+
+    /** Line and column, the byte offset (of the uncompressed stream) and the record's index in its input. */
+    static String position(JsonLocation at, int index) {
+        if (at == null) return "record #" + index + " at the start of the input";
+        return "record #" + index + " at line " + at.getLineNr() + ", column " + at.getColumnNr()
+                + ", byte " + at.getByteOffset();
+    }
+
+    /** Jackson appends where an unclosed array or object started, with a note about its redacted source. */
+    private static String withoutSourceNote(String message) {
+        int note = message.indexOf(" (start marker at [Source");
+        return note < 0 ? message : message.substring(0, note);
+    }
+
+    private static String describe(JsonToken token) {
+        if (token == null) return "the end of the input";
+        return switch (token) {
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name().toLowerCase();
+        };
+    }
+}

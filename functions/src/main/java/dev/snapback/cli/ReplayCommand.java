@@ -1,0 +1,171 @@
+package dev.snapback.cli;
+
+import dev.snapback.detect.Detectors;
+import dev.snapback.policy.Decision;
+import dev.snapback.policy.Evaluator;
+import dev.snapback.policy.InvalidConfigException;
+import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.remediate.Outcome;
+import dev.snapback.remediate.RemediationExecutor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code snapback replay PATH...}: what Snapback would have done about past CloudTrail events.
+ *
+ * <p>Exit codes: 0 every input read and (under {@code --apply}) every remediation applied; 1 some input was skipped
+ * (malformed record, bad gzip, invalid or truncated JSON; the count is on stderr); 2 usage or configuration error
+ * (nothing was replayed); 3 a remediation failed under {@code --apply}.
+ */
+@Command(name = "replay", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {
+                "Replays CloudTrail events through the deployed EventBridge patterns, the detectors and the policy,",
+                "and reports every decision. Dry run unless --apply.",
+                "Inputs: EventBridge envelopes (.json), CloudTrail S3 log files ({\"Records\":[...]}, .json or .json.gz),",
+                "JSON lines of either (.jsonl, .ndjson, optionally .gz). Directories are read recursively; other files",
+                "in them are counted and left alone."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:every input read; under --apply every remediation applied",
+                "1:some input was skipped (malformed record, bad gzip, invalid or truncated JSON)",
+                "2:usage or configuration error; nothing was replayed",
+                "3:a remediation failed under --apply"})
+final class ReplayCommand implements Callable<Integer> {
+
+    static final int OK = 0;
+    static final int SKIPPED = 1;
+    static final int USAGE = 2;
+    static final int REMEDIATION_FAILED = 3;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories to replay.")
+    private List<Path> paths;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Snapback configuration JSON, as deployed (default: the built-in defaults).")
+    private Path config;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default), json (summary and decisions) or ndjson (one decision per line).")
+    private Report.Format format;
+
+    @Option(names = "--apply", description = "Execute the REMEDIATE decisions in AWS (standard credential chain; AWS_ENDPOINT_URL honoured).")
+    private boolean apply;
+
+    @Option(names = "--yes", description = "With --apply: do not ask for confirmation.")
+    private boolean yes;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Files read in parallel (default: the number of cores).")
+    private int threads = Runtime.getRuntime().availableProcessors();
+
+    private final Terminal terminal;
+    private final Supplier<RemediationExecutor> executors;
+
+    ReplayCommand(Terminal terminal, Supplier<RemediationExecutor> executors) {
+        this.terminal = terminal;
+        this.executors = executors;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintStream err = terminal.err();
+        if (apply && !yes && !terminal.interactive()) {
+            err.println("snapback: refusing --apply without a terminal to confirm on; add --yes to apply unattended");
+            return USAGE;
+        }
+        if (threads < 1) {
+            err.println("snapback: --threads must be at least 1");
+            return USAGE;
+        }
+        SnapbackConfig snapbackConfig;
+        Inputs inputs;
+        try {
+            snapbackConfig = config == null ? SnapbackConfig.defaults() : SnapbackConfig.fromJson(Files.readString(config));
+            inputs = Inputs.find(paths);
+        } catch (InvalidConfigException e) {
+            err.println("snapback: " + config + ": " + e.getMessage());
+            return USAGE;
+        } catch (NoSuchFileException e) {
+            err.println("snapback: " + e.getFile() + ": no such file or directory");
+            return USAGE;
+        } catch (IOException e) {
+            err.println("snapback: cannot read " + config + ": " + e.getMessage());
+            return USAGE;
+        }
+
+        long start = System.nanoTime();
+        Replay.Result result;
+        try (Progress progress = terminal.stderrIsTerminal()
+                ? Progress.on(err, inputs.files().size(), inputs.totalBytes()) : Progress.NONE) {
+            Replay replay = new Replay(new Evaluator(snapbackConfig, Detectors.all(snapbackConfig)), apply,
+                    (file, position, problem, restSkipped) -> progress.message(err, "snapback: " + file + ": " + position
+                            + ": " + problem + (restSkipped ? " (rest of file skipped)" : " (record skipped)")),
+                    progress);
+            result = replay.run(inputs.files(), threads);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Report.write(format, result, seconds, inputs.otherFiles(), terminal.out());
+
+        ReplaySummary summary = result.summary();
+        if (format != Report.Format.TEXT) {
+            err.printf("snapback: replayed %d records (%d bytes, %d uncompressed) from %d files in %.2f s: %d matched, %d decisions%n",
+                    summary.records, summary.compressedBytes, summary.uncompressedBytes, summary.files, seconds,
+                    summary.matched(), result.decisions().size());
+        }
+        if (summary.skipped() > 0) {
+            err.printf("snapback: skipped %d malformed records and %d unreadable files%n", summary.malformedRecords, summary.failedFiles);
+        }
+        if (apply && !applyAll(result.decisions())) return REMEDIATION_FAILED;
+        return summary.skipped() > 0 ? SKIPPED : OK;
+    }
+
+    /** Executes the REMEDIATE decisions after confirmation; false when any failed. */
+    private boolean applyAll(List<ReplayedDecision> decisions) {
+        PrintStream err = terminal.err();
+        List<ReplayedDecision> toApply = decisions.stream().filter(d -> d.action() == Decision.Action.REMEDIATE).toList();
+        if (toApply.isEmpty()) {
+            err.println("snapback: nothing to apply: no decision is REMEDIATE");
+            return true;
+        }
+        err.printf("%d remediations to apply:%n", toApply.size());
+        toApply.forEach(d -> err.printf("  %s/%s  %s  (eventID %s)%n", d.account(), d.region(), d.remediation(), d.eventId()));
+        if (!yes && !confirmed()) {
+            err.println("snapback: not applied");
+            return true;
+        }
+        RemediationExecutor executor = executors.get();
+        int failed = 0;
+        for (ReplayedDecision d : toApply) {
+            Outcome outcome;
+            try {
+                outcome = executor.execute(d.decision().finding().proposed(), d.decision().finding().cause());
+            } catch (RuntimeException e) {
+                outcome = new Outcome.Failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            err.printf("  %s: %s%s%n", outcome.label(), d.remediation(),
+                    outcome instanceof Outcome.Failed f ? " (" + f.error() + ")" : "");
+            if (outcome instanceof Outcome.Failed) failed++;
+        }
+        if (failed > 0) err.printf("snapback: %d of %d remediations failed%n", failed, toApply.size());
+        return failed == 0;
+    }
+
+    private boolean confirmed() {
+        terminal.err().print("Apply them now, with the credentials of the standard AWS chain? Type 'yes' to continue: ");
+        terminal.err().flush();
+        try {
+            String answer = terminal.in().readLine();
+            return answer != null && answer.trim().equalsIgnoreCase("yes");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

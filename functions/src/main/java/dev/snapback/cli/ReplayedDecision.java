@@ -1,0 +1,45 @@
+package dev.snapback.cli;
+
+import dev.snapback.detect.Finding;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.policy.Decision;
+import java.time.Instant;
+import java.util.Comparator;
+
+/**
+ * One decision of a replay, reduced to what the report shows, so that thousands of them stay small in memory.
+ * {@code decision} (with the whole event) is kept only for REMEDIATE decisions of an {@code --apply} run.
+ */
+record ReplayedDecision(
+        Instant time,
+        String eventId,
+        String account,
+        String region,
+        String actor,
+        String sourceIp,
+        String detectorId,
+        String severity,
+        String title,
+        Decision.Action action,
+        String remediationType,
+        String remediation,
+        String resourceType,
+        String resource,
+        String reason,
+        Decision decision) {
+
+    /** Report order: by event time, then CloudTrail eventID, then detector; findings of one event keep theirs. */
+    static final Comparator<ReplayedDecision> ORDER = Comparator.comparing(ReplayedDecision::time)
+            .thenComparing(ReplayedDecision::eventId)
+            .thenComparing(ReplayedDecision::detectorId);
+
+    static ReplayedDecision of(String detectorId, Decision decision, boolean keepForApply) {
+        Finding finding = decision.finding();
+        CloudTrailEvent event = finding.cause();
+        return new ReplayedDecision(event.time(), event.eventId(), event.account(), event.region(),
+                event.actor().label(), event.sourceIp(), detectorId, finding.severity().name(), finding.title(),
+                decision.action(), finding.proposed().getClass().getSimpleName(), finding.proposed().describe(),
+                finding.resource().type(), finding.resource().id(), decision.reason(),
+                keepForApply && decision.action() == Decision.Action.REMEDIATE ? decision : null);
+    }
+}

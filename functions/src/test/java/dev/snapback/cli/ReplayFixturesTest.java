@@ -1,0 +1,213 @@
+package dev.snapback.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.detect.DetectorSpec;
+import dev.snapback.detect.Detectors;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.remediate.Outcome;
+import dev.snapback.remediate.Remediation;
+import dev.snapback.remediate.RemediationExecutor;
+import dev.snapback.testing.Fixture;
+import dev.snapback.testing.Fixtures;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replay over the bundled {@code events/} with the example configuration: its counts are what the fixture
+ * folders and sidecars say, its machine output carries every finding's CloudTrail eventID, and {@code --apply}
+ * hands exactly the REMEDIATE decisions to the executor.
+ */
+class ReplayFixturesTest {
+
+    @TempDir
+    Path dir;
+
+    private static String events() {
+        return Fixtures.eventsDir().toString();
+    }
+
+    private static String config() {
+        return Fixtures.root().resolve("examples/snapback-config.json").toString();
+    }
+
+    /** What the folders and sidecars say each detector's row must show. */
+    record Expected(long matched, long ignored, Map<String, Long> actions) {
+        static Map<String, Expected> fromFixtures() {
+            Map<String, Expected> out = new HashMap<>();
+            for (DetectorSpec spec : Detectors.SPECS) {
+                long matched = 0;
+                long ignored = 0;
+                Map<String, Long> actions = new HashMap<>();
+                for (Fixture fixture : Fixtures.all()) {
+                    if (!fixture.detectorId().equals(spec.id())) continue;
+                    switch (fixture.expectation()) {
+                        case IGNORED_BY_PATTERN -> { }
+                        case IGNORED_BY_DETECTOR -> {
+                            matched++;
+                            ignored++;
+                        }
+                        case FINDING -> {
+                            matched++;
+                            fixture.expected().get("findings")
+                                    .forEach(f -> actions.merge(f.get("action").asText().toLowerCase(), 1L, Long::sum));
+                        }
+                    }
+                }
+                out.put(spec.id(), new Expected(matched, ignored, actions));
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void summaryCountsAreWhatTheFixturesExpect() {
+        ReplayRun run = ReplayRun.of("replay", "--config", config(), "--format", "json", events());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertCounts(run.summary());
+        assertThat(run.summary().get("otherFiles").asLong()).as("the .expected sidecars")
+                .isEqualTo(Fixtures.all().stream().filter(f -> f.expectation() == Fixture.Expectation.FINDING).count());
+    }
+
+    @Test
+    void theSameRecordsAsS3LogFilesGiveTheSameCounts() throws IOException {
+        List<ObjectNode> records = Fixtures.all().stream().map(f -> (ObjectNode) f.json().get("detail")).toList();
+        int half = records.size() / 2;
+        ReplayInputsTest.write(dir.resolve("AWSLogs/a.json.gz"), ReplayInputsTest.s3Log(records.subList(0, half)), true);
+        ReplayInputsTest.write(dir.resolve("AWSLogs/b.json"), ReplayInputsTest.s3Log(records.subList(half, records.size())), false);
+
+        ReplayRun run = ReplayRun.of("replay", "--config", config(), "--format", "json", dir.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertCounts(run.summary());
+    }
+
+    private static void assertCounts(JsonNode summary) {
+        assertThat(summary.get("records").asLong()).isEqualTo(Fixtures.all().size());
+        Expected.fromFixtures().forEach((id, expected) -> {
+            JsonNode row = summary.at("/detectors/" + id);
+            assertThat(row.get("matched").asLong()).as("%s matched", id).isEqualTo(expected.matched());
+            assertThat(row.get("ignored").asLong()).as("%s ignored", id).isEqualTo(expected.ignored());
+            for (String action : List.of("remediate", "page", "dry_run", "exempt", "off")) {
+                assertThat(row.get(action).asLong()).as("%s %s", id, action).isEqualTo(expected.actions().getOrDefault(action, 0L));
+            }
+        });
+    }
+
+    @Test
+    void ndjsonHasOneLinePerFindingWithItsEventIdAndJsonHasTheSameDecisions() {
+        Map<String, Integer> findingsByEventId = new HashMap<>();
+        for (Fixture fixture : Fixtures.all()) {
+            if (fixture.expectation() == Fixture.Expectation.FINDING) {
+                findingsByEventId.merge(fixture.json().at("/detail/eventID").asText(), fixture.expected().get("findings").size(), Integer::sum);
+            }
+        }
+        ReplayRun ndjson = ReplayRun.of("replay", "--config", config(), "--format", "ndjson", events());
+        List<JsonNode> lines = ndjson.ndjson();
+
+        Map<String, Integer> linesByEventId = new HashMap<>();
+        for (JsonNode line : lines) {
+            linesByEventId.merge(line.get("eventID").asText(), 1, Integer::sum);
+            for (String field : List.of("eventTime", "account", "region", "detector", "severity", "title", "action", "actor")) {
+                assertThat(line.get(field).asText()).as("%s of %s", field, line).isNotBlank();
+            }
+            assertThat(line.at("/remediation/type").asText()).isNotBlank();
+            assertThat(line.at("/remediation/describe").asText()).isNotBlank();
+            assertThat(line.at("/resource/id").asText()).isNotBlank();
+            assertThat(line.has("sourceIp")).isTrue();
+        }
+        assertThat(linesByEventId).isEqualTo(findingsByEventId);
+
+        JsonNode json = ReplayRun.of("replay", "--config", config(), "--format", "json", events()).json();
+        assertThat(StreamSupport.stream(json.get("decisions").spliterator(), false).toList()).isEqualTo(lines);
+        assertThat(lines).extracting(l -> l.get("eventTime").asText()).isSorted();
+    }
+
+    @Test
+    void textShowsTheTableAndEveryDecision() {
+        ReplayRun run = ReplayRun.of("replay", "--config", config(), events());
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("DETECTOR", "MATCHED", "REMEDIATE", "IGNORED", "dry run: nothing was changed");
+        Detectors.SPECS.forEach(spec -> assertThat(run.out()).containsPattern("(?m)^" + spec.id() + " +\\d+"));
+        long decisions = Expected.fromFixtures().values().stream()
+                .flatMap(e -> e.actions().values().stream()).mapToLong(Long::longValue).sum();
+        assertThat(run.out()).contains("Decisions (" + decisions + ")");
+        assertThat(run.out().lines().filter(l -> l.startsWith("    -> ")).count()).isEqualTo(decisions);
+    }
+
+    /** Remembers what it was asked to do and answers with the given outcome. */
+    static final class RecordingExecutor implements RemediationExecutor {
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        private final Outcome outcome;
+
+        RecordingExecutor(Outcome outcome) {
+            this.outcome = outcome;
+        }
+
+        @Override
+        public Outcome execute(Remediation remediation, CloudTrailEvent cause) {
+            calls.add(cause.eventId() + " " + remediation.describe());
+            return outcome;
+        }
+    }
+
+    private List<String> remediateDecisions() {
+        return ReplayRun.of("replay", "--config", config(), "--format", "ndjson", events()).ndjson().stream()
+                .filter(l -> l.get("action").asText().equals("REMEDIATE"))
+                .map(l -> l.get("eventID").asText() + " " + l.at("/remediation/describe").asText()).toList();
+    }
+
+    @Test
+    void applyWithYesExecutesExactlyTheRemediateDecisions() {
+        RecordingExecutor executor = new RecordingExecutor(new Outcome.Remediated(List.of("done"), List.of("undo")));
+        ReplayRun run = ReplayRun.of(false, "", () -> executor, "replay", "--config", config(), "--apply", "--yes", events());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> expected = remediateDecisions();
+        assertThat(expected).isNotEmpty();
+        assertThat(executor.calls).containsExactlyElementsOf(expected);
+        assertThat(run.err()).contains(expected.size() + " remediations to apply").contains("remediated: ");
+    }
+
+    @Test
+    void applyAsksFirstAndDoesNothingUnlessTheAnswerIsYes() {
+        RecordingExecutor executor = new RecordingExecutor(new Outcome.Remediated(List.of(), List.of()));
+        ReplayRun declined = ReplayRun.of(true, "no\n", () -> executor, "replay", "--config", config(), "--apply", events());
+        assertThat(declined.exit()).isZero();
+        assertThat(declined.err()).contains("Type 'yes' to continue").contains("not applied");
+        assertThat(executor.calls).isEmpty();
+
+        ReplayRun confirmed = ReplayRun.of(true, "yes\n", () -> executor, "replay", "--config", config(), "--apply", events());
+        assertThat(confirmed.exit()).isZero();
+        assertThat(executor.calls).containsExactlyElementsOf(remediateDecisions());
+    }
+
+    @Test
+    void aFailedRemediationExitsThreeAndTheRestAreStillTried() {
+        RecordingExecutor failing = new RecordingExecutor(new Outcome.Failed("UnauthorizedOperation"));
+        ReplayRun run = ReplayRun.of(false, "", () -> failing, "replay", "--config", config(), "--apply", "--yes", events());
+
+        assertThat(run.exit()).isEqualTo(ReplayCommand.REMEDIATION_FAILED);
+        assertThat(failing.calls).hasSameSizeAs(remediateDecisions());
+        assertThat(run.err()).contains("failed: ").contains("(UnauthorizedOperation)")
+                .contains(failing.calls.size() + " of " + failing.calls.size() + " remediations failed");
+
+        ReplayRun throwing = ReplayRun.of(false, "", () -> (remediation, cause) -> {
+            throw new IllegalStateException("no credentials");
+        }, "replay", "--config", config(), "--apply", "--yes", events());
+        assertThat(throwing.exit()).isEqualTo(ReplayCommand.REMEDIATION_FAILED);
+        assertThat(throwing.err()).contains("IllegalStateException: no credentials");
+    }
+}

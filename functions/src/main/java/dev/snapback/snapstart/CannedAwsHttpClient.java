@@ -17,17 +17,19 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * An HTTP client that never touches the network: it answers every AWS call with a minimal success response in the
- * service's own protocol (JSON for {@code X-Amz-Target} calls, the EC2 and query XML shapes otherwise). Clients built
+ * service's own protocol (JSON for {@code X-Amz-Target} calls, EC2's XML for EC2, query XML otherwise). Clients built
  * on it run the SDK's whole request path (marshalling, endpoint rules, signing) and response path (unmarshalling)
  * with no side effect anywhere: what SnapStart priming needs before the snapshot is taken.
  */
 public final class CannedAwsHttpClient implements SdkHttpClient {
 
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
+    /** EC2's query requests carry its API version; no other query service uses it. */
+    private static final String EC2_VERSION = "Version=2016-11-15";
 
     private final AtomicInteger calls = new AtomicInteger();
 
-    /** How many calls were answered: priming checks it actually went through the SDK. */
+    /** How many calls were answered. */
     public int calls() {
         return calls.get();
     }
@@ -48,27 +50,26 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
     }
 
     private static HttpExecuteResponse respond(HttpExecuteRequest request) {
-        var target = request.httpRequest().firstMatchingHeader("X-Amz-Target");
-        if (target.isPresent()) {
+        if (request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent()) {
             return response("application/x-amz-json-1.0", "{}");
         }
-        String action = action(request);
-        boolean ec2 = request.httpRequest().host().startsWith("ec2.");
-        String body = ec2
-                ? "<" + action + "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>snapstart-priming</requestId>"
-                  + "<return>true</return></" + action + "Response>"
-                : "<" + action + "Response><" + action + "Result><MessageId>snapstart-priming</MessageId></" + action + "Result>"
-                  + "<ResponseMetadata><RequestId>snapstart-priming</RequestId></ResponseMetadata></" + action + "Response>";
-        return response("text/xml", body);
+        String form = body(request);
+        Matcher action = ACTION.matcher(form);
+        if (!action.find()) {
+            throw new IllegalStateException("priming: neither X-Amz-Target nor Action in a request to " + request.httpRequest().getUri());
+        }
+        String name = action.group(1);
+        String xml = form.contains(EC2_VERSION)
+                ? "<" + name + "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>snapstart-priming</requestId>"
+                  + "<return>true</return></" + name + "Response>"
+                : "<" + name + "Response><" + name + "Result><MessageId>snapstart-priming</MessageId></" + name + "Result>"
+                  + "<ResponseMetadata><RequestId>snapstart-priming</RequestId></ResponseMetadata></" + name + "Response>";
+        return response("text/xml", xml);
     }
 
-    private static String action(HttpExecuteRequest request) {
+    private static String body(HttpExecuteRequest request) {
         try (InputStream in = request.contentStreamProvider().orElseThrow().newStream()) {
-            Matcher m = ACTION.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            if (!m.find()) {
-                throw new IllegalStateException("priming: neither X-Amz-Target nor Action in " + request.httpRequest().getUri());
-            }
-            return m.group(1);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -207,6 +207,8 @@ def base_env(port):
         "SNAPBACK_CONFIG": config,
         "SNAPBACK_AUDIT_TABLE": "snapback-audit",
         "SNAPBACK_ALERT_TOPIC_ARN": "arn:aws:sns:eu-west-1:111122223333:snapback-alerts",
+        # The stand-in's variant switches, when given (e.g. BENCH_HTTP=crt for a JMH run of the stand-in).
+        **{k: v for k, v in os.environ.items() if k.startswith("BENCH_")},
     }
 
 

@@ -19,7 +19,7 @@ cd "$root"
 ./mvnw -q -Pbench -pl bench/coldstart -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/runtime.classpath -DincludeScope=runtime
 classpath=$(cat "$here/target/runtime.classpath")
-lambda_jar=$(ls "$root"/functions/target/snapback-functions*-lambda.jar | head -1)  # the shaded jar Lambda runs
+lambda_jar=$(ls -t "$root"/functions/target/snapback-functions*-lambda.jar | head -1)  # the newest shaded jar: what Lambda runs
 ./mvnw -q dependency:copy -Dartifact=org.wiremock:wiremock-standalone:3.13.2 -DoutputDirectory="$here/target/stub"
 
 harness=(/usr/bin/python3 "$here/harness.py" --java "$JAVA_HOME/bin/java"

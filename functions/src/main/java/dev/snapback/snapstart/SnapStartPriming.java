@@ -50,6 +50,8 @@ public final class SnapStartPriming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         primedPasses = 0;
+        // The passes log like real events; say so, so that nobody reads them as remediations.
+        LOG.info("SnapStart priming: {} passes of a sample finding on canned AWS responses; nothing is sent or changed", PASSES);
         for (int pass = 0; pass < PASSES; pass++) {
             try {
                 primeOnce.run();

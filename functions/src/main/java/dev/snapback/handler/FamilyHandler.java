@@ -2,21 +2,88 @@ package dev.snapback.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.detect.Family;
+import dev.snapback.snapstart.SnapStartPriming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.function.Supplier;
 
-/** What every Snapback handler is: raw EventBridge JSON into its family's {@link Pipeline}, built once per container. */
+/**
+ * What every Snapback handler is: raw EventBridge JSON into its family's {@link Pipeline}, built once per container.
+ * With SnapStart, the pipeline is primed before the snapshot on canned AWS responses and wired again after restore
+ * (see {@link SnapStartPriming}); without it, the hooks never run and cost nothing.
+ */
 abstract class FamilyHandler implements RequestStreamHandler {
 
-    private final Pipeline pipeline;
+    private volatile Pipeline pipeline;
+    /** Held here: CRaC keeps registered resources only weakly. */
+    final SnapStartPriming priming;
 
+    /** A fixed pipeline and no SnapStart hooks (tests, tools). */
     FamilyHandler(Pipeline pipeline) {
         this.pipeline = pipeline;
+        this.priming = null;
+    }
+
+    /** The Lambda setup: pipeline, priming pipeline and re-wiring all from the function's environment. */
+    FamilyHandler(Family family) {
+        this(family, () -> Pipeline.fromEnvironment(family), () -> Pipeline.forPriming(family, System.getenv()));
+    }
+
+    /**
+     * @param wiring        builds the live pipeline: now, and again after a SnapStart restore
+     * @param primingWiring builds a pipeline whose AWS calls never leave the process; called only before a snapshot
+     */
+    FamilyHandler(Family family, Supplier<Pipeline> wiring, Supplier<Pipeline> primingWiring) {
+        this.pipeline = wiring.get();
+        this.priming = new SnapStartPriming(new PrimingPass(family, primingWiring), () -> pipeline = wiring.get()).register();
     }
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         pipeline.handle(input, output, context);
+    }
+
+    /** One pass of a sample finding through a priming pipeline; both are made on the first pass, never on a cold start. */
+    private static final class PrimingPass implements Runnable {
+        private final Family family;
+        private final Supplier<Pipeline> wiring;
+        private Pipeline pipeline;
+        private JsonNode sample;
+
+        PrimingPass(Family family, Supplier<Pipeline> wiring) {
+            this.family = family;
+            this.wiring = wiring;
+        }
+
+        @Override
+        public void run() {
+            if (pipeline == null) {
+                pipeline = wiring.get();
+                sample = sampleEvent(family);
+            }
+            // The sample's own account, so that priming takes the remediation path, not the foreign-account one.
+            pipeline.process(sample, sample.path("detail").path("recipientAccountId").asText());
+        }
+    }
+
+    /** A finding of the family's own kind, shipped in the jar (from {@code events/}), for priming. */
+    private static JsonNode sampleEvent(Family family) {
+        String fixture = switch (family) {
+            case SECURITY_GROUPS -> "security-group-opened/finding/AuthorizeSecurityGroupIngress-ipv4-world-ssh.json";
+            case MFA -> "mfa-deactivated/finding/DeactivateMFADevice-iam-user-own-device.json";
+            case TRAILS -> "trail-tampered/finding/StopLogging-by-arn.json";
+            case KEYS -> "unmanaged-key-created/finding/CreateAccessKey-iam-user-for-other-user.json";
+        };
+        try (InputStream in = FamilyHandler.class.getResourceAsStream("/snapstart/" + fixture)) {
+            if (in == null) throw new IllegalStateException("priming event missing from the jar: snapstart/" + fixture);
+            return new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

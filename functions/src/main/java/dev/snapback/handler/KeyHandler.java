@@ -7,7 +7,7 @@ public final class KeyHandler extends FamilyHandler {
 
     /** Called by the Lambda runtime once per container: configuration and clients from the environment. */
     public KeyHandler() {
-        this(Pipeline.fromEnvironment(Family.KEYS));
+        super(Family.KEYS);
     }
 
     public KeyHandler(Pipeline pipeline) {

@@ -7,7 +7,7 @@ public final class MfaHandler extends FamilyHandler {
 
     /** Called by the Lambda runtime once per container: configuration and clients from the environment. */
     public MfaHandler() {
-        this(Pipeline.fromEnvironment(Family.MFA));
+        super(Family.MFA);
     }
 
     public MfaHandler(Pipeline pipeline) {

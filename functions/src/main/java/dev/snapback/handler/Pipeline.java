@@ -29,9 +29,11 @@ import dev.snapback.remediate.Outcome;
 import dev.snapback.remediate.Remediation;
 import dev.snapback.remediate.RemediationExecutor;
 import dev.snapback.remediate.SdkRemediationExecutor;
+import dev.snapback.snapstart.CannedAwsHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +43,9 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
 import software.amazon.cloudwatchlogs.emf.environment.Environments;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
@@ -68,6 +73,9 @@ public final class Pipeline {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Audit and metric id of events from another account than the function's. */
     static final String FOREIGN_ACCOUNT = "foreign-account";
+    /** Metrics that record nothing: priming must not count a remediation that never happened. */
+    private static final Metrics NO_METRICS = (Metrics) Proxy.newProxyInstance(Metrics.class.getClassLoader(),
+            new Class<?>[] {Metrics.class}, (proxy, method, args) -> method.getReturnType() == boolean.class ? false : null);
 
     private final Family family;
     private final SnapbackConfig config;
@@ -124,6 +132,16 @@ public final class Pipeline {
         Metrics metrics = MetricsFactory.getMetricsInstance();
         if (environment.get("POWERTOOLS_METRICS_NAMESPACE") == null) metrics.setNamespace("Snapback");
         return wire(family, environment, AwsClients.fromEnvironment(environment), metrics, Clock.systemUTC());
+    }
+
+    /**
+     * A pipeline for SnapStart priming: the same configuration, but AWS clients whose calls are answered inside the
+     * process ({@link CannedAwsHttpClient}, placeholder credentials) and metrics that go nowhere.
+     */
+    public static Pipeline forPriming(Family family, Map<String, String> environment) {
+        AwsClients canned = new AwsClients(new CannedAwsHttpClient(), Region.of(environment.getOrDefault("AWS_REGION", "us-east-1")),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("snapstart-priming", "snapstart-priming")), null);
+        return wire(family, environment, canned, NO_METRICS, Clock.systemUTC());
     }
 
     /** The Lambda entry point: raw EventBridge JSON in, a short JSON summary out. */

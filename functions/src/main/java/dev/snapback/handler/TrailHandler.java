@@ -7,7 +7,7 @@ public final class TrailHandler extends FamilyHandler {
 
     /** Called by the Lambda runtime once per container: configuration and clients from the environment. */
     public TrailHandler() {
-        this(Pipeline.fromEnvironment(Family.TRAILS));
+        super(Family.TRAILS);
     }
 
     public TrailHandler(Pipeline pipeline) {

@@ -48,7 +48,12 @@ public final class AwsClients implements AutoCloseable {
      * @param endpoint    a fixed endpoint for every client (tests), or {@code null} for the SDK's own resolution
      */
     public AwsClients(Region home, AwsCredentialsProvider credentials, URI endpoint) {
-        this.http = UrlConnectionHttpClient.create();
+        this(UrlConnectionHttpClient.create(), home, credentials, endpoint);
+    }
+
+    /** Over another HTTP client: SnapStart priming answers every call inside the process. */
+    public AwsClients(SdkHttpClient http, Region home, AwsCredentialsProvider credentials, URI endpoint) {
+        this.http = http;
         this.credentials = credentials;
         this.home = home;
         this.endpoint = endpoint;

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Cold-start harness: fresh process per sample, Java variants and the Python/boto3 baseline interleaved in one run,
+all against the same WireMock stub. Prints a Markdown table (p50/p90 from process start to handler return, the
+init/invoke split, the ratio to Python) and writes every sample to target/coldstart-results.json.
+
+Started by run.sh, which builds the jars, fetches WireMock and passes the paths below.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+# The project's own finding fixture: ssh opened to 0.0.0.0/0, remediated by revoking the rule id the call created.
+EVENT = os.path.join(ROOT, "events", "security-group-opened", "finding", "AuthorizeSecurityGroupIngress-ipv4-world-ssh.json")
+
+# The JVM flags of Lambda's managed Java runtime (java17/java21 command line as published from inside the runtime;
+# java25 keeps TieredStopAtLevel=1 for on-demand functions and drops the Log4j hot-patch agent). Lambda ships its own
+# CDS archive (-XX:SharedArchiveFile=/var/lang/lib/server/runtime.jsa); here the JDK's default archive stands in
+# (-Xshare:auto). MaxHeapSize is what Lambda sets for a 512 MB function.
+LAMBDA_JVM_FLAGS = [
+    "-XX:MaxHeapSize=445645k", "-XX:+UseSerialGC", "-Xshare:auto",
+    "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+    "--add-opens=java.base/java.io=ALL-UNNAMED", "-Djava.net.preferIPv4Stack=true", "-XX:+ErrorFileToStderr",
+]
+
+HANDLER = "dev.snapback.handler.SecurityGroupHandler"
+STANDIN = "dev.snapback.bench.standin.StandInSecurityGroupHandler"
+LAUNCHER = "dev.snapback.bench.launcher.LambdaLauncher"
+CLASS_GROUPS = [("jdk", ("java.", "javax.", "jdk.", "sun.", "com.sun.")),
+                ("aws-sdk", ("software.amazon.awssdk.",)),
+                ("powertools", ("software.amazon.lambda.powertools.",)),
+                ("log4j/slf4j", ("org.apache.logging.", "org.slf4j.")),
+                ("jackson", ("com.fasterxml.",)),
+                ("snapback", ("dev.snapback.",)),
+                ("lambda-core", ("com.amazonaws.services.lambda.",))]
+BENCH_LINE = re.compile(r"^BENCH (.*)$", re.M)
+EXPECTED_CALLS = ["DynamoDB_20120810.PutItem", "DynamoDB_20120810.UpdateItem", "Publish", "RevokeSecurityGroupIngress"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def admin(port, method, path):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/__admin/{path}", method=method)
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        body = resp.read()
+        return json.loads(body) if body else None
+
+
+def start_stub(java, wiremock_jar, port, max_seconds):
+    # `timeout` bounds the stub even if this script is killed; run.sh also stops it on exit.
+    proc = subprocess.Popen(
+        ["timeout", str(max_seconds), java, "-Xmx256m", "-jar", wiremock_jar, "--bind-address", "127.0.0.1",
+         "--port", str(port), "--root-dir", os.path.join(HERE, "stub"), "--disable-banner",
+         "--max-request-journal-entries", "100"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            admin(port, "GET", "health")
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    sys.exit("WireMock did not start")
+
+
+def warm_stub(port, rounds=300):
+    """Let the stub's own JIT settle before any sample, so it answers every variant equally fast."""
+    calls = [({"X-Amz-Target": "DynamoDB_20120810.PutItem"}, b'{"TableName":"warm-up"}'),
+             ({}, b"Action=RevokeSecurityGroupIngress&GroupId=sg-1&SecurityGroupRuleId.1=sgr-0e1f2a3b4c5d60001"),
+             ({}, b"Action=Publish&TopicArn=arn:aws:sns:eu-west-1:111122223333:warm-up&Message=warm-up")]
+    for _ in range(rounds):
+        for headers, body in calls:
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/", data=body, headers=headers, method="POST")
+            urllib.request.urlopen(req, timeout=10).read()
+    admin(port, "DELETE", "requests")
+
+
+def call_name(request):
+    target = request.get("headers", {}).get("X-Amz-Target")
+    if target:
+        return target
+    match = re.search(r"Action=([A-Za-z]+)", request.get("body", ""))
+    return match.group(1) if match else request.get("url")
+
+
+def check_calls(port, label):
+    """Every sample must have made exactly these calls (audit claim and completion, alert, revoke), all answered by a
+    mapping rather than the 400 fallback."""
+    journal = admin(port, "GET", "requests")["requests"]
+    calls = sorted(call_name(r["request"]) for r in journal)
+    failed = [r for r in journal if r["responseDefinition"]["status"] != 200]
+    admin(port, "DELETE", "requests")
+    if calls != EXPECTED_CALLS or failed:
+        sys.exit(f"{label}: expected one each of {EXPECTED_CALLS}, stub saw {calls}"
+                 + (f"; unmatched: {[f['request']['url'] for f in failed]}" if failed else ""))
+
+
+def run_once(variant, env, port, label):
+    t0 = time.time_ns()
+    proc = subprocess.run(variant["cmd"], env=env, capture_output=True, text=True, timeout=120)
+    t_exit = time.time_ns()
+    match = BENCH_LINE.search(proc.stdout)
+    if proc.returncode != 0 or not match:
+        sys.exit(f"{label} failed (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    check_calls(port, label)
+    f = {k: int(v) for k, v in (kv.split("=") for kv in match.group(1).split())}
+    return {
+        "total_ms": (f["return_ns"] - t0) / 1e6,          # process start -> handler returned
+        "boot_ms": (f["main_ns"] - t0) / 1e6,             # process start -> first line of main / script
+        "init_ms": (f["init_done_ns"] - f["main_ns"]) / 1e6,
+        "invoke_ms": (f["return_ns"] - f["init_done_ns"]) / 1e6,
+        "exit_ms": (t_exit - t0) / 1e6,
+    }
+
+
+def pct(values, p):
+    """Nearest-rank percentile."""
+    s = sorted(values)
+    return s[max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))]
+
+
+def classes_loaded(variant, env, port):
+    """One extra, untimed run with -Xlog:class+load: classes loaded, and how many came from the CDS/AOT archive."""
+    if variant["kind"] != "java":
+        return None
+    log = os.path.join(HERE, "target", f"classload-{variant['name']}.log")
+    cmd = list(variant["cmd"])
+    cmd.insert(1, f"-Xlog:class+load=info:file={log}")
+    subprocess.run(cmd, env=env, capture_output=True, timeout=120, check=True)
+    check_calls(port, f"{variant['name']} class-load run")
+    with open(log) as f:
+        lines = [line for line in f if "source:" in line]
+    shared = sum(1 for line in lines if "shared objects file" in line)
+    groups = {}
+    for line in lines:
+        name = line.split("]")[-1].split()[0]
+        group = next((g for g, prefixes in CLASS_GROUPS if name.startswith(prefixes)), "other")
+        groups[group] = groups.get(group, 0) + 1
+    return {"loaded": len(lines), "from_cds_or_aot": shared, "by_group": groups}
+
+
+def variants(args):
+    java, lambda_jar = args.java, args.lambda_jar
+    launcher_cp = args.launcher_jar  # a jar, not a directory: CDS/AOT caches accept only jars on the class path
+    standin_cp = launcher_cp + os.pathsep + args.standin_classpath if args.standin_classpath else None
+
+    def jvm(name, cp, handler, extra=(), extra_env=None):
+        return {"name": name, "kind": "java", "env": extra_env or {},
+                "cmd": [java, *LAMBDA_JVM_FLAGS, *extra, "-cp", cp, LAUNCHER, handler, EVENT]}
+
+    def with_aot(base):
+        """The same variant started with a JDK 25 AOT cache (JEP 483/514/515) trained by one invocation on the stub."""
+        cache = os.path.join(HERE, "target", base["name"] + ".aot")
+        cmd = [a for a in base["cmd"] if a != "-Xshare:auto"]  # the AOT cache replaces the default CDS archive
+        return {**base, "name": base["name"] + "+aot", "aot_cache": cache,
+                "cmd": [cmd[0], f"-XX:AOTCache={cache}", *cmd[1:]],
+                "train": [cmd[0], f"-XX:AOTCacheOutput={cache}", *cmd[1:]]}
+
+    table = {
+        "python-boto3": {"name": "python-boto3", "kind": "python", "env": {},
+                         "cmd": ["/usr/bin/python3", os.path.join(HERE, "python", "handler.py"), EVENT]},
+    }
+    handler_cp = launcher_cp + os.pathsep + lambda_jar
+    table["java-handler"] = jvm("java-handler", handler_cp, HANDLER)
+    if standin_cp:
+        table["standin-urlconn"] = jvm("standin-urlconn", standin_cp, STANDIN)
+        table["standin-crt"] = jvm("standin-crt", standin_cp, STANDIN, extra_env={"BENCH_HTTP": "crt"})
+        table["standin-default-chain"] = jvm("standin-default-chain", standin_cp, STANDIN,
+                                             extra_env={"BENCH_CREDENTIALS": "default"})
+        table["standin-lazy"] = jvm("standin-lazy", standin_cp, STANDIN, extra_env={"BENCH_INIT": "lazy"})
+        table["standin-parallel"] = jvm("standin-parallel", standin_cp, STANDIN, extra_env={"BENCH_INIT": "parallel"})
+    for name in [n for n in table if n != "python-boto3"]:
+        table[name + "+aot"] = with_aot(table[name])
+    chosen = args.variants.split(",")
+    missing = [v for v in chosen if v not in table]
+    if missing:
+        sys.exit(f"unknown or unavailable variants {missing}; available: {sorted(table)}")
+    return [table[v] for v in chosen]
+
+
+def base_env(port):
+    with open(os.path.join(ROOT, "examples", "snapback-config.json")) as f:
+        config = f.read()
+    return {
+        "PATH": os.environ["PATH"],
+        "LANG": "C.UTF-8",
+        # What Lambda gives a function: region, temporary credentials in the environment, no ~/.aws files.
+        "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_ACCESS_KEY_ID": "ASIABENCHEXAMPLEKEY1", "AWS_SECRET_ACCESS_KEY": "bench-secret-not-real",
+        "AWS_SESSION_TOKEN": "bench-session-token", "AWS_LAMBDA_FUNCTION_NAME": "snapback-security-groups",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+        "AWS_CONFIG_FILE": "/nonexistent/aws-config", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "SNAPBACK_CONFIG": config,
+        "SNAPBACK_AUDIT_TABLE": "snapback-audit",
+        "SNAPBACK_ALERT_TOPIC_ARN": "arn:aws:sns:eu-west-1:111122223333:snapback-alerts",
+        # The stand-in's variant switches, when given (e.g. BENCH_HTTP=crt for a JMH run of the stand-in).
+        **{k: v for k, v in os.environ.items() if k.startswith("BENCH_")},
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--java", required=True)
+    parser.add_argument("--wiremock-jar", required=True)
+    parser.add_argument("--lambda-jar", required=True)
+    parser.add_argument("--launcher-jar", required=True)
+    parser.add_argument("--standin-classpath")
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--variants", default="python-boto3,java-handler")
+    parser.add_argument("--results", default=os.path.join(HERE, "target", "coldstart-results.json"))
+    parser.add_argument("--jmh-classpath", help="run JMH (warm path) against the stub instead of cold samples")
+    parser.add_argument("jmh_args", nargs="*")
+    args = parser.parse_args()
+
+    port = free_port()
+    stub = start_stub(args.java, args.wiremock_jar, port, max_seconds=3600)
+    try:
+        env = base_env(port)
+        warm_stub(port)
+        if args.jmh_classpath:
+            jmh(args, env)
+            return
+        chosen = variants(args)
+        samples = {v["name"]: [] for v in chosen}
+        for v in chosen:
+            if "train" in v:
+                if os.path.exists(v["aot_cache"]):
+                    os.remove(v["aot_cache"])
+                trained = subprocess.run(v["train"], env={**env, **v["env"]}, capture_output=True, text=True, timeout=300)
+                if trained.returncode != 0:
+                    sys.exit(f"{v['name']}: AOT training run failed:\n{trained.stdout[-2000:]}\n{trained.stderr[-4000:]}")
+                check_calls(port, f"{v['name']} training run")
+        for rnd in range(args.warmup + args.samples):
+            order = list(chosen)
+            random.Random(rnd).shuffle(order)  # interleaved, in a different order each round
+            for v in order:
+                result = run_once(v, {**env, **v["env"]}, port, f"{v['name']} round {rnd}")
+                if rnd >= args.warmup:
+                    samples[v["name"]].append(result)
+        classes = {v["name"]: classes_loaded(v, {**env, **v["env"]}, port) for v in chosen}
+    finally:
+        stub.terminate()
+        stub.wait(timeout=30)
+
+    report(chosen, samples, classes, args)
+
+
+def jmh(args, env):
+    """Warm path: JMH in SampleTime mode, once with JMH's default JVM and once with Lambda's flags (C1 only)."""
+    props = [f"-Dbench.event={EVENT}", f"-Dbench.config={os.path.join(ROOT, 'examples', 'snapback-config.json')}"]
+    for label, flags in (("default JVM flags (C2)", []), ("Lambda on-demand flags (C1 only)", LAMBDA_JVM_FLAGS)):
+        out = os.path.join(HERE, "target", f"jmh-{'lambda' if flags else 'default'}.json")
+        print(f"\n## JMH, {label}\n", flush=True)
+        subprocess.run([args.java, "-cp", args.jmh_classpath, "org.openjdk.jmh.Main",
+                        "-jvmArgsAppend", " ".join(props + flags), "-rf", "json", "-rff", out, *args.jmh_args],
+                       env={**env, "JAVA_HOME": os.path.dirname(os.path.dirname(args.java))}, check=True)
+
+
+def report(chosen, samples, classes, args):
+    baseline = samples.get("python-boto3")
+    base50 = pct([s["total_ms"] for s in baseline], 50) if baseline else None
+    base90 = pct([s["total_ms"] for s in baseline], 90) if baseline else None
+    print(f"\n{args.samples} cold samples per variant after {args.warmup} warm-up rounds, interleaved; "
+          f"times in ms from process start to handler return (nearest-rank percentiles).\n")
+    print("| variant | p50 | p90 | p50 ratio to Python | p90 ratio to Python | boot p50 | init p50 | invoke p50 | classes loaded (CDS/AOT) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for v in chosen:
+        s = samples[v["name"]]
+        total = [x["total_ms"] for x in s]
+        p50, p90 = pct(total, 50), pct(total, 90)
+        c = classes[v["name"]]
+        print(f"| {v['name']} | {p50:.0f} | {p90:.0f} | "
+              f"{p50 / base50:.2f} | {p90 / base90:.2f} | " if base50 else f"| {v['name']} | {p50:.0f} | {p90:.0f} | - | - | ",
+              end="")
+        print(f"{pct([x['boot_ms'] for x in s], 50):.0f} | {pct([x['init_ms'] for x in s], 50):.0f} | "
+              f"{pct([x['invoke_ms'] for x in s], 50):.0f} | "
+              + (f"{c['loaded']} ({c['from_cds_or_aot']})" if c else "-") + " |")
+    os.makedirs(os.path.dirname(args.results), exist_ok=True)
+    with open(args.results, "w") as f:
+        json.dump({"samples": samples, "classes": classes, "jvm_flags": LAMBDA_JVM_FLAGS}, f, indent=1)
+    print("\nclasses loaded by origin: " + "; ".join(
+        f"{name}: " + ", ".join(f"{g} {n}" for g, n in sorted(c["by_group"].items(), key=lambda kv: -kv[1]))
+        for name, c in classes.items() if c))
+    print(f"\nraw samples: {os.path.relpath(args.results, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+package dev.snapback.alert;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.detect.Finding;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.policy.Decision;
+import dev.snapback.remediate.Outcome;
+import dev.snapback.remediate.Remediation;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns a decision and its outcome into an {@link Alert}. Pure: no clock, no AWS, so the sample in the README is
+ * rendered by this very code. The text starts with plain sentences (what happened, who, from where, when, what
+ * Snapback did, how to undo it, where to see the event), then the decision as JSON. Only what the finding and the
+ * event's identity fields carry is shown: never request or response bodies, so nothing secret can leak.
+ */
+public final class AlertRenderer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public Alert render(Decision decision, Outcome outcome) {
+        Finding finding = decision.finding();
+        CloudTrailEvent event = finding.cause();
+        ObjectNode json = json(decision, outcome);
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("severity", finding.severity().name());
+        attributes.put("detector", finding.detectorId());
+        attributes.put("outcome", outcome.label());
+        attributes.put("account", event.account());
+        attributes.put("region", event.region());
+        return new Alert(subject(finding, outcome), text(decision, outcome, json), json.toString(), attributes);
+    }
+
+    /** {@code [HIGH] sg-0abc opened 22/tcp to 0.0.0.0/0 in 111122223333/eu-west-1 - revoked}, shortened to fit. */
+    static String subject(Finding finding, Outcome outcome) {
+        CloudTrailEvent event = finding.cause();
+        String prefix = "[" + finding.severity().name() + "] ";
+        String suffix = " in " + event.account() + "/" + event.region() + " - " + verdict(finding.proposed(), outcome);
+        String title = oneLine(finding.title());
+        int room = Alert.MAX_SUBJECT - prefix.length() - suffix.length();
+        if (title.length() > room) title = title.substring(0, Math.max(0, room - 3)) + "...";
+        return prefix + title + suffix;
+    }
+
+    /** The subject's last words: what became of the finding. */
+    private static String verdict(Remediation remediation, Outcome outcome) {
+        Verbs verbs = Verbs.of(remediation);
+        return switch (outcome) {
+            case Outcome.Remediated r -> verbs.done();
+            case Outcome.AlreadyCompliant a -> "already fixed";
+            case Outcome.DryRun d -> "dry run, would " + verbs.todo();
+            case Outcome.Paged p -> "needs review";
+            case Outcome.Exempted e -> "exempt";
+            case Outcome.Off o -> "detector off";
+            case Outcome.Failed f -> "FAILED to " + verbs.todo();
+        };
+    }
+
+    private static String text(Decision decision, Outcome outcome, ObjectNode json) {
+        Finding finding = decision.finding();
+        CloudTrailEvent event = finding.cause();
+        StringBuilder text = new StringBuilder();
+        text.append("What happened: ").append(oneLine(finding.title())).append(".\n");
+        text.append("Who: ").append(event.actor().label());
+        if (event.actor().identityArn() != null) text.append(" (").append(event.actor().identityArn()).append(")");
+        text.append(" called ").append(service(event)).append(':').append(event.eventName());
+        if (event.sourceIp() != null) text.append(" from ").append(event.sourceIp());
+        text.append(" at ").append(event.time()).append(" in account ").append(event.account())
+                .append(", region ").append(event.region()).append(".\n");
+        text.append("Detector: ").append(finding.detectorId()).append(", severity ").append(finding.severity().name())
+                .append(", mode ").append(decision.mode().label()).append(" (").append(decision.reason()).append(").\n");
+        finding.context().forEach((key, value) -> text.append("  ").append(key).append(": ").append(oneLine(value)).append('\n'));
+        text.append("What Snapback did: ").append(whatWasDone(finding.proposed(), outcome)).append('\n');
+        text.append("How to undo: ").append(howToUndo(outcome)).append('\n');
+        text.append("CloudTrail event: ").append(consoleLink(event)).append("\n\n");
+        text.append("Decision (JSON):\n").append(pretty(json)).append('\n');
+        return text.toString();
+    }
+
+    private static String whatWasDone(Remediation remediation, Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Remediated r -> String.join("; ", r.actions()) + ".";
+            case Outcome.AlreadyCompliant a -> "nothing was left to change (" + a.reason() + ").";
+            case Outcome.DryRun d -> "nothing, this detector is in dry-run mode. It would have done: " + d.wouldDo() + ".";
+            case Outcome.Paged p -> "nothing was changed. Please review: " + p.reason() + ".";
+            case Outcome.Exempted e -> "nothing: " + e.reason() + ".";
+            case Outcome.Off o -> "nothing: " + o.reason() + ".";
+            case Outcome.Failed f -> "it tried to " + remediation.describe() + " and FAILED (" + f.error()
+                    + "). The change is still in place: fix it by hand. The invocation fails so the event is retried"
+                    + " and, if it keeps failing, kept in the dead-letter queue.";
+        };
+    }
+
+    private static String howToUndo(Outcome outcome) {
+        return outcome instanceof Outcome.Remediated r ? String.join("\n  ", r.inverses()) : "nothing to undo, nothing was changed.";
+    }
+
+    /** The CloudTrail console page of the event, in the event's region and partition. */
+    static String consoleLink(CloudTrailEvent event) {
+        String console = switch (event.partition()) {
+            case "aws-cn" -> "console.amazonaws.cn";
+            case "aws-us-gov" -> "console.amazonaws-us-gov.com";
+            default -> "console.aws.amazon.com";
+        };
+        return "https://" + event.region() + "." + console + "/cloudtrailv2/home?region=" + event.region()
+                + "#/events/" + event.eventId();
+    }
+
+    private static ObjectNode json(Decision decision, Outcome outcome) {
+        Finding finding = decision.finding();
+        CloudTrailEvent event = finding.cause();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("detector", finding.detectorId())
+                .put("severity", finding.severity().name())
+                .put("title", finding.title());
+        root.putObject("resource").put("type", finding.resource().type()).put("id", finding.resource().id());
+        root.put("mode", decision.mode().label()).put("action", decision.action().name()).put("reason", decision.reason());
+        root.set("remediation", typed(finding.proposed().getClass().getSimpleName(), finding.proposed())
+                .put("description", finding.proposed().describe()));
+        root.set("outcome", typed(outcome.label(), outcome));
+        root.set("context", JSON.valueToTree(finding.context()));
+        ObjectNode cause = root.putObject("event");
+        cause.put("eventId", event.eventId())
+                .put("eventSource", event.eventSource())
+                .put("eventName", event.eventName())
+                .put("time", event.time().toString())
+                .put("account", event.account())
+                .put("region", event.region())
+                .put("actor", event.actor().label())
+                .put("actorArn", event.actor().identityArn())
+                .put("sourceIp", event.sourceIp())
+                .put("userAgent", event.userAgent())
+                .put("consoleUrl", consoleLink(event));
+        return root;
+    }
+
+    private static ObjectNode typed(String type, Object value) {
+        ObjectNode node = JSON.createObjectNode().put("type", type);
+        node.setAll((ObjectNode) JSON.valueToTree(value));
+        return node;
+    }
+
+    private static String service(CloudTrailEvent event) {
+        String source = event.eventSource();
+        return source.endsWith(".amazonaws.com") ? source.substring(0, source.length() - ".amazonaws.com".length()) : source;
+    }
+
+    private static String oneLine(String value) {
+        return value == null ? "" : value.replaceAll("[\\p{Cntrl}]+", " ").strip();
+    }
+
+    private static String pretty(ObjectNode json) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of plain values always serializes", e);
+        }
+    }
+
+    /** How to say, in a subject, what a remediation does ({@code todo}) and did ({@code done}). */
+    private record Verbs(String todo, String done) {
+        static Verbs of(Remediation remediation) {
+            return switch (remediation) {
+                case Remediation.RevokeIngress r -> new Verbs("revoke", "revoked");
+                case Remediation.StartLogging s -> new Verbs("restart logging", "logging restarted");
+                case Remediation.RestoreTrailSettings s -> new Verbs("restore trail settings", "trail settings restored");
+                case Remediation.RestoreEventSelectors s -> new Verbs("restore event selectors", "event selectors restored");
+                case Remediation.DeactivateAccessKey k -> new Verbs("deactivate key", "key deactivated");
+                case Remediation.DeleteKeyPair k -> new Verbs("delete key pair", "key pair deleted");
+                case Remediation.QuarantineUser q -> new Verbs("quarantine user", "user quarantined");
+                case Remediation.ReleaseQuarantine q -> new Verbs("release quarantine", "quarantine released");
+                case Remediation.PageOnly p -> new Verbs("review", "needs review");
+            };
+        }
+    }
+}

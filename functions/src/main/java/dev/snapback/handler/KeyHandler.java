@@ -1,0 +1,16 @@
+package dev.snapback.handler;
+
+import dev.snapback.detect.Family;
+
+/** Lambda entry point for IAM access keys and EC2 key pairs created outside the managed path. */
+public final class KeyHandler extends FamilyHandler {
+
+    /** Called by the Lambda runtime once per container: configuration and clients from the environment. */
+    public KeyHandler() {
+        this(Pipeline.fromEnvironment(Family.KEYS));
+    }
+
+    public KeyHandler(Pipeline pipeline) {
+        super(pipeline);
+    }
+}

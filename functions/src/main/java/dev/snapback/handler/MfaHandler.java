@@ -1,0 +1,16 @@
+package dev.snapback.handler;
+
+import dev.snapback.detect.Family;
+
+/** Lambda entry point for MFA deactivated on IAM users or root. */
+public final class MfaHandler extends FamilyHandler {
+
+    /** Called by the Lambda runtime once per container: configuration and clients from the environment. */
+    public MfaHandler() {
+        this(Pipeline.fromEnvironment(Family.MFA));
+    }
+
+    public MfaHandler(Pipeline pipeline) {
+        super(pipeline);
+    }
+}

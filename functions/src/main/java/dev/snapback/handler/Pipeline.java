@@ -1,0 +1,302 @@
+package dev.snapback.handler;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.alert.AlertRenderer;
+import dev.snapback.alert.SnsNotifier;
+import dev.snapback.audit.AuditLog;
+import dev.snapback.detect.Detector;
+import dev.snapback.detect.Detectors;
+import dev.snapback.detect.Family;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.EventParser;
+import dev.snapback.event.MalformedEventException;
+import dev.snapback.policy.Assessment;
+import dev.snapback.policy.Decision;
+import dev.snapback.policy.Evaluator;
+import dev.snapback.policy.Mode;
+import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.remediate.AwsClients;
+import dev.snapback.remediate.Outcome;
+import dev.snapback.remediate.RemediationExecutor;
+import dev.snapback.remediate.SdkRemediationExecutor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
+import software.amazon.cloudwatchlogs.emf.environment.Environments;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * Everything one Lambda function does with one event, shared by the four handlers:
+ * parse, assess with the family's detectors (modes possibly overridden at run time), and for each detector that
+ * decided something: claim the event in the audit table (a duplicate delivery stops here), act on each decision,
+ * page when the decision pages, complete the audit item, count metrics. A remediation that failed is paged and
+ * audited, then the invocation fails so Lambda retries it and the dead-letter queue keeps it in the end.
+ *
+ * <p>Built once per container; holds no per-event state.
+ */
+public final class Pipeline {
+
+    /** JMESPath to the CloudTrail eventID, in an EventBridge envelope or a bare record: the logs' correlation id. */
+    static final String CORRELATION_ID = "detail.eventID || eventID";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Family family;
+    private final SnapbackConfig config;
+    private final List<Detector> detectors;
+    private final Evaluator deployed;
+    private final ModeOverrides overrides;
+    private final RemediationExecutor executor;
+    private final AlertRenderer renderer = new AlertRenderer();
+    private final SnsNotifier notifier;
+    private final AuditLog audit;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    /**
+     * @param overrides run-time mode overrides, or {@code null} when no parameter is configured
+     * @param metrics   Powertools metrics (EMF); every metric is flushed per detector with a {@code detector} dimension
+     */
+    public Pipeline(Family family, SnapbackConfig config, ModeOverrides overrides, RemediationExecutor executor,
+                    SnsNotifier notifier, AuditLog audit, Metrics metrics, Clock clock) {
+        this.family = family;
+        this.config = config;
+        this.detectors = Detectors.of(family, config);
+        this.deployed = new Evaluator(config, detectors);
+        this.overrides = overrides;
+        this.executor = executor;
+        this.notifier = notifier;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Wires a pipeline onto one set of AWS clients: the Lambda setup, and the tests' (with a stub endpoint). */
+    public static Pipeline wire(Family family, Map<String, String> environment, AwsClients clients, Metrics metrics, Clock clock) {
+        String modesParameter = environment.get(ModeOverrides.PARAMETER_VARIABLE);
+        return new Pipeline(family,
+                SnapbackConfig.fromEnvironment(environment),
+                modesParameter == null || modesParameter.isBlank() ? null : new ModeOverrides(clients.ssm(), modesParameter),
+                new SdkRemediationExecutor(clients),
+                new SnsNotifier(clients.sns(), required(environment, SnsNotifier.TOPIC_VARIABLE)),
+                new AuditLog(clients.dynamoDb(), required(environment, AuditLog.TABLE_VARIABLE)),
+                metrics,
+                clock);
+    }
+
+    /** The Lambda setup, from the function's environment. Fails the init when configuration is missing or invalid. */
+    public static Pipeline fromEnvironment(Family family) {
+        Map<String, String> environment = System.getenv();
+        if (environment.get("AWS_LAMBDA_FUNCTION_NAME") == null && environment.get("AWS_EMF_ENVIRONMENT") == null) {
+            // Outside Lambda (benchmarks, local runs) EMF would go looking for the EC2 metadata service: print instead.
+            EnvironmentConfigurationProvider.getConfig().setEnvironmentOverride(Environments.Local);
+        }
+        Metrics metrics = MetricsFactory.getMetricsInstance();
+        if (environment.get("POWERTOOLS_METRICS_NAMESPACE") == null) metrics.setNamespace("Snapback");
+        return wire(family, environment, AwsClients.fromEnvironment(environment), metrics, Clock.systemUTC());
+    }
+
+    /** The Lambda entry point: raw EventBridge JSON in, a short JSON summary out. */
+    public void handle(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] raw = input.readAllBytes();
+        JsonNode tree = readTree(raw);
+        boolean hasEventId = tree.path("detail").hasNonNull("eventID") || tree.hasNonNull("eventID");
+        ObjectNode summary = hasEventId
+                ? PowertoolsLogging.withLogging(context, CORRELATION_ID, tree, () -> process(raw, tree))
+                : PowertoolsLogging.withLogging(context, () -> process(raw, tree));
+        output.write(JSON.writeValueAsBytes(summary));
+    }
+
+    /** Processes one event; returns what was done per detector. Throws after paging and auditing a failure. */
+    ObjectNode process(byte[] raw, JsonNode tree) {
+        CloudTrailEvent event;
+        try {
+            event = tree.isMissingNode() ? EventParser.parse(raw) : EventParser.parse(tree);
+        } catch (MalformedEventException e) {
+            // Nothing to attribute it to, so nobody to page: log, count, and fail so the dead-letter queue keeps it.
+            LOG.error("Malformed event, not processed: {}", e.getMessage(), entry("function", family.functionId()));
+            count(null, Map.of("MalformedEvents", 1.0));
+            throw e;
+        }
+        LOG.info("Received {} from {}", event.eventName(), event.actor().label(), entry("eventName", event.eventName()),
+                entry("account", event.account()), entry("region", event.region()));
+
+        ObjectNode summary = JSON.createObjectNode().put("eventId", event.eventId());
+        ArrayNode results = summary.putArray("results");
+        List<String> failures = new ArrayList<>();
+        List<Assessment> assessments = evaluator().assess(event);
+        if (assessments.isEmpty()) {
+            LOG.warn("No detector of function {} handles {}; is the EventBridge rule wider than the detectors?",
+                    family.functionId(), event.eventName());
+            count(null, Map.of("UnhandledEvents", 1.0));
+        }
+        for (Assessment assessment : assessments) {
+            switch (assessment) {
+                case Assessment.Ignored ignored -> {
+                    LOG.info("Ignored by {}: {}", ignored.detectorId(), ignored.reason(), entry("detector", ignored.detectorId()));
+                    count(ignored.detectorId(), Map.of("Ignored", 1.0));
+                    results.addObject().put("detector", ignored.detectorId()).put("outcome", "ignored").put("reason", ignored.reason());
+                }
+                case Assessment.Decided decided -> failures.addAll(decide(decided, results));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new RemediationFailedException("event " + event.eventId() + ": " + String.join("; ", failures));
+        }
+        return summary;
+    }
+
+    /** Claims, acts, pages, audits. Returns the failures (already paged and audited). */
+    private List<String> decide(Assessment.Decided decided, ArrayNode results) {
+        String detectorId = decided.detectorId();
+        CloudTrailEvent event = decided.event();
+        Instant started = clock.instant();
+        AuditLog.Claim claim = audit.claim(event, detectorId, started);
+        String token = switch (claim) {
+            case AuditLog.Claim.Acquired acquired -> acquired.token();
+            case AuditLog.Claim.Done done -> {
+                LOG.info("Duplicate delivery: {} already handled this event ({})", detectorId, done.outcome(), entry("detector", detectorId));
+                count(detectorId, Map.of("Duplicates", 1.0));
+                results.addObject().put("detector", detectorId).put("outcome", "duplicate");
+                yield null;
+            }
+            case AuditLog.Claim.InProgress inProgress -> {
+                count(detectorId, Map.of("ClaimConflicts", 1.0));
+                throw new ClaimConflictException("event " + event.eventId() + " for " + detectorId
+                        + " was claimed at " + inProgress.claimedAt() + " by another invocation");
+            }
+        };
+        if (token == null) return List.of();
+
+        Mode mode = decided.decisions().getFirst().mode();
+        List<AuditLog.Entry> entries = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        try {
+            for (Decision decision : decided.decisions()) {
+                Outcome outcome = act(decision);
+                entries.add(new AuditLog.Entry(decision, outcome));
+                LOG.info("{}: {} -> {}", detectorId, decision.finding().title(), outcome.label(), entry("detector", detectorId),
+                        entry("action", decision.action().name()), entry("outcome", outcome.label()),
+                        entry("resource", decision.finding().resource().id()));
+                if (pages(decision.action())) notifier.publish(renderer.render(decision, outcome));
+                if (outcome instanceof Outcome.Failed failed) failures.add(detectorId + " could not " + decision.finding().proposed().describe() + ": " + failed.error());
+                results.addObject().put("detector", detectorId).put("resource", decision.finding().resource().id())
+                        .put("action", decision.action().name()).put("outcome", outcome.label());
+            }
+        } catch (RuntimeException e) {
+            // Paging or acting broke midway: mark the item FAILED so the retry claims it again, then fail.
+            complete(event, detectorId, token, mode, entries, e.getClass().getSimpleName() + ": " + e.getMessage());
+            count(detectorId, Map.of("Failures", 1.0));
+            throw e;
+        }
+        complete(event, detectorId, token, mode, entries, failures.isEmpty() ? null : String.join("; ", failures));
+        Map<String, Double> counts = new HashMap<>();
+        counts.put("Findings", (double) entries.size());
+        counts.put("Remediations", (double) entries.stream().filter(e -> e.outcome() instanceof Outcome.Remediated).count());
+        counts.put("Failures", (double) failures.size());
+        counts.put("Pages", (double) entries.stream().filter(e -> pages(e.decision().action())).count());
+        counts.put("Duration", (double) Duration.between(started, clock.instant()).toMillis());
+        count(detectorId, counts);
+        return failures;
+    }
+
+    private Outcome act(Decision decision) {
+        return switch (decision.action()) {
+            case REMEDIATE -> {
+                try {
+                    yield executor.execute(decision.finding().proposed(), decision.finding().cause());
+                } catch (RuntimeException e) {
+                    yield new Outcome.Failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+            }
+            case DRY_RUN -> new Outcome.DryRun(decision.finding().proposed().describe());
+            case PAGE -> new Outcome.Paged(decision.reason());
+            case EXEMPT -> new Outcome.Exempted(decision.reason());
+            case OFF -> new Outcome.Off(decision.reason());
+        };
+    }
+
+    /** Off and exempt decisions are audited, never paged. */
+    private static boolean pages(Decision.Action action) {
+        return switch (action) {
+            case REMEDIATE, DRY_RUN, PAGE -> true;
+            case EXEMPT, OFF -> false;
+        };
+    }
+
+    private void complete(CloudTrailEvent event, String detectorId, String token, Mode mode, List<AuditLog.Entry> entries, String error) {
+        if (!audit.complete(event, detectorId, token, mode, entries, error, clock.instant())) {
+            LOG.warn("Audit item for {} was taken over by a later attempt; its record stands", detectorId, entry("detector", detectorId));
+        }
+    }
+
+    /** The deployed evaluator, or one with the run-time mode overrides applied; a bad override never stops Snapback. */
+    private Evaluator evaluator() {
+        if (overrides == null) return deployed;
+        Map<String, Mode> override;
+        SnapbackConfig overridden;
+        try {
+            override = overrides.read();
+            Map<String, Mode> modes = new HashMap<>(config.modes());
+            modes.putAll(override);
+            overridden = config.withModes(modes);
+        } catch (RuntimeException e) {
+            LOG.warn("Ignoring the mode override in SSM parameter {}, keeping the deployed modes: {}",
+                    overrides.parameterName(), e.getMessage());
+            count(null, Map.of("InvalidModeOverrides", 1.0));
+            return deployed;
+        }
+        if (override.isEmpty()) return deployed;
+        LOG.info("Mode override from {}: {}", overrides.parameterName(), override);
+        return new Evaluator(overridden, detectors);
+    }
+
+    /** Emits the counts as one EMF record, with a {@code detector} dimension when there is one. */
+    private void count(String detectorId, Map<String, Double> counts) {
+        try {
+            metrics.flushMetrics(scoped -> {
+                if (detectorId != null) scoped.addDimension("detector", detectorId);
+                counts.forEach((name, value) -> scoped.addMetric(name, value,
+                        name.equals("Duration") ? MetricUnit.MILLISECONDS : MetricUnit.COUNT));
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not emit metrics: {}", e.getMessage());
+        }
+    }
+
+    private static JsonNode readTree(byte[] raw) {
+        try {
+            JsonNode tree = JSON.readTree(raw);
+            return tree == null ? MissingNode.getInstance() : tree;
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    private static String required(Map<String, String> environment, String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) throw new IllegalStateException(name + " is not set");
+        return value;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.snapback.remediate;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Every AWS client Snapback uses, built once per container and reused: regional EC2 and CloudTrail clients are cached
+ * by region (events arrive from many regions), IAM goes through its global endpoint ({@link #iamRegion}), SNS, DynamoDB and SSM live in
+ * the function's own region.
+ *
+ * <p>Everything is explicit so that cold start does no discovery: one shared {@link UrlConnectionHttpClient} (the only
+ * HTTP client on the classpath), the region, the credentials provider and the SDK's standard retry mode (throttling
+ * and 5xx are retried with backoff; other errors surface at once). The endpoint is left to the SDK unless one is
+ * given: the SDK itself honours {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}, which is how local stubs and the
+ * integration profile point Snapback elsewhere.
+ */
+public final class AwsClients implements AutoCloseable {
+
+
+    private final SdkHttpClient http;
+    private final AwsCredentialsProvider credentials;
+    private final Region home;
+    private final URI endpoint;
+    /** Clients by service and region, each built on first use and kept for the container's life. */
+    private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
+
+    /**
+     * @param home        the function's own region (SNS topic, audit table, SSM parameter)
+     * @param credentials how to sign; Lambda supplies them through environment variables
+     * @param endpoint    a fixed endpoint for every client (tests), or {@code null} for the SDK's own resolution
+     */
+    public AwsClients(Region home, AwsCredentialsProvider credentials, URI endpoint) {
+        this.http = UrlConnectionHttpClient.create();
+        this.credentials = credentials;
+        this.home = home;
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * The Lambda setup: region from {@code AWS_REGION}; {@link DefaultCredentialsProvider}, whose first link reads
+     * the environment variables Lambda sets (and which still works with {@code AWS_PROFILE} for the integration
+     * tests); endpoints as the SDK resolves them.
+     */
+    public static AwsClients fromEnvironment(Map<String, String> environment) {
+        String region = environment.get("AWS_REGION");
+        if (region == null || region.isBlank()) {
+            throw new IllegalStateException("AWS_REGION is not set: Snapback needs its home region");
+        }
+        return new AwsClients(Region.of(region), DefaultCredentialsProvider.builder().build(), null);
+    }
+
+    public Region home() {
+        return home;
+    }
+
+    public Ec2Client ec2(String region) {
+        return client("ec2", Region.of(region), Ec2Client::builder);
+    }
+
+    /** CloudTrail in the given region: trail changes must be made in the trail's home region. */
+    public CloudTrailClient cloudTrail(String region) {
+        return client("cloudtrail", Region.of(region), CloudTrailClient::builder);
+    }
+
+    public IamClient iam() {
+        return client("iam", iamRegion(home), IamClient::builder);
+    }
+
+    public SnsClient sns() {
+        return client("sns", home, SnsClient::builder);
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return client("dynamodb", home, DynamoDbClient::builder);
+    }
+
+    public SsmClient ssm() {
+        return client("ssm", home, SsmClient::builder);
+    }
+
+    /**
+     * IAM is global: every region of a partition resolves to its one IAM endpoint, signed for the partition's first
+     * region. Naming that region (rather than {@code aws-global}) keeps the signature right even when the endpoint is
+     * overridden, where the SDK would otherwise sign for the pseudo-region "aws-global".
+     */
+    static Region iamRegion(Region home) {
+        String id = home.id();
+        if (id.startsWith("cn-")) return Region.CN_NORTH_1;
+        if (id.startsWith("us-gov-")) return Region.US_GOV_WEST_1;
+        return Region.US_EAST_1;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <C extends SdkClient, B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>> C client(
+            String service, Region region, Supplier<B> builder) {
+        return (C) clients.computeIfAbsent(service + "/" + region.id(), key -> configure(builder.get(), region).build());
+    }
+
+    private <B extends AwsSyncClientBuilder<B, ?> & AwsClientBuilder<B, ?>> B configure(B builder, Region region) {
+        builder.httpClient(http)
+                .region(region)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+        if (endpoint != null) builder.endpointOverride(endpoint);
+        return builder;
+    }
+
+    /** Closes every client built so far, then the shared HTTP client they used. */
+    @Override
+    public void close() {
+        clients.values().forEach(SdkClient::close);
+        clients.clear();
+        http.close();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.snapback.remediate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import software.amazon.awssdk.services.cloudtrail.model.AdvancedEventSelector;
+import software.amazon.awssdk.services.cloudtrail.model.AdvancedFieldSelector;
+import software.amazon.awssdk.services.cloudtrail.model.DataResource;
+import software.amazon.awssdk.services.cloudtrail.model.EventSelector;
+
+/**
+ * Reads {@link Remediation.RestoreEventSelectors#selectorsJson()}, CloudTrail's own JSON shape (PascalCase, as in
+ * {@code PutEventSelectors}), into SDK model objects. Strict: an unknown field or a wrong type is an error, because
+ * a selector we misread could log less than intended. Accepts the bare list or the request object around it.
+ */
+final class EventSelectorsJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> BASIC_FIELDS =
+            Set.of("ReadWriteType", "IncludeManagementEvents", "DataResources", "ExcludeManagementEventSources");
+    private static final Set<String> ADVANCED_FIELDS = Set.of("Name", "FieldSelectors");
+    private static final Set<String> FIELD_SELECTOR_FIELDS =
+            Set.of("Field", "Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith");
+
+    private EventSelectorsJson() {
+    }
+
+    static List<EventSelector> basic(String json) {
+        return list(json, "EventSelectors", selector -> {
+            known(selector, BASIC_FIELDS, "EventSelectors[]");
+            EventSelector.Builder out = EventSelector.builder();
+            if (selector.has("ReadWriteType")) out.readWriteType(text(selector, "ReadWriteType"));
+            if (selector.has("IncludeManagementEvents")) out.includeManagementEvents(bool(selector, "IncludeManagementEvents"));
+            if (selector.has("DataResources")) {
+                out.dataResources(each(selector.get("DataResources"), "DataResources", resource -> {
+                    known(resource, Set.of("Type", "Values"), "DataResources[]");
+                    return DataResource.builder().type(text(resource, "Type")).values(texts(resource, "Values")).build();
+                }));
+            }
+            if (selector.has("ExcludeManagementEventSources")) {
+                out.excludeManagementEventSources(texts(selector, "ExcludeManagementEventSources"));
+            }
+            return out.build();
+        });
+    }
+
+    static List<AdvancedEventSelector> advanced(String json) {
+        return list(json, "AdvancedEventSelectors", selector -> {
+            known(selector, ADVANCED_FIELDS, "AdvancedEventSelectors[]");
+            AdvancedEventSelector.Builder out = AdvancedEventSelector.builder();
+            if (selector.has("Name")) out.name(text(selector, "Name"));
+            out.fieldSelectors(each(selector.get("FieldSelectors"), "FieldSelectors", field -> {
+                known(field, FIELD_SELECTOR_FIELDS, "FieldSelectors[]");
+                AdvancedFieldSelector.Builder f = AdvancedFieldSelector.builder().field(text(field, "Field"));
+                if (field.has("Equals")) f.equalsValue(texts(field, "Equals"));
+                if (field.has("StartsWith")) f.startsWith(texts(field, "StartsWith"));
+                if (field.has("EndsWith")) f.endsWith(texts(field, "EndsWith"));
+                if (field.has("NotEquals")) f.notEquals(texts(field, "NotEquals"));
+                if (field.has("NotStartsWith")) f.notStartsWith(texts(field, "NotStartsWith"));
+                if (field.has("NotEndsWith")) f.notEndsWith(texts(field, "NotEndsWith"));
+                return f.build();
+            }));
+            return out.build();
+        });
+    }
+
+    private static <T> List<T> list(String json, String wrapper, Function<JsonNode, T> element) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("selectors are not JSON: " + e.getOriginalMessage());
+        }
+        if (root != null && root.isObject()) {
+            known(root, Set.of(wrapper), "selectors");
+            root = root.get(wrapper);
+        }
+        List<T> out = each(root, wrapper, element);
+        if (out.isEmpty()) throw new IllegalArgumentException(wrapper + ": refusing to put an empty selector list");
+        return out;
+    }
+
+    private static <T> List<T> each(JsonNode array, String field, Function<JsonNode, T> element) {
+        if (array == null || !array.isArray()) throw new IllegalArgumentException(field + ": expected a list");
+        List<T> out = new ArrayList<>();
+        for (JsonNode item : array) {
+            if (!item.isObject()) throw new IllegalArgumentException(field + ": expected objects in the list");
+            out.add(element.apply(item));
+        }
+        return out;
+    }
+
+    private static void known(JsonNode node, Set<String> fields, String at) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) throw new IllegalArgumentException(at + ": unknown field " + name);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) throw new IllegalArgumentException(field + ": expected a string");
+        return value.asText();
+    }
+
+    private static boolean bool(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isBoolean()) throw new IllegalArgumentException(field + ": expected true or false");
+        return value.booleanValue();
+    }
+
+    private static List<String> texts(JsonNode node, String field) {
+        JsonNode array = node.get(field);
+        if (array == null || !array.isArray()) throw new IllegalArgumentException(field + ": expected a list of strings");
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : array) {
+            if (!item.isTextual()) throw new IllegalArgumentException(field + ": expected a list of strings");
+            out.add(item.asText());
+        }
+        return out;
+    }
+}

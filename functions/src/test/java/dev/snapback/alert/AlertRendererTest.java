@@ -1,0 +1,112 @@
+package dev.snapback.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.detect.Finding;
+import dev.snapback.policy.Decision;
+import dev.snapback.policy.Mode;
+import dev.snapback.remediate.Outcome;
+import dev.snapback.testing.Decisions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertRendererTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EVENT_ID = "5f0c3b7e-8d2a-4e61-b9c4-1a7d2e3f4b50";
+    private final AlertRenderer renderer = new AlertRenderer();
+
+    private static final Outcome REVOKED = new Outcome.Remediated(
+            List.of("revoke sgr-0fedcba9876543210 on sg-0abc1234def567890 in eu-west-1"),
+            List.of("aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id sg-0abc1234def567890"
+                    + " --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=0.0.0.0/0}]'"));
+
+    @Test
+    void subjectSaysSeverityWhatWhereAndWhatWasDone() {
+        Alert alert = renderer.render(Decisions.remediate(), REVOKED);
+
+        assertThat(alert.subject()).isEqualTo("[HIGH] sg-0abc1234def567890 opened 22/tcp to 0.0.0.0/0 in 111122223333/eu-west-1 - revoked");
+    }
+
+    @Test
+    void bodyStartsWithPlainSentencesThenTheDecisionJson() throws Exception {
+        Alert alert = renderer.render(Decisions.remediate(), REVOKED);
+
+        assertThat(alert.text()).contains(
+                "Who: role/devops (session mallory) (arn:aws:iam::111122223333:role/devops) called ec2:AuthorizeSecurityGroupIngress"
+                        + " from 198.51.100.77 at 2026-11-27T09:41:12Z in account 111122223333, region eu-west-1.",
+                "What Snapback did: revoke sgr-0fedcba9876543210 on sg-0abc1234def567890 in eu-west-1.",
+                "How to undo: aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id sg-0abc1234def567890",
+                "CloudTrail event: https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1#/events/" + EVENT_ID,
+                "  rule: sgr-0fedcba9876543210: 22/tcp from 0.0.0.0/0");
+        assertThat(alert.text().indexOf("What happened")).isLessThan(alert.text().indexOf("Decision (JSON):"));
+        String embedded = alert.text().substring(alert.text().indexOf("Decision (JSON):") + "Decision (JSON):".length());
+        assertThat(JSON.readTree(embedded)).isEqualTo(JSON.readTree(alert.json()));
+    }
+
+    @Test
+    void jsonCarriesTheDecisionOutcomeAndEventIdentity() throws Exception {
+        JsonNode json = JSON.readTree(renderer.render(Decisions.remediate(), REVOKED).json());
+
+        assertThat(json.get("detector").asText()).isEqualTo("security-group-opened");
+        assertThat(json.get("action").asText()).isEqualTo("REMEDIATE");
+        assertThat(json.at("/remediation/type").asText()).isEqualTo("RevokeIngress");
+        assertThat(json.at("/remediation/rules/0/ruleId").asText()).isEqualTo("sgr-0fedcba9876543210");
+        assertThat(json.at("/outcome/type").asText()).isEqualTo("remediated");
+        assertThat(json.at("/outcome/inverses/0").asText()).startsWith("aws ec2 authorize-security-group-ingress");
+        assertThat(json.at("/event/eventId").asText()).isEqualTo(EVENT_ID);
+        assertThat(json.at("/event/sourceIp").asText()).isEqualTo("198.51.100.77");
+    }
+
+    @Test
+    void neverCopiesRequestOrResponseBodiesOrCredentialIds() {
+        Alert alert = renderer.render(Decisions.remediate(), REVOKED);
+
+        // The event's access key id and the TLS details are in the record, not in the alert.
+        assertThat(alert.text() + alert.json()).doesNotContain("ASIAEXAMPLEKEY000001", "tlsDetails", "requestParameters");
+    }
+
+    @Test
+    void attributesLetSubscriptionsFilter() {
+        assertThat(renderer.render(Decisions.remediate(), REVOKED).attributes()).isEqualTo(Map.of(
+                "severity", "HIGH", "detector", "security-group-opened", "outcome", "remediated",
+                "account", "111122223333", "region", "eu-west-1"));
+    }
+
+    @Test
+    void dryRunSaysWhatWouldHaveHappened() {
+        Alert alert = renderer.render(Decisions.dryRun(), new Outcome.DryRun("revoke sgr-0fedcba9876543210 on sg-0abc1234def567890"));
+
+        assertThat(alert.subject()).endsWith(" - dry run, would revoke");
+        assertThat(alert.text()).contains("It would have done: revoke sgr-0fedcba9876543210 on sg-0abc1234def567890.",
+                "How to undo: nothing to undo, nothing was changed.");
+        assertThat(alert.attributes()).containsEntry("outcome", "dry-run");
+    }
+
+    @Test
+    void failureIsShoutedAndSaysTheChangeIsStillThere() {
+        Alert alert = renderer.render(Decisions.remediate(),
+                new Outcome.Failed("UnauthorizedOperation: You are not authorized to perform this operation."));
+
+        assertThat(alert.subject()).endsWith(" - FAILED to revoke");
+        assertThat(alert.text()).contains("FAILED (UnauthorizedOperation: You are not authorized to perform this operation.)",
+                "The change is still in place: fix it by hand.");
+        assertThat(alert.attributes()).containsEntry("outcome", "failed");
+    }
+
+    @Test
+    void longTitlesAreShortenedSoTheSubjectFitsSnsLimit() {
+        Finding base = Decisions.worldSsh();
+        Finding wordy = new Finding(base.detectorId(), base.severity(), "sg-0abc1234def567890 opened 0-65535/tcp to "
+                + "0.0.0.0/1, 128.0.0.0/1, ::/0, 203.0.113.0/24 and 198.51.100.0/24\nwith a description",
+                base.resource(), base.proposed(), base.context(), base.cause());
+        Alert alert = renderer.render(new Decision(wordy, Mode.REMEDIATE, Decision.Action.REMEDIATE, "remediates"), REVOKED);
+
+        assertThat(alert.subject()).hasSizeLessThanOrEqualTo(100).doesNotContain("\n")
+                .startsWith("[HIGH] sg-0abc1234def567890 opened 0-65535/tcp")
+                .endsWith("... in 111122223333/eu-west-1 - revoked");
+    }
+}

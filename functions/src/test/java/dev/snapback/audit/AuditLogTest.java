@@ -1,0 +1,149 @@
+package dev.snapback.audit;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static dev.snapback.testing.AwsStub.json;
+import static dev.snapback.testing.AwsStub.scope;
+import static dev.snapback.testing.AwsStub.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.policy.Mode;
+import dev.snapback.remediate.Outcome;
+import dev.snapback.testing.AwsStub;
+import dev.snapback.testing.Decisions;
+import dev.snapback.testing.TestEvents;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The audit item's wire shape: conditional claim with PutItem, completion with UpdateItem, DynamoDB JSON 1.0. */
+class AuditLogTest {
+
+    @RegisterExtension
+    static final AwsStub AWS = new AwsStub("us-east-1");
+
+    static final String TABLE = "snapback-audit";
+    static final String JSON_10 = "application/x-amz-json-1.0";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-11-27T09:41:15Z");
+    private static AuditLog audit;
+    private static CloudTrailEvent event;
+
+    @BeforeAll
+    static void setUp() {
+        audit = new AuditLog(AWS.clients().dynamoDb(), TABLE);
+        event = TestEvents.event(TestEvents.SG_WORLD_SSH);
+    }
+
+
+    @Test
+    void claimsWithAConditionalPut() throws Exception {
+        AWS.stubFor(target("DynamoDB_20120810.PutItem").willReturn(json(200, JSON_10, "{}")));
+
+        AuditLog.Claim claim = audit.claim(event, "security-group-opened", NOW);
+
+        assertThat(claim).isInstanceOf(AuditLog.Claim.Acquired.class);
+        LoggedRequest request = only();
+        assertThat(scope(request)).isEqualTo("us-east-1/dynamodb");
+        JsonNode body = JSON.readTree(request.getBodyAsString());
+        assertThat(body.get("TableName").asText()).isEqualTo(TABLE);
+        assertThat(body.get("ConditionExpression").asText()).isEqualTo(
+                "attribute_not_exists(eventId) OR #status = :failed OR (#status = :claimed AND claimedAt < :staleBefore)");
+        assertThat(body.get("ReturnValuesOnConditionCheckFailure").asText()).isEqualTo("ALL_OLD");
+        JsonNode item = body.get("Item");
+        assertThat(item.at("/eventId/S").asText()).isEqualTo("5f0c3b7e-8d2a-4e61-b9c4-1a7d2e3f4b50");
+        assertThat(item.at("/detectorId/S").asText()).isEqualTo("security-group-opened");
+        assertThat(item.at("/status/S").asText()).isEqualTo("CLAIMED");
+        assertThat(item.at("/claimToken/S").asText()).isEqualTo(((AuditLog.Claim.Acquired) claim).token());
+        assertThat(item.at("/claimedAt/N").asText()).isEqualTo(Long.toString(NOW.toEpochMilli()));
+        assertThat(item.at("/expiresAt/N").asLong()).isEqualTo(NOW.plus(AuditLog.RETENTION).getEpochSecond());
+        assertThat(item.at("/eventName/S").asText()).isEqualTo("AuthorizeSecurityGroupIngress");
+        assertThat(item.at("/actor/S").asText()).isEqualTo("role/devops (session mallory)");
+        assertThat(body.at("/ExpressionAttributeValues/:staleBefore/N").asLong())
+                .isEqualTo(NOW.minus(AuditLog.CLAIM_TIMEOUT).toEpochMilli());
+    }
+
+    @Test
+    void aCompletedItemMeansDuplicateDelivery() {
+        AWS.stubFor(target("DynamoDB_20120810.PutItem").willReturn(conditionFailed(
+                "{\"status\":{\"S\":\"DONE\"},\"outcome\":{\"S\":\"remediated\"},\"claimedAt\":{\"N\":\"1795340000000\"}}")));
+
+        assertThat(audit.claim(event, "security-group-opened", NOW)).isEqualTo(new AuditLog.Claim.Done("remediated"));
+    }
+
+    @Test
+    void aFreshClaimByAnotherInvocationIsInProgress() {
+        AWS.stubFor(target("DynamoDB_20120810.PutItem").willReturn(conditionFailed(
+                "{\"status\":{\"S\":\"CLAIMED\"},\"claimedAt\":{\"N\":\"" + NOW.minusSeconds(5).toEpochMilli() + "\"}}")));
+
+        assertThat(audit.claim(event, "security-group-opened", NOW))
+                .isEqualTo(new AuditLog.Claim.InProgress(NOW.minusSeconds(5)));
+    }
+
+    @Test
+    void completesWithOutcomeActionsAndInversesGuardedByTheClaimToken() throws Exception {
+        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(json(200, JSON_10, "{}")));
+        Outcome revoked = new Outcome.Remediated(List.of("revoke sgr-0fedcba9876543210 on sg-0abc1234def567890 in eu-west-1"),
+                List.of("aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id sg-0abc1234def567890"));
+
+        boolean written = audit.complete(event, "security-group-opened", "token-1", Mode.REMEDIATE,
+                List.of(new AuditLog.Entry(Decisions.remediate(), revoked)), null, NOW.plusSeconds(1));
+
+        assertThat(written).isTrue();
+        JsonNode body = JSON.readTree(only().getBodyAsString());
+        assertThat(body.at("/Key/eventId/S").asText()).isEqualTo("5f0c3b7e-8d2a-4e61-b9c4-1a7d2e3f4b50");
+        assertThat(body.at("/Key/detectorId/S").asText()).isEqualTo("security-group-opened");
+        assertThat(body.get("ConditionExpression").asText()).isEqualTo("#claimToken = :claimToken");
+        assertThat(body.get("UpdateExpression").asText()).isEqualTo("SET #status = :status, #completedAt = :completedAt,"
+                + " #mode = :mode, #action = :action, #outcome = :outcome, #actions = :actions, #inverses = :inverses,"
+                + " #findings = :findings");
+        JsonNode values = body.get("ExpressionAttributeValues");
+        assertThat(values.at("/:claimToken/S").asText()).isEqualTo("token-1");
+        assertThat(values.at("/:status/S").asText()).isEqualTo("DONE");
+        assertThat(values.at("/:mode/S").asText()).isEqualTo("remediate");
+        assertThat(values.at("/:action/S").asText()).isEqualTo("REMEDIATE");
+        assertThat(values.at("/:outcome/S").asText()).isEqualTo("remediated");
+        assertThat(values.at("/:actions/L/0/S").asText()).startsWith("revoke sgr-0fedcba9876543210");
+        assertThat(values.at("/:inverses/L/0/S").asText()).startsWith("aws ec2 authorize-security-group-ingress");
+        assertThat(values.at("/:findings/L/0/M/resourceId/S").asText()).isEqualTo("sg-0abc1234def567890");
+        assertThat(values.at("/:findings/L/0/M/outcome/S").asText()).isEqualTo("remediated");
+    }
+
+    @Test
+    void aFailureMarksTheItemFailedSoTheRetryCanClaimIt() throws Exception {
+        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(json(200, JSON_10, "{}")));
+
+        audit.complete(event, "security-group-opened", "token-1", Mode.REMEDIATE,
+                List.of(new AuditLog.Entry(Decisions.remediate(), new Outcome.Failed("UnauthorizedOperation: denied"))),
+                "security-group-opened could not revoke: UnauthorizedOperation: denied", NOW);
+
+        JsonNode values = JSON.readTree(only().getBodyAsString()).get("ExpressionAttributeValues");
+        assertThat(values.at("/:status/S").asText()).isEqualTo("FAILED");
+        assertThat(values.at("/:outcome/S").asText()).isEqualTo("failed");
+        assertThat(values.at("/:error/S").asText()).contains("UnauthorizedOperation");
+    }
+
+    @Test
+    void aClaimTakenOverMeanwhileIsNotOverwritten() {
+        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(conditionFailed(null)));
+
+        assertThat(audit.complete(event, "security-group-opened", "token-1", Mode.REMEDIATE, List.of(), null, NOW)).isFalse();
+    }
+
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder conditionFailed(String item) {
+        return json(400, JSON_10, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+                + "\"message\":\"The conditional request failed\"" + (item == null ? "" : ",\"Item\":" + item) + "}");
+    }
+
+    private static LoggedRequest only() {
+        List<LoggedRequest> requests = AWS.findAll(anyRequestedFor(anyUrl()));
+        assertThat(requests).hasSize(1);
+        return requests.getFirst();
+    }
+}

@@ -1,0 +1,323 @@
+package dev.snapback.handler;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static dev.snapback.testing.AwsStub.ec2Error;
+import static dev.snapback.testing.AwsStub.form;
+import static dev.snapback.testing.AwsStub.json;
+import static dev.snapback.testing.AwsStub.query;
+import static dev.snapback.testing.AwsStub.scope;
+import static dev.snapback.testing.AwsStub.target;
+import static dev.snapback.testing.AwsStub.xml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.snapback.detect.Family;
+import dev.snapback.event.MalformedEventException;
+import dev.snapback.testing.AwsStub;
+import dev.snapback.testing.FakeContext;
+import dev.snapback.testing.Fixtures;
+import dev.snapback.testing.RecordingMetrics;
+import dev.snapback.testing.TestEvents;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The security-group function end to end: a real-shaped EventBridge event into {@link SecurityGroupHandler}, real SDK
+ * clients against a loopback stub of EC2, SNS, DynamoDB and SSM, and assertions on every wire request.
+ */
+class SecurityGroupHandlerTest {
+
+    @RegisterExtension
+    static final AwsStub AWS = new AwsStub("us-east-1");
+
+    static final String TABLE = "snapback-audit";
+    static final String TOPIC = "arn:aws:sns:us-east-1:111122223333:snapback-alerts";
+    static final String EVENT_ID = "5f0c3b7e-8d2a-4e61-b9c4-1a7d2e3f4b50";
+    static final String GROUP = "sg-0abc1234def567890";
+    static final String RULE = "sgr-0fedcba9876543210";
+    private static final String DDB = "application/x-amz-json-1.0";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T09:41:20Z"), ZoneOffset.UTC);
+
+    private RecordingMetrics metrics;
+
+
+
+    @BeforeEach
+    void stubTheHappyPath() {
+        metrics = new RecordingMetrics();
+        AWS.stubFor(target("DynamoDB_20120810.PutItem").willReturn(json(200, DDB, "{}")));
+        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(json(200, DDB, "{}")));
+        AWS.stubFor(query("Publish").willReturn(xml(200, "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
+                + "<PublishResult><MessageId>94f20ce6-13c5-43a0-9a9e-ca52d816e90b</MessageId></PublishResult>"
+                + "<ResponseMetadata><RequestId>f187a3c1</RequestId></ResponseMetadata></PublishResponse>")));
+    }
+
+    @Test
+    void revokesTheRuleThenPagesAndAudits() throws Exception {
+        stubRevoke();
+
+        JsonNode summary = invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        List<LoggedRequest> calls = calls();
+        assertThat(calls).extracting(AwsStub::operation)
+                .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+        Map<String, String> revoke = form(calls.get(1));
+        assertThat(revoke).containsEntry("GroupId", GROUP).containsEntry("SecurityGroupRuleId.1", RULE)
+                .doesNotContainKey("SecurityGroupRuleId.2");
+        assertThat(scope(calls.get(1))).isEqualTo("eu-west-1/ec2");
+
+        Map<String, String> publish = form(calls.get(2));
+        assertThat(publish).containsEntry("TopicArn", TOPIC).containsEntry("MessageStructure", "json")
+                .containsEntry("Subject", "[HIGH] " + GROUP + " opened 22/tcp to 0.0.0.0/0 in 111122223333/eu-west-1 - revoked");
+        assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "remediated").containsEntry("detector", "security-group-opened")
+                .containsEntry("severity", "HIGH").containsEntry("account", "111122223333").containsEntry("region", "eu-west-1");
+        String text = JSON.readTree(publish.get("Message")).get("email").asText();
+        assertThat(text).contains("198.51.100.77", "What Snapback did: revoke " + RULE + " on " + GROUP + " in eu-west-1.",
+                "How to undo: aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id " + GROUP,
+                "https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1#/events/" + EVENT_ID);
+
+        JsonNode claim = JSON.readTree(calls.get(0).getBodyAsString());
+        assertThat(claim.at("/Item/eventId/S").asText()).isEqualTo(EVENT_ID);
+        assertThat(claim.at("/Item/detectorId/S").asText()).isEqualTo("security-group-opened");
+        JsonNode completion = JSON.readTree(calls.get(3).getBodyAsString()).get("ExpressionAttributeValues");
+        assertThat(completion.at("/:status/S").asText()).isEqualTo("DONE");
+        assertThat(completion.at("/:outcome/S").asText()).isEqualTo("remediated");
+        assertThat(completion.at("/:claimToken/S").asText()).isEqualTo(claim.at("/Item/claimToken/S").asText());
+
+        assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
+        assertThat(metrics.total("Remediations", "security-group-opened")).isEqualTo(1.0);
+        assertThat(metrics.total("Findings", "security-group-opened")).isEqualTo(1.0);
+        assertThat(metrics.total("Failures", "security-group-opened")).isZero();
+
+        Path sample = Path.of("target", "sample-alert.txt");
+        Files.writeString(sample, "Subject: " + publish.get("Subject") + "\n\n" + text);
+    }
+
+    @Test
+    void aDuplicateDeliveryActsOnce() throws Exception {
+        stubRevoke();
+        AWS.stubFor(target("DynamoDB_20120810.PutItem").inScenario("dup").whenScenarioStateIs(STARTED)
+                .willReturn(json(200, DDB, "{}")).willSetStateTo("claimed"));
+        AWS.stubFor(target("DynamoDB_20120810.PutItem").inScenario("dup").whenScenarioStateIs("claimed")
+                .willReturn(json(400, DDB, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+                        + "\"message\":\"The conditional request failed\",\"Item\":{\"eventId\":{\"S\":\"" + EVENT_ID + "\"},"
+                        + "\"status\":{\"S\":\"DONE\"},\"outcome\":{\"S\":\"remediated\"}}}")));
+        SecurityGroupHandler handler = handler(environment());
+
+        invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+        JsonNode second = invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(calls()).extracting(AwsStub::operation)
+                .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem", "PutItem");
+        assertThat(second.at("/results/0/outcome").asText()).isEqualTo("duplicate");
+        assertThat(metrics.total("Duplicates", "security-group-opened")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aRuleAlreadyGoneIsAlreadyCompliantAndStillPaged() throws Exception {
+        AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(
+                ec2Error(400, "InvalidPermission.NotFound", "The specified rule does not exist in this security group.")));
+
+        invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        Map<String, String> publish = form(call("Publish"));
+        assertThat(publish.get("Subject")).endsWith(" - already fixed");
+        assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "already-compliant");
+        JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
+        assertThat(completion.at("/:status/S").asText()).isEqualTo("DONE");
+        assertThat(completion.at("/:outcome/S").asText()).isEqualTo("already-compliant");
+    }
+
+    @Test
+    void throttlingIsRetriedThenTheRuleIsRevoked() throws Exception {
+        AWS.stubFor(query("RevokeSecurityGroupIngress").inScenario("throttle").whenScenarioStateIs(STARTED)
+                .willReturn(ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.")).willSetStateTo("calm"));
+        AWS.stubFor(query("RevokeSecurityGroupIngress").inScenario("throttle").whenScenarioStateIs("calm")
+                .willReturn(xml(200, revokeResponse())));
+
+        JsonNode summary = invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly(
+                "PutItem", "RevokeSecurityGroupIngress", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+        assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
+    }
+
+    @Test
+    void aPermanentFailurePagesAuditsThenFailsTheInvocation() throws Exception {
+        AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(
+                ec2Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation.")));
+
+        assertThatThrownBy(() -> invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH)))
+                .isInstanceOf(RemediationFailedException.class)
+                .hasMessageContaining(EVENT_ID).hasMessageContaining("UnauthorizedOperation");
+
+        assertThat(calls()).extracting(AwsStub::operation)
+                .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+        Map<String, String> publish = form(call("Publish"));
+        assertThat(publish.get("Subject")).endsWith(" - FAILED to revoke");
+        assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "failed");
+        JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
+        assertThat(completion.at("/:status/S").asText()).as("FAILED lets the retry claim it again").isEqualTo("FAILED");
+        assertThat(metrics.total("Failures", "security-group-opened")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aMalformedEventIsCountedAndRethrownWithoutTouchingAws() throws Exception {
+        assertThatThrownBy(() -> invoke(handler(environment()), TestEvents.bytes(TestEvents.NOT_CLOUDTRAIL)))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("detail-type");
+        assertThatThrownBy(() -> invoke(handler(environment()), "not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedEventException.class);
+
+        assertThat(calls()).isEmpty();
+        assertThat(metrics.total("MalformedEvents", null)).isEqualTo(2.0);
+    }
+
+    @Test
+    void dryRunModePagesWhatWouldHaveHappenedAndChangesNothing() throws Exception {
+        Map<String, String> environment = environment();
+        environment.put("SNAPBACK_CONFIG", withMode("dry-run"));
+
+        invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("PutItem", "Publish", "UpdateItem");
+        Map<String, String> publish = form(call("Publish"));
+        assertThat(publish.get("Subject")).endsWith(" - dry run, would revoke");
+        assertThat(JSON.readTree(publish.get("Message")).get("default").asText())
+                .contains("It would have done: revoke " + RULE + " on " + GROUP);
+    }
+
+    @Test
+    void anOffDetectorIsAuditedButNeitherActsNorPages() throws Exception {
+        Map<String, String> environment = environment();
+        environment.put("SNAPBACK_CONFIG", withMode("off"));
+
+        invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("PutItem", "UpdateItem");
+        JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
+        assertThat(completion.at("/:action/S").asText()).isEqualTo("OFF");
+        assertThat(completion.at("/:mode/S").asText()).isEqualTo("off");
+    }
+
+    @Test
+    void anExemptGroupIsAuditedButNeitherActsNorPages() throws Exception {
+        byte[] bastion = new String(TestEvents.bytes(TestEvents.SG_WORLD_SSH), StandardCharsets.UTF_8)
+                .replace(GROUP, "sg-0bastion000000001").getBytes(StandardCharsets.UTF_8);
+
+        invoke(handler(environment()), bastion);
+
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("PutItem", "UpdateItem");
+        JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
+        assertThat(completion.at("/:action/S").asText()).isEqualTo("EXEMPT");
+        assertThat(completion.at("/:outcome/S").asText()).isEqualTo("exempted");
+    }
+
+    @Test
+    void theSsmOverrideSwitchesTheDetectorToPageOnlyAtRunTime() throws Exception {
+        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(
+                ModeOverridesTest.parameter("/snapback/modes", "{\"security-group-opened\":\"page\"}")));
+        Map<String, String> environment = environment();
+        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
+
+        invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(calls()).extracting(AwsStub::operation)
+                .containsExactly("GetParameter", "PutItem", "Publish", "UpdateItem");
+        assertThat(AwsStub.messageAttributes(form(call("Publish")))).containsEntry("outcome", "paged");
+    }
+
+    @Test
+    void anInvalidOverrideIsCountedAndTheDeployedModesStay() throws Exception {
+        stubRevoke();
+        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(
+                ModeOverridesTest.parameter("/snapback/modes", "{\"security-group-opened\":\"panic\"}")));
+        Map<String, String> environment = environment();
+        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
+
+        invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(calls()).extracting(AwsStub::operation)
+                .containsExactly("GetParameter", "PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+        assertThat(metrics.total("InvalidModeOverrides", null)).isEqualTo(1.0);
+    }
+
+    @Test
+    void anUnreadableOverrideParameterNeverStopsSnapback() throws Exception {
+        stubRevoke();
+        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(json(400, "application/x-amz-json-1.1",
+                "{\"__type\":\"ParameterNotFound\",\"message\":\"Parameter /snapback/modes not found.\"}")));
+        Map<String, String> environment = environment();
+        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
+
+        JsonNode summary = invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
+        assertThat(metrics.total("InvalidModeOverrides", null)).isEqualTo(1.0);
+    }
+
+    private SecurityGroupHandler handler(Map<String, String> environment) {
+        return new SecurityGroupHandler(Pipeline.wire(Family.SECURITY_GROUPS, environment, AWS.clients(), metrics, CLOCK));
+    }
+
+    private static JsonNode invoke(SecurityGroupHandler handler, byte[] event) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, new FakeContext("snapback-security-groups", "req-1"));
+        return JSON.readTree(out.toByteArray());
+    }
+
+    static Map<String, String> environment() throws IOException {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("SNAPBACK_CONFIG", Files.readString(Fixtures.root().resolve("examples/snapback-config.json")));
+        environment.put("SNAPBACK_AUDIT_TABLE", TABLE);
+        environment.put("SNAPBACK_ALERT_TOPIC_ARN", TOPIC);
+        return environment;
+    }
+
+    private static String withMode(String mode) throws IOException {
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(environment().get("SNAPBACK_CONFIG"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("modes")).put("security-group-opened", mode);
+        return config.toString();
+    }
+
+    private static void stubRevoke() {
+        AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200, revokeResponse())));
+    }
+
+    private static String revokeResponse() {
+        return "<RevokeSecurityGroupIngressResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+                + "<requestId>59dbff89-35bd-4eac-99ed-be587example</requestId><return>true</return>"
+                + "<revokedSecurityGroupRuleSet><item><securityGroupRuleId>" + RULE + "</securityGroupRuleId>"
+                + "<groupId>" + GROUP + "</groupId><isEgress>false</isEgress><ipProtocol>tcp</ipProtocol>"
+                + "<fromPort>22</fromPort><toPort>22</toPort><cidrIpv4>0.0.0.0/0</cidrIpv4></item></revokedSecurityGroupRuleSet>"
+                + "</RevokeSecurityGroupIngressResponse>";
+    }
+
+    private static List<LoggedRequest> calls() {
+        return AWS.findAll(anyRequestedFor(anyUrl()));
+    }
+
+    private static LoggedRequest call(String operation) {
+        List<LoggedRequest> matching = calls().stream().filter(r -> AwsStub.operation(r).equals(operation)).toList();
+        assertThat(matching).as("one %s call", operation).hasSize(1);
+        return matching.getFirst();
+    }
+}

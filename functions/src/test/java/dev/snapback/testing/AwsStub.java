@@ -1,0 +1,131 @@
+package dev.snapback.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.snapback.remediate.AwsClients;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * A local stand-in for AWS: one WireMock server on loopback per test class (register it as a static
+ * {@code @RegisterExtension} field; stubs and the request journal reset per test), real SDK v2 clients with static
+ * test credentials pointed at it, and helpers that answer in AWS's documented response shapes and read the wire
+ * requests (query-protocol forms, JSON targets, the SigV4 credential scope).
+ */
+public final class AwsStub extends WireMockExtension {
+
+    public static final String ACCESS_KEY = "AKIDSNAPBACKTEST0001";
+    private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
+
+    private final Region home;
+    private AwsClients clients;
+
+    /** @param homeRegion the functions' own region (SNS, DynamoDB, SSM) */
+    public AwsStub(String homeRegion) {
+        super(WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")));
+        this.home = Region.of(homeRegion);
+    }
+
+    /** The clients every test of the class shares, built once the server is up. */
+    public AwsClients clients() {
+        return clients;
+    }
+
+    @Override
+    protected void onBeforeAll(WireMockRuntimeInfo server) {
+        clients = new AwsClients(home,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, "test-secret-not-real")),
+                URI.create(server.getHttpBaseUrl()));
+    }
+
+    @Override
+    protected void onAfterAll(WireMockRuntimeInfo server) {
+        clients.close();
+    }
+
+    /** A query-protocol call (EC2, IAM, SNS): a form POST with {@code Action=<action>}. */
+    public static MappingBuilder query(String action) {
+        return post(urlEqualTo("/")).withRequestBody(matching("(?s)(.*&)?Action=" + action + "(&.*)?"));
+    }
+
+    /** A JSON-protocol call (CloudTrail, DynamoDB, SSM), by its {@code X-Amz-Target}. */
+    public static MappingBuilder target(String target) {
+        return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(target));
+    }
+
+    public static ResponseDefinitionBuilder xml(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "text/xml;charset=UTF-8").withBody(body);
+    }
+
+    public static ResponseDefinitionBuilder json(int status, String contentType, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", contentType).withBody(body);
+    }
+
+    /** EC2's error shape ({@code Response/Errors/Error}). */
+    public static ResponseDefinitionBuilder ec2Error(int status, String code, String message) {
+        return xml(status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>" + code
+                + "</Code><Message>" + message + "</Message></Error></Errors><RequestID>req-1</RequestID></Response>");
+    }
+
+    /** The IAM / SNS query error shape ({@code ErrorResponse/Error}). */
+    public static ResponseDefinitionBuilder queryError(int status, String code, String message) {
+        return xml(status, "<ErrorResponse><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message
+                + "</Message></Error><RequestId>req-1</RequestId></ErrorResponse>");
+    }
+
+    /** The form parameters of a query-protocol request, decoded, in order. */
+    public static Map<String, String> form(LoggedRequest request) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : request.getBodyAsString().split("&")) {
+            int eq = pair.indexOf('=');
+            form.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+        }
+        return form;
+    }
+
+    /** The operation of a request: the query {@code Action}, or the part of {@code X-Amz-Target} after the dot. */
+    public static String operation(LoggedRequest request) {
+        String target = request.getHeader("X-Amz-Target");
+        return target != null ? target.substring(target.lastIndexOf('.') + 1) : form(request).get("Action");
+    }
+
+    /** SNS message attributes from {@code MessageAttributes.entry.N.Name / .Value.StringValue} (all of type String). */
+    public static Map<String, String> messageAttributes(Map<String, String> form) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int n = 1; form.containsKey("MessageAttributes.entry." + n + ".Name"); n++) {
+            String entry = "MessageAttributes.entry." + n;
+            if (!"String".equals(form.get(entry + ".Value.DataType"))) throw new AssertionError(entry + " is not a String");
+            out.put(form.get(entry + ".Name"), form.get(entry + ".Value.StringValue"));
+        }
+        return out;
+    }
+
+    /** {@code region/service} from the SigV4 credential scope of the request's Authorization header. */
+    public static String scope(LoggedRequest request) {
+        Matcher m = SCOPE.matcher(request.getHeader("Authorization"));
+        if (!m.find()) throw new AssertionError("no SigV4 credential scope in " + request.getHeader("Authorization"));
+        return m.group(1) + "/" + m.group(2);
+    }
+
+    private static String decode(String value) {
+        return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    }
+}

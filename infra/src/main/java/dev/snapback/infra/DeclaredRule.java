@@ -1,0 +1,64 @@
+package dev.snapback.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.detect.DetectorSpec;
+import dev.snapback.detect.Detectors;
+import dev.snapback.detect.EventPattern;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.StreamSupport;
+
+/**
+ * One EventBridge rule: a pattern a detector declares. Every stack builds its rules from these, so the deployed
+ * patterns are the detectors' own ({@link EventPattern#toJsonNode()}), never a copy.
+ */
+public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GLOBAL_EVENT_SOURCE = "iam.amazonaws.com";
+
+    public static List<DeclaredRule> all() {
+        return Detectors.SPECS.stream()
+                .flatMap(spec -> spec.patterns().stream().map(pattern -> new DeclaredRule(spec, pattern)))
+                .toList();
+    }
+
+    /** The construct id, unique per stack: {@code unmanaged-key-created-iam}. */
+    public String id() {
+        return spec.id() + "-" + pattern.eventBridgeSource().replaceFirst("^aws\\.", "");
+    }
+
+    /** Whether the events arrive only in {@link Settings#GLOBAL_EVENTS_REGION} (IAM), not in their own region. */
+    public boolean global() {
+        return pattern.eventSource().equals(GLOBAL_EVENT_SOURCE);
+    }
+
+    /** Whether a stack in {@code region} must watch for these events, to handle or forward them. */
+    public boolean arrivesIn(String region, Settings settings) {
+        return global() ? region.equals(Settings.GLOBAL_EVENTS_REGION) : settings.regions().contains(region);
+    }
+
+    /** The detector's pattern as CDK's type; refuses a pattern key it would not carry over. */
+    public software.amazon.awscdk.services.events.EventPattern eventPattern() {
+        JsonNode json = pattern.toJsonNode();
+        Set<String> keys = new TreeSet<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        if (!Set.of("source", "detail-type", "detail").containsAll(keys)) {
+            throw new IllegalStateException(id() + ": pattern keys " + keys + " are not all supported by the stack");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> detail = JSON.convertValue(json.get("detail"), Map.class);
+        return software.amazon.awscdk.services.events.EventPattern.builder()
+                .source(strings(json.get("source")))
+                .detailType(strings(json.get("detail-type")))
+                .detail(detail)
+                .build();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.snapback.infra;
+
+import dev.snapback.detect.DetectorSpec;
+import dev.snapback.detect.Detectors;
+import dev.snapback.detect.Family;
+import dev.snapback.detect.IamGrant;
+import dev.snapback.policy.SnapbackConfig;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.CfnEventInvokeConfig;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.ssm.IStringParameter;
+import software.constructs.Construct;
+
+/**
+ * One family's Lambda function, with a role that holds exactly what its detectors declare plus its own audit, alert,
+ * mode-override and logging access. Rules invoke its {@value #ALIAS} alias, so SnapStart (on published versions)
+ * applies to every invocation.
+ */
+public final class SnapbackFunction extends Construct {
+
+    static final String ALIAS = "live";
+    static final int MEMORY_MB = 1024;
+    static final Duration TIMEOUT = Duration.seconds(60);
+    /** Lambda's own retries of a failed asynchronous invocation before it goes to the dead-letter queue. */
+    static final int INVOKE_RETRY_ATTEMPTS = 2;
+
+    public record Dependencies(ITable auditTable, Alerting alerting, IStringParameter modesParameter,
+                               DeadLetters deadLetters) {
+    }
+
+    private final Family family;
+    private final Role role;
+    private final Function function;
+    private final Alias alias;
+
+    public SnapbackFunction(Construct scope, Family family, Code code, boolean snapStart, Dependencies deps) {
+        super(scope, family.functionId());
+        this.family = family;
+        role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description(name() + ": remediation, audit and alerts")
+                .build();
+        LogGroup logs = LogGroup.Builder.create(this, "Logs")
+                .retention(RetentionDays.THREE_MONTHS)
+                .build();
+        grantDeclaredActions();
+        allow(List.of("dynamodb:PutItem", "dynamodb:UpdateItem"), deps.auditTable().getTableArn());
+        allow(List.of("sns:Publish"), deps.alerting().topic().getTopicArn());
+        allow(Alerting.KEY_ACTIONS, deps.alerting().key().getKeyArn());
+        allow(List.of("ssm:GetParameter"), deps.modesParameter().getParameterArn());
+        allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), logs.getLogGroupArn());
+        allow(List.of("sqs:SendMessage"), deps.deadLetters().queue().getQueueArn());
+
+        function = Function.Builder.create(this, "Function")
+                .description(name() + ": " + String.join(", ", specs().stream().map(DetectorSpec::id).toList()))
+                .runtime(Runtime.JAVA_25)
+                // The jar is pure Java, and Graviton costs less per GB-second than x86 for the same work.
+                .architecture(Architecture.ARM_64)
+                .memorySize(MEMORY_MB)
+                .timeout(TIMEOUT)
+                .code(code)
+                .handler(family.handlerClass())
+                .role(role)
+                .logGroup(logs)
+                .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
+                .environment(Map.of(
+                        "SNAPBACK_AUDIT_TABLE", deps.auditTable().getTableName(),
+                        "SNAPBACK_ALERT_TOPIC_ARN", deps.alerting().topic().getTopicArn(),
+                        "SNAPBACK_MODES_PARAMETER", deps.modesParameter().getParameterName(),
+                        "POWERTOOLS_SERVICE_NAME", "snapback-" + family.functionId(),
+                        "POWERTOOLS_METRICS_NAMESPACE", "Snapback"))
+                .build();
+        alias = Alias.Builder.create(this, "Alias")
+                .aliasName(ALIAS)
+                .version(function.getCurrentVersion())
+                .build();
+        CfnEventInvokeConfig invokeConfig = CfnEventInvokeConfig.Builder.create(this, "AsyncInvoke")
+                .functionName(function.getFunctionName())
+                .qualifier(ALIAS)
+                .maximumRetryAttempts(INVOKE_RETRY_ATTEMPTS)
+                .destinationConfig(CfnEventInvokeConfig.DestinationConfigProperty.builder()
+                        .onFailure(CfnEventInvokeConfig.OnFailureProperty.builder()
+                                .destination(deps.deadLetters().queue().getQueueArn())
+                                .build())
+                        .build())
+                .build();
+        invokeConfig.getNode().addDependency(alias);
+        // CDK warns that SnapStart needs a published version: the alias above is one, and the only thing rules invoke.
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "rules invoke the published version through the alias");
+
+        deps.alerting().pageWhenAnyOf(this, "Errors", function.metricErrors(sum()),
+                name() + " failed; the event is retried, then kept in the dead-letter queue");
+        deps.alerting().pageWhenAnyOf(this, "Throttles", function.metricThrottles(sum()),
+                name() + " was throttled; events are delayed");
+        suppressScopedWildcards();
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Alias alias() {
+        return alias;
+    }
+
+    /**
+     * Sets {@value SnapbackConfig#ENVIRONMENT_VARIABLE}: the user's validated configuration with every Snapback role
+     * added, so no function remediates another's (or its own) change. Role ARNs are tokens here; CloudFormation
+     * resolves them at deploy time.
+     */
+    public void configure(String configJson) {
+        function.addEnvironment(SnapbackConfig.ENVIRONMENT_VARIABLE, configJson);
+    }
+
+    private String name() {
+        return "Snapback " + family.functionId();
+    }
+
+    private List<DetectorSpec> specs() {
+        return Detectors.SPECS.stream().filter(spec -> spec.family() == family).toList();
+    }
+
+    private List<IamGrant> grants() {
+        return specs().stream().flatMap(spec -> spec.grants().stream()).toList();
+    }
+
+    private void grantDeclaredActions() {
+        for (IamGrant grant : grants()) {
+            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .actions(grant.actions())
+                    .resources(grant.resources().stream().map(Fn::sub).toList())
+                    .build());
+        }
+    }
+
+    private void allow(List<String> actions, String resource) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build());
+    }
+
+    private static MetricOptions sum() {
+        return MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
+    }
+
+    /**
+     * The declared grants end in {@code /*}: a remediation acts on whichever security group, trail, user or key pair
+     * the event names, which no deploy-time list can know. They stay within this account and resource type.
+     */
+    private void suppressScopedWildcards() {
+        List<String> findings = grants().stream().flatMap(grant -> grant.resources().stream())
+                .distinct()
+                .map(resource -> "Resource::" + resource.replace("${", "<").replace("}", ">"))
+                .toList();
+        if (findings.isEmpty()) return;
+        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("Remediation acts on the resource the CloudTrail event names (security group, trail, user, "
+                        + "key pair), unknown at deploy time; scoped to this account and that resource type.")
+                .appliesTo(findings)
+                .build()), true);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.snapback.infra;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.detect.Family;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.ssm.ParameterTier;
+import software.amazon.awscdk.services.ssm.StringParameter;
+import software.constructs.Construct;
+
+/**
+ * Snapback in its home region: one function per detector family, the rules that invoke them (for this region's
+ * events and those the forwarding stacks send here), the audit table, the alert topic, the run-time mode override
+ * and the alarms.
+ */
+public final class SnapbackStack extends Stack {
+
+    /** The SSM parameter ops edit to override modes at run time, e.g. {@code {"security-group-opened":"dry-run"}}. */
+    public static final String MODES_PARAMETER = "/snapback/modes";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<Family, SnapbackFunction> functions = new EnumMap<>(Family.class);
+
+    public SnapbackStack(Construct scope, String id, StackProps props, Settings settings, Code code) {
+        super(scope, id, props);
+        Alerting alerting = new Alerting(this, "Alerts", settings.alertEmails());
+        DeadLetters deadLetters = new DeadLetters(this, "DeadLetters", alerting);
+        Table auditTable = Table.Builder.create(this, "AuditTable")
+                .partitionKey(Attribute.builder().name("eventId").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("detectorId").type(AttributeType.STRING).build())
+                .timeToLiveAttribute("expiresAt")
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .encryption(TableEncryption.AWS_MANAGED)
+                // The audit trail outlives the stack: deleting Snapback must not delete what it did.
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        StringParameter modes = StringParameter.Builder.create(this, "Modes")
+                .parameterName(MODES_PARAMETER)
+                .description("Snapback run-time mode overrides: {\"<detector-id>\": \"remediate|page|dry-run|off\"}")
+                .stringValue("{}")
+                .tier(ParameterTier.STANDARD)
+                .build();
+
+        var deps = new SnapbackFunction.Dependencies(auditTable, alerting, modes, deadLetters);
+        for (Family family : Family.values()) {
+            functions.put(family, new SnapbackFunction(this, family, code, settings.snapStart(), deps));
+        }
+        String config = configWithOwnRoles(settings.configJson());
+        functions.values().forEach(function -> function.configure(config));
+
+        for (DeclaredRule declared : DeclaredRule.all()) {
+            // Every rule lives here, whatever region its events start in: forwarded events arrive on this bus.
+            Rule rule = Rule.Builder.create(this, declared.id())
+                    .description("Snapback " + declared.spec().id() + ": " + declared.pattern().eventSource())
+                    .eventPattern(declared.eventPattern())
+                    .build();
+            rule.addTarget(new LambdaFunction(functions.get(declared.spec().family()).alias(),
+                    LambdaFunctionProps.builder()
+                            .deadLetterQueue(deadLetters.queue())
+                            .retryAttempts(DeadLetters.RULE_RETRY_ATTEMPTS)
+                            .maxEventAge(DeadLetters.RULE_MAX_EVENT_AGE)
+                            .build()));
+        }
+
+        CfnOutput.Builder.create(this, "AlertTopicArn").value(alerting.topic().getTopicArn()).build();
+        CfnOutput.Builder.create(this, "AuditTableName").value(auditTable.getTableName()).build();
+        CfnOutput.Builder.create(this, "ModesParameterName").value(modes.getParameterName()).build();
+        CfnOutput.Builder.create(this, "DeadLetterQueueUrl").value(deadLetters.queue().getQueueUrl()).build();
+    }
+
+    /** The configuration as JSON, with this stack's role ARNs (deploy-time tokens) added to {@code snapbackRoleArns}. */
+    private String configWithOwnRoles(ObjectNode configJson) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = JSON.convertValue(configJson, Map.class);
+        List<Object> roles = new ArrayList<>();
+        if (config.get("snapbackRoleArns") instanceof List<?> given) roles.addAll(given);
+        functions.values().forEach(function -> roles.add(function.role().getRoleArn()));
+        config.put("snapbackRoleArns", roles);
+        return toJsonString(config);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.snapback.infra;
+
+import static dev.snapback.infra.SynthesizedApp.resources;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.detect.DetectorSpec;
+import dev.snapback.detect.Detectors;
+import dev.snapback.detect.Family;
+import dev.snapback.detect.IamGrant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each function's role holds exactly what its detectors declare, plus its own audit, alert, mode and log access. */
+class IamPolicyTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static JsonNode json;
+
+    /** Action to the resource type it must be scoped to, for what every function needs besides its detectors' grants. */
+    private static final Map<String, String> OWN_ACCESS = Map.of(
+            "dynamodb:PutItem", "AWS::DynamoDB::Table",
+            "dynamodb:UpdateItem", "AWS::DynamoDB::Table",
+            "sns:Publish", "AWS::SNS::Topic",
+            "kms:Decrypt", "AWS::KMS::Key",
+            "kms:GenerateDataKey", "AWS::KMS::Key",
+            "ssm:GetParameter", "AWS::SSM::Parameter",
+            "logs:CreateLogStream", "AWS::Logs::LogGroup",
+            "logs:PutLogEvents", "AWS::Logs::LogGroup",
+            "sqs:SendMessage", "AWS::SQS::Queue");
+
+    @BeforeAll
+    static void synth() {
+        json = SynthesizedApp.get().json("Snapback");
+    }
+
+    @Test
+    void policyActionsAreTheDeclaredOnesPlusOwnAccess() {
+        for (Family family : Family.values()) {
+            Set<String> expected = new TreeSet<>(OWN_ACCESS.keySet());
+            specs(family).forEach(spec -> expected.addAll(spec.actions()));
+            assertThat(new TreeSet<>(statements(family).stream().flatMap(s -> strings(s.get("Action")).stream()).toList()))
+                    .as(family.functionId()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void declaredGrantsKeepTheirDeclaredResources() {
+        for (Family family : Family.values()) {
+            List<JsonNode> statements = statements(family);
+            for (DetectorSpec spec : specs(family)) {
+                for (IamGrant grant : spec.grants()) {
+                    List<JsonNode> resources = grant.resources().stream()
+                            .map(resource -> (JsonNode) JSON.valueToTree(Map.of("Fn::Sub", resource))).toList();
+                    assertThat(statements).as(spec.id()).anySatisfy(statement -> {
+                        assertThat(strings(statement.get("Action"))).containsExactlyInAnyOrderElementsOf(grant.actions());
+                        assertThat(list(statement.get("Resource"))).containsExactlyInAnyOrderElementsOf(resources);
+                    });
+                }
+            }
+        }
+    }
+
+    @Test
+    void ownAccessIsScopedToThisStacksResources() {
+        for (Family family : Family.values()) {
+            String roleId = roleId(family);
+            for (JsonNode statement : statements(family)) {
+                assertThat(statement.get("Effect").asText()).isEqualTo("Allow");
+                assertThat(statement.has("NotAction") || statement.has("NotResource")).isFalse();
+                for (String action : strings(statement.get("Action"))) {
+                    assertThat(action).doesNotContain("*");
+                    String type = OWN_ACCESS.get(action);
+                    if (type == null) continue;
+                    Set<String> ownIds = resources(json, type).keySet();
+                    // The function's own log group, not another function's.
+                    String resource = statement.get("Resource").toString();
+                    assertThat(ownIds).as(action).anySatisfy(id -> assertThat(resource).contains("\"" + id + "\""));
+                    if (type.equals("AWS::Logs::LogGroup")) {
+                        assertThat(resource).contains(roleId.replaceFirst("Role[0-9A-F]{8}$", "Logs"));
+                    }
+                    assertThat(list(statement.get("Resource"))).hasSize(1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void rolesAreAssumedOnlyByLambdaAndHaveNoOtherPolicies() {
+        for (Family family : Family.values()) {
+            JsonNode role = json.at("/Resources/" + roleId(family));
+            assertThat(role.at("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText())
+                    .isEqualTo("lambda.amazonaws.com");
+            assertThat(role.at("/Properties/ManagedPolicyArns").isMissingNode()).isTrue();
+            assertThat(role.at("/Properties/Policies").isMissingNode()).isTrue();
+            long attached = resources(json, "AWS::IAM::Policy").values().stream()
+                    .filter(policy -> policy.at("/Properties/Roles").toString().contains("\"" + roleId(family) + "\""))
+                    .count();
+            assertThat(attached).isEqualTo(1);
+        }
+    }
+
+    private static List<DetectorSpec> specs(Family family) {
+        return Detectors.SPECS.stream().filter(spec -> spec.family() == family).toList();
+    }
+
+    private static String roleId(Family family) {
+        return SynthesizedApp.function(json, family).at("/Properties/Role/Fn::GetAtt/0").asText();
+    }
+
+    private static List<JsonNode> statements(Family family) {
+        String roleId = roleId(family);
+        List<JsonNode> out = new ArrayList<>();
+        resources(json, "AWS::IAM::Policy").values().stream()
+                .filter(policy -> policy.at("/Properties/Roles").toString().contains("\"" + roleId + "\""))
+                .forEach(policy -> policy.at("/Properties/PolicyDocument/Statement").forEach(out::add));
+        return out;
+    }
+
+    private static List<JsonNode> list(JsonNode node) {
+        List<JsonNode> out = new ArrayList<>();
+        if (node.isArray()) node.forEach(out::add);
+        else out.add(node);
+        return out;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        return list(node).stream().map(JsonNode::asText).toList();
+    }
+}

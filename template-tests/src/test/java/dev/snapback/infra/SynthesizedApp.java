@@ -1,0 +1,115 @@
+package dev.snapback.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.detect.Family;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
+import software.amazon.awscdk.services.lambda.Code;
+
+/**
+ * The app as a user would deploy it (home eu-west-1, also watching eu-central-1, so IAM events need a us-east-1
+ * forwarder), synthesized once for all test classes: synthesis with cdk-nag is the slow part.
+ */
+final class SynthesizedApp {
+
+    static final String ACCOUNT = "111122223333";
+    static final String HOME = "eu-west-1";
+    static final String OTHER = "eu-central-1";
+    static final List<String> EMAILS = List.of("oncall@example.com", "secops@example.com");
+    static final Path ROOT = Path.of(System.getProperty("snapback.root", "..")).toAbsolutePath().normalize();
+    static final Path FUNCTIONS_JAR = ROOT.resolve("functions/target/snapback-functions-lambda.jar");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static SynthesizedApp instance;
+
+    final Settings settings;
+    final SnapbackApp.Deployment deployment;
+    final CloudAssembly assembly;
+
+    private SynthesizedApp() {
+        if (!Files.isRegularFile(FUNCTIONS_JAR)) {
+            throw new IllegalStateException(FUNCTIONS_JAR + " is missing: build the functions module first (./mvnw package)");
+        }
+        // Under target/, so mvn clean removes the staged jar with everything else.
+        Path outdir = Path.of("target", "cdk.out").toAbsolutePath();
+        App app = App.Builder.create().outdir(outdir.toString()).context(context()).build();
+        settings = Settings.fromContext(app.getNode()::tryGetContext, Map.of());
+        deployment = SnapbackApp.build(app, settings, Code.fromAsset(FUNCTIONS_JAR.toString()), ACCOUNT);
+        assembly = app.synth();
+    }
+
+    static synchronized SynthesizedApp get() {
+        if (instance == null) instance = new SynthesizedApp();
+        return instance;
+    }
+
+    /** infra/cdk.json's context (feature flags included, so the template is the one cdk synth makes), plus ours. */
+    static Map<String, Object> context() {
+        Map<String, Object> context = new LinkedHashMap<>(cdkJsonContext());
+        context.put("homeRegion", HOME);
+        context.put("regions", HOME + "," + OTHER);
+        context.put("alertEmails", String.join(",", EMAILS));
+        context.put("snapStart", "true");
+        context.put("config", ROOT.resolve("examples/snapback-config.json").toString());
+        return context;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cdkJsonContext() {
+        try {
+            return JSON.convertValue(JSON.readTree(ROOT.resolve("infra/cdk.json").toFile()).get("context"), Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    CloudFormationStackArtifact artifact(String stackName) {
+        return assembly.getStackByName(stackName);
+    }
+
+    @SuppressWarnings("unchecked")
+    Template template(String stackName) {
+        return Template.fromJSON((Map<String, Object>) artifact(stackName).getTemplate());
+    }
+
+    JsonNode json(String stackName) {
+        return JSON.valueToTree(artifact(stackName).getTemplate());
+    }
+
+    /** The home stack's and every forwarding stack's name. */
+    List<String> stackNames() {
+        return Stream.concat(Stream.of(deployment.home()), deployment.forwarding().stream())
+                .map(stack -> stack.getStackName()).toList();
+    }
+
+    static String forwardingStackName(String region) {
+        return "Snapback-forward-" + region;
+    }
+
+    /** The family's function: the one whose handler is the family's. */
+    static JsonNode function(JsonNode template, Family family) {
+        return resources(template, "AWS::Lambda::Function").values().stream()
+                .filter(f -> f.at("/Properties/Handler").asText().equals(family.handlerClass()))
+                .findFirst().orElseThrow(() -> new AssertionError("no function for " + family));
+    }
+
+    /** Resources of one type, by logical id. */
+    static Map<String, JsonNode> resources(JsonNode template, String type) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        template.get("Resources").properties().forEach(entry -> {
+            if (entry.getValue().path("Type").asText().equals(type)) out.put(entry.getKey(), entry.getValue());
+        });
+        return out;
+    }
+}

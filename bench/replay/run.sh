@@ -49,10 +49,8 @@ jq_filter='.Records[] | select((has("errorCode") | not) and ((.eventSource + " "
   "iam.amazonaws.com DeactivateMFADevice", "iam.amazonaws.com DeleteVirtualMFADevice", "iam.amazonaws.com EnableMFADevice",
   "cloudtrail.amazonaws.com StopLogging", "cloudtrail.amazonaws.com DeleteTrail", "cloudtrail.amazonaws.com UpdateTrail",
   "cloudtrail.amazonaws.com PutEventSelectors", "cloudtrail.amazonaws.com PutAdvancedEventSelectors")))'
-# replay runs with bin/snapback's default JVM options (plus a GC log for the heap figure); the floor gets the JVM's own
-# default compilers, which suit it best.
-replay_opts="-Xmx256m -XX:+UseParallelGC -XX:TieredStopAtLevel=1"
-floor_opts="-Xmx256m -XX:+UseParallelGC"
+# Both JVMs get bin/snapback's default options; replay also writes a GC log for the heap figure.
+jvm_opts="-Xmx256m -XX:+UseParallelGC"
 
 declare -A wall cpu
 run() { # name command... ; keeps the fastest of RUNS, by wall clock, with its CPU time (user + sys, children included)
@@ -65,10 +63,10 @@ run() { # name command... ; keeps the fastest of RUNS, by wall clock, with its C
 }
 
 replay() {
-  SNAPBACK_JAVA_OPTS="$replay_opts -Xlog:gc:file=$out/replay-gc.log" bin/snapback replay --format ndjson \
+  SNAPBACK_JAVA_OPTS="$jvm_opts -Xlog:gc:file=$out/replay-gc.log" bin/snapback replay --format ndjson \
     --config examples/snapback-config.json "$corpus" > "$out/replay.ndjson" 2> "$out/replay.err"
 }
-floor() { "$java" $floor_opts -cp "$out/classes:$jar" ParseOnly "$1" "$corpus" > "$out/floor-$1.out"; }
+floor() { "$java" $jvm_opts -cp "$out/classes:$jar" ParseOnly "$1" "$corpus" > "$out/floor-$1.out"; }
 jq_select() {
   find "$corpus" -name '*.json.gz' -print0 | sort -z \
     | xargs -0 -P"$cores" -n 100 sh -c 'zcat "$@" | jq -c "$0"' "$jq_filter" > "$out/jq.ndjson"

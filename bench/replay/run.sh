@@ -23,11 +23,8 @@ done
 [ -n "$java" ] || { echo "bench: needs a JDK 25 (set JAVA_HOME)" >&2; exit 2; }
 command -v jq >/dev/null || { echo "bench: needs jq (apt-get install jq)" >&2; exit 2; }
 
-jar="$(ls functions/target/snapback-functions-lambda.jar functions/target/snapback-functions-*-lambda.jar 2>/dev/null | head -n 1 || true)"
-if [ -z "$jar" ]; then
-  ./mvnw -q -pl functions -am package -DskipTests
-  jar="$(ls functions/target/snapback-functions-lambda.jar functions/target/snapback-functions-*-lambda.jar | head -n 1)"
-fi
+jar=functions/target/snapback-functions-lambda.jar
+[ -f "$jar" ] || ./mvnw -q -pl functions package -DskipTests
 mkdir -p "$out/classes"
 "$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$jar" bench/replay/ParseOnly.java bench/replay/GenerateCorpus.java
 

@@ -2,13 +2,16 @@ package dev.snapback.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.detect.Finding;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.policy.Decision;
+import dev.snapback.policy.Mode;
 import dev.snapback.remediate.Outcome;
 import dev.snapback.remediate.Remediation;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +23,7 @@ import java.util.Map;
 public final class AlertRenderer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_CONTEXT_LINE = 2_000;
 
     public Alert render(Decision decision, Outcome outcome) {
         Finding finding = decision.finding();
@@ -42,7 +46,41 @@ public final class AlertRenderer {
         String title = oneLine(finding.title());
         int room = Alert.MAX_SUBJECT - prefix.length() - suffix.length();
         if (title.length() > room) title = title.substring(0, Math.max(0, room - 3)) + "...";
-        return prefix + title + suffix;
+        return ascii(prefix + title + suffix);
+    }
+
+    /** SNS subjects must be printable ASCII; titles quote event strings, which may be anything. */
+    static String ascii(String subject) {
+        StringBuilder out = new StringBuilder(subject.length());
+        subject.codePoints().forEach(c -> out.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+        return out.toString();
+    }
+
+    /** A detector whose mode an override lowered from {@code deployed} to {@code override}. */
+    public record Lowered(String detectorId, Mode deployed, Mode override) {
+        @Override
+        public String toString() {
+            return detectorId + " " + deployed.label() + " -> " + override.label();
+        }
+    }
+
+    /** The page that a run-time override in SSM {@code parameter} lowered detectors below their deployed modes. */
+    public Alert modesLowered(String parameter, String account, List<Lowered> lowered) {
+        String changes = String.join(", ", lowered.stream().map(Lowered::toString).toList());
+        String subject = "[HIGH] Snapback mode lowered in " + account + ": " + changes;
+        if (subject.length() > Alert.MAX_SUBJECT) subject = subject.substring(0, Alert.MAX_SUBJECT - 3) + "...";
+        String text = "What happened: the mode override in SSM parameter " + parameter + " lowered Snapback detectors"
+                + " below their deployed modes in account " + account + ":\n  " + String.join("\n  ", lowered.stream()
+                .map(Lowered::toString).toList()) + "\n"
+                + "Anyone allowed ssm:PutParameter on it can do this. If the change was not intended, restore the value"
+                + " (`{}` removes all overrides) and look up who called ssm:PutParameter in CloudTrail.\n";
+        ObjectNode json = JSON.createObjectNode().put("type", "mode-lowered").put("severity", "HIGH")
+                .put("parameter", parameter).put("account", account);
+        ArrayNode detectors = json.putArray("detectors");
+        lowered.forEach(l -> detectors.addObject().put("detector", l.detectorId())
+                .put("deployed", l.deployed().label()).put("override", l.override().label()));
+        return new Alert(ascii(subject), text, json.toString(), Map.of("severity", "HIGH", "outcome", "mode-lowered",
+                "account", account, "detector", String.join(",", lowered.stream().map(Lowered::detectorId).toList())));
     }
 
     /** The subject's last words: what became of the finding. */
@@ -72,7 +110,7 @@ public final class AlertRenderer {
                 .append(", region ").append(event.region()).append(".\n");
         text.append("Detector: ").append(finding.detectorId()).append(", severity ").append(finding.severity().name())
                 .append(", mode ").append(decision.mode().label()).append(" (").append(decision.reason()).append(").\n");
-        finding.context().forEach((key, value) -> text.append("  ").append(key).append(": ").append(oneLine(value)).append('\n'));
+        finding.context().forEach((key, value) -> text.append("  ").append(key).append(": ").append(shortened(oneLine(value))).append('\n'));
         text.append("What Snapback did: ").append(whatWasDone(finding.proposed(), outcome)).append('\n');
         text.append("How to undo: ").append(howToUndo(outcome)).append('\n');
         text.append("CloudTrail event: ").append(consoleLink(event)).append("\n\n");
@@ -150,6 +188,11 @@ public final class AlertRenderer {
 
     private static String oneLine(String value) {
         return value == null ? "" : value.replaceAll("[\\p{Cntrl}]+", " ").strip();
+    }
+
+    /** A context line short enough that what was done and how to undo it always fit in the page; the JSON has it all. */
+    private static String shortened(String value) {
+        return value.length() <= MAX_CONTEXT_LINE ? value : value.substring(0, MAX_CONTEXT_LINE) + "... (shortened)";
     }
 
     private static String pretty(ObjectNode json) {

@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 /**
  * The audit trail and idempotency store: one DynamoDB item per CloudTrail {@code eventID} and detector.
  *
- * <p>Before acting, an invocation claims the item with a conditional {@code PutItem}. The claim succeeds when there
+ * <p>Before acting, an invocation claims the item with a conditional {@code UpdateItem} (never {@code PutItem}, which
+ * would erase what a failed attempt recorded). The claim succeeds when there
  * is no item yet, when the last attempt {@code FAILED} (a retry must try again), or when an earlier claim is older
  * than {@link #CLAIM_TIMEOUT} (its invocation died). Otherwise the failed condition returns the existing item, so
  * no read is needed: {@code DONE} means a duplicate delivery (act once, do nothing), a fresh {@code CLAIMED} means
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * status       S  CLAIMED | DONE | FAILED
  * claimToken   S  random id of the invocation that holds the claim
  * claimedAt    N  epoch milliseconds of the claim
+ * attempts     N  how many invocations claimed it (1, or more after failures and takeovers)
  * expiresAt    N  epoch seconds; the table's TTL attribute ({@link #RETENTION} after the claim)
  * eventName, eventSource, eventTime, account, region, actor   S  what the event was, for people reading the table
  * completedAt  N  epoch milliseconds of completion
@@ -44,6 +46,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * inverses     L  of S: how to undo each change (AWS CLI commands)
  * findings     L  of M: per finding {title, resourceType, resourceId, action, reason, remediation, outcome, detail}
  * error        S  only when FAILED: why
+ * pastErrors   L  of S: every failed attempt's error, oldest first (kept when a retry succeeds)
  * </pre>
  */
 public final class AuditLog {
@@ -88,27 +91,35 @@ public final class AuditLog {
 
     public Claim claim(CloudTrailEvent event, String detectorId, Instant now) {
         String token = UUID.randomUUID().toString();
-        Map<String, AttributeValue> item = new LinkedHashMap<>(key(event, detectorId));
-        item.put("status", s(CLAIMED));
-        item.put("claimToken", s(token));
-        item.put("claimedAt", n(now.toEpochMilli()));
-        item.put("expiresAt", n(now.plus(RETENTION).getEpochSecond()));
-        item.put("eventName", s(event.eventName()));
-        item.put("eventSource", s(event.eventSource()));
-        item.put("eventTime", s(event.time().toString()));
-        item.put("account", s(event.account()));
-        item.put("region", s(event.region()));
-        item.put("actor", s(event.actor().label()));
+        Map<String, String> names = new LinkedHashMap<>();
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        List<String> sets = new ArrayList<>();
+        set(sets, names, values, "status", s(CLAIMED));
+        set(sets, names, values, "claimToken", s(token));
+        set(sets, names, values, "claimedAt", n(now.toEpochMilli()));
+        set(sets, names, values, "expiresAt", n(now.plus(RETENTION).getEpochSecond()));
+        set(sets, names, values, "eventName", s(event.eventName()));
+        set(sets, names, values, "eventSource", s(event.eventSource()));
+        set(sets, names, values, "eventTime", s(event.time().toString()));
+        set(sets, names, values, "account", s(event.account()));
+        set(sets, names, values, "region", s(event.region()));
+        set(sets, names, values, "actor", s(event.actor().label()));
+        names.put("#attempts", "attempts");
+        values.put(":zero", n(0));
+        values.put(":one", n(1));
+        sets.add("#attempts = if_not_exists(#attempts, :zero) + :one");
+        values.put(":failed", s(FAILED));
+        values.put(":claimed", s(CLAIMED));
+        values.put(":staleBefore", n(now.minus(CLAIM_TIMEOUT).toEpochMilli()));
         try {
-            dynamoDb.putItem(r -> r.tableName(table)
-                    .item(item)
+            // UpdateItem, not PutItem: a retry of a FAILED attempt keeps what that attempt recorded (pastErrors).
+            dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(key(event, detectorId))
+                    .updateExpression("SET " + String.join(", ", sets))
                     .conditionExpression("attribute_not_exists(eventId) OR #status = :failed"
-                            + " OR (#status = :claimed AND claimedAt < :staleBefore)")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(
-                            ":failed", s(FAILED),
-                            ":claimed", s(CLAIMED),
-                            ":staleBefore", n(now.minus(CLAIM_TIMEOUT).toEpochMilli())))
+                            + " OR (#status = :claimed AND #claimedAt < :staleBefore)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new Claim.Acquired(token);
         } catch (ConditionalCheckFailedException e) {
@@ -140,13 +151,24 @@ public final class AuditLog {
         set(sets, names, values, "actions", strings(entries.stream().flatMap(e -> actions(e.outcome()).stream()).toList()));
         set(sets, names, values, "inverses", strings(entries.stream().flatMap(e -> inverses(e.outcome()).stream()).toList()));
         set(sets, names, values, "findings", AttributeValue.fromL(entries.stream().map(AuditLog::finding).toList()));
-        if (error != null) set(sets, names, values, "error", s(error));
+        String remove = "";
+        if (error != null) {
+            set(sets, names, values, "error", s(error));
+            names.put("#pastErrors", "pastErrors");
+            values.put(":noErrors", AttributeValue.fromL(List.of()));
+            values.put(":thisError", strings(List.of(error)));
+            sets.add("#pastErrors = list_append(if_not_exists(#pastErrors, :noErrors), :thisError)");
+        } else {
+            names.put("#error", "error");
+            remove = " REMOVE #error";
+        }
         names.put("#claimToken", "claimToken");
         values.put(":claimToken", s(token));
+        String update = "SET " + String.join(", ", sets) + remove;
         try {
             dynamoDb.updateItem(r -> r.tableName(table)
                     .key(key(event, detectorId))
-                    .updateExpression("SET " + String.join(", ", sets))
+                    .updateExpression(update)
                     .conditionExpression("#claimToken = :claimToken")
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));

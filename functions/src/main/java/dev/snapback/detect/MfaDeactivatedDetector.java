@@ -4,18 +4,23 @@ import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Principal;
 import dev.snapback.policy.Mode;
 import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.remediate.QuarantinePolicy;
 import dev.snapback.remediate.Remediation;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * MFA turned off on an IAM user (quarantine until re-enrolled) or on root (page, CRITICAL); MFA enabled again by a
- * user (release the quarantine).
+ * MFA turned off on an IAM user (quarantine until re-enrolled) or on root (page, CRITICAL); MFA enabled again for a
+ * user (release the quarantine: LOW when someone else enrolled the device, HIGH when the user did it themself, since
+ * the quarantine lets whoever holds the password enrol a device).
  *
  * <p>Whose device a call changed comes only from the event: the request's {@code userName}, else the caller when
  * IAM itself applies the call to the caller (an IAM user, or root). A device's serial number is never read as a user
  * name: a virtual device's name is chosen freely, so {@code mfa/alice} may belong to anyone.
  */
 public final class MfaDeactivatedDetector implements Detector {
+
+    private static final String ALL_USERS = "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*";
 
     public static final DetectorSpec SPEC = new DetectorSpec(
             "mfa-deactivated",
@@ -24,8 +29,10 @@ public final class MfaDeactivatedDetector implements Detector {
             Severity.HIGH,
             Mode.REMEDIATE,
             List.of(EventPattern.apiCalls("iam", "DeactivateMFADevice", "DeleteVirtualMFADevice", "EnableMFADevice")),
-            List.of(IamGrant.of("arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*",
-                    "iam:PutUserPolicy", "iam:DeleteUserPolicy")));
+            List.of(IamGrant.of(ALL_USERS, "iam:ListMFADevices"),
+                    // Attach and detach only Snapback's own deny-only quarantine: never a policy that grants anything.
+                    IamGrant.of(ALL_USERS, "iam:AttachUserPolicy", "iam:DetachUserPolicy").when("ArnEquals",
+                            "iam:PolicyARN", QuarantinePolicy.arn("${AWS::Partition}", "${AWS::AccountId}"))));
 
     /** The {@code userName} CloudTrail records when root changes its own MFA from the console. */
     static final String ROOT_USER_NAME = "AWS ROOT USER";
@@ -82,12 +89,22 @@ public final class MfaDeactivatedDetector implements Detector {
         String serial = serialNumber(event);
         return switch (ownerOf(event)) {
             case Owner.Root() -> Verdict.clean("root enabled an MFA device");
+            case Owner.User(String user) when isCaller(event, user) -> flagged(event, Severity.HIGH,
+                    "user " + user + " re-enrolled MFA themself", user(user), new Remediation.ReleaseQuarantine(user),
+                    user, serial, "user " + user + " enrolled this device themself (" + event.actor().label() + " from "
+                            + Objects.requireNonNullElse(event.sourceIp(), "an unrecorded IP") + "), which lifts the"
+                            + " quarantine; whoever holds the password can do that, so make sure it was " + user);
             case Owner.User(String user) -> flagged(event, Severity.LOW, "MFA device enabled for user " + user,
                     user(user), new Remediation.ReleaseQuarantine(user), user, serial);
             case Owner.Unknown(String why) -> flagged(event, Severity.LOW, "MFA device enabled for an unknown owner",
                     device(event, serial), new Remediation.PageOnly(why + "; no quarantine was released"),
                     null, serial);
         };
+    }
+
+    /** The call was made by the very IAM user whose device it enabled. */
+    private static boolean isCaller(CloudTrailEvent event, String user) {
+        return event.actor() instanceof Principal.IamUser caller && caller.userName().equals(user);
     }
 
     private static Verdict rootFlagged(CloudTrailEvent event, String title, String serial) {
@@ -98,8 +115,13 @@ public final class MfaDeactivatedDetector implements Detector {
 
     private static Verdict flagged(CloudTrailEvent event, Severity severity, String title, ResourceRef resource,
                                    Remediation proposed, String user, String serial) {
+        return flagged(event, severity, title, resource, proposed, user, serial, null);
+    }
+
+    private static Verdict flagged(CloudTrailEvent event, Severity severity, String title, ResourceRef resource,
+                                   Remediation proposed, String user, String serial, String check) {
         return Verdict.flagged(new Finding(SPEC.id(), severity, title, resource, proposed,
-                Facts.of(event, "user", user, "MFA device", serial), event));
+                Facts.of(event, "user", user, "MFA device", serial, "check", check), event));
     }
 
     /** Whose MFA device a call changed, as far as the event tells. */

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.alert.AlertRenderer;
 import dev.snapback.alert.SnsNotifier;
@@ -14,6 +13,9 @@ import dev.snapback.audit.AuditLog;
 import dev.snapback.detect.Detector;
 import dev.snapback.detect.Detectors;
 import dev.snapback.detect.Family;
+import dev.snapback.detect.Finding;
+import dev.snapback.detect.ResourceRef;
+import dev.snapback.detect.Severity;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
 import dev.snapback.event.MalformedEventException;
@@ -24,6 +26,7 @@ import dev.snapback.policy.Mode;
 import dev.snapback.policy.SnapbackConfig;
 import dev.snapback.remediate.AwsClients;
 import dev.snapback.remediate.Outcome;
+import dev.snapback.remediate.Remediation;
 import dev.snapback.remediate.RemediationExecutor;
 import dev.snapback.remediate.SdkRemediationExecutor;
 import java.io.IOException;
@@ -47,12 +50,14 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * Everything one Lambda function does with one event, shared by the four handlers:
- * parse, assess with the family's detectors (modes possibly overridden at run time), and for each detector that
- * decided something: claim the event in the audit table (a duplicate delivery stops here), act on each decision,
- * page when the decision pages, complete the audit item, count metrics. A remediation that failed is paged and
- * audited, then the invocation fails so Lambda retries it and the dead-letter queue keeps it in the end.
+ * parse, check the event is for the function's own account (else page and audit, never act), assess with the
+ * family's detectors (modes possibly overridden at run time; an override that lowers a mode is paged), and for each
+ * detector that decided something: claim the event in the audit table (a duplicate delivery stops here), act on
+ * each decision, page when the decision pages, complete the audit item, count metrics. A remediation that failed is
+ * paged and audited, then the invocation fails so Lambda retries it and the dead-letter queue keeps it in the end;
+ * so does an event that is malformed or that no detector of the function handles.
  *
- * <p>Built once per container; holds no per-event state.
+ * <p>Built once per container; the only state it keeps between events is the last mode override it saw.
  */
 public final class Pipeline {
 
@@ -61,6 +66,8 @@ public final class Pipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Audit and metric id of events from another account than the function's. */
+    static final String FOREIGN_ACCOUNT = "foreign-account";
 
     private final Family family;
     private final SnapbackConfig config;
@@ -73,6 +80,8 @@ public final class Pipeline {
     private final AuditLog audit;
     private final Metrics metrics;
     private final Clock clock;
+    /** The override value last seen by this container, so a lowering is paged once per change. */
+    private volatile Map<String, Mode> lastOverride = Map.of();
 
     /**
      * @param overrides run-time mode overrides, or {@code null} when no parameter is configured
@@ -119,38 +128,47 @@ public final class Pipeline {
 
     /** The Lambda entry point: raw EventBridge JSON in, a short JSON summary out. */
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
-        byte[] raw = input.readAllBytes();
-        JsonNode tree = readTree(raw);
+        JsonNode tree = readTree(input.readAllBytes());
+        String account = functionAccount(context);
         boolean hasEventId = tree.path("detail").hasNonNull("eventID") || tree.hasNonNull("eventID");
         ObjectNode summary = hasEventId
-                ? PowertoolsLogging.withLogging(context, CORRELATION_ID, tree, () -> process(raw, tree))
-                : PowertoolsLogging.withLogging(context, () -> process(raw, tree));
+                ? PowertoolsLogging.withLogging(context, CORRELATION_ID, tree, () -> process(tree, account))
+                : PowertoolsLogging.withLogging(context, () -> process(tree, account));
         output.write(JSON.writeValueAsBytes(summary));
     }
 
-    /** Processes one event; returns what was done per detector. Throws after paging and auditing a failure. */
-    ObjectNode process(byte[] raw, JsonNode tree) {
+    /**
+     * Processes one event for the function in {@code functionAccount}; returns what was done per detector. Throws
+     * after paging and auditing a failure, and for events no detector handles.
+     */
+    ObjectNode process(JsonNode tree, String functionAccount) {
         CloudTrailEvent event;
         try {
-            event = tree.isMissingNode() ? EventParser.parse(raw) : EventParser.parse(tree);
+            event = EventParser.parse(tree);
         } catch (MalformedEventException e) {
-            // Nothing to attribute it to, so nobody to page: log, count, and fail so the dead-letter queue keeps it.
-            LOG.error("Malformed event, not processed: {}", e.getMessage(), entry("function", family.functionId()));
-            count(null, Map.of("MalformedEvents", 1.0));
-            throw e;
+            throw malformed(e);
         }
         LOG.info("Received {} from {}", event.eventName(), event.actor().label(), entry("eventName", event.eventName()),
                 entry("account", event.account()), entry("region", event.region()));
 
         ObjectNode summary = JSON.createObjectNode().put("eventId", event.eventId());
         ArrayNode results = summary.putArray("results");
-        List<String> failures = new ArrayList<>();
-        List<Assessment> assessments = evaluator().assess(event);
-        if (assessments.isEmpty()) {
-            LOG.warn("No detector of function {} handles {}; is the EventBridge rule wider than the detectors?",
-                    family.functionId(), event.eventName());
-            count(null, Map.of("UnhandledEvents", 1.0));
+        if (!functionAccount.equals(event.account())) {
+            // Snapback's role can only act in its own account; an event from elsewhere is a routing mistake or a
+            // forgery. Never act on it, but make sure someone knows.
+            LOG.warn("Event {} is for account {}, this function acts in {}: paging, not acting", event.eventId(),
+                    event.account(), functionAccount, entry("account", event.account()));
+            decide(foreignAccount(event, functionAccount), results);
+            return summary;
         }
+        List<Assessment> assessments = evaluator(functionAccount).assess(event);
+        if (assessments.isEmpty()) {
+            count(null, Map.of("UnhandledEvents", 1.0));
+            throw new UnhandledEventException("no detector of function " + family.functionId() + " handles "
+                    + event.eventSource() + ":" + event.eventName() + " (event " + event.eventId()
+                    + "); is the EventBridge rule wider than the detectors?");
+        }
+        List<String> failures = new ArrayList<>();
         for (Assessment assessment : assessments) {
             switch (assessment) {
                 case Assessment.Ignored ignored -> {
@@ -172,22 +190,26 @@ public final class Pipeline {
         String detectorId = decided.detectorId();
         CloudTrailEvent event = decided.event();
         Instant started = clock.instant();
-        AuditLog.Claim claim = audit.claim(event, detectorId, started);
-        String token = switch (claim) {
-            case AuditLog.Claim.Acquired acquired -> acquired.token();
+        String token;
+        switch (audit.claim(event, detectorId, started)) {
+            case AuditLog.Claim.Acquired acquired -> token = acquired.token();
             case AuditLog.Claim.Done done -> {
                 LOG.info("Duplicate delivery: {} already handled this event ({})", detectorId, done.outcome(), entry("detector", detectorId));
                 count(detectorId, Map.of("Duplicates", 1.0));
                 results.addObject().put("detector", detectorId).put("outcome", "duplicate");
-                yield null;
+                return List.of();
             }
             case AuditLog.Claim.InProgress inProgress -> {
+                // Usually a benign concurrent duplicate delivery. Failing (nothing is lost: the retry finds the item
+                // done, or the claim stale) trips the Errors alarm; ClaimConflicts tells the two apart.
+                LOG.warn("Concurrent delivery: {} is being handled by another invocation since {}; failing so Lambda"
+                        + " retries (counted as ClaimConflicts, nothing is lost)", detectorId, inProgress.claimedAt(),
+                        entry("detector", detectorId));
                 count(detectorId, Map.of("ClaimConflicts", 1.0));
                 throw new ClaimConflictException("event " + event.eventId() + " for " + detectorId
                         + " was claimed at " + inProgress.claimedAt() + " by another invocation");
             }
-        };
-        if (token == null) return List.of();
+        }
 
         Mode mode = decided.decisions().getFirst().mode();
         List<AuditLog.Entry> entries = new ArrayList<>();
@@ -199,14 +221,19 @@ public final class Pipeline {
                 LOG.info("{}: {} -> {}", detectorId, decision.finding().title(), outcome.label(), entry("detector", detectorId),
                         entry("action", decision.action().name()), entry("outcome", outcome.label()),
                         entry("resource", decision.finding().resource().id()));
-                if (pages(decision.action())) notifier.publish(renderer.render(decision, outcome));
+                if (pages(decision, outcome)) notifier.publish(renderer.render(decision, outcome));
                 if (outcome instanceof Outcome.Failed failed) failures.add(detectorId + " could not " + decision.finding().proposed().describe() + ": " + failed.error());
                 results.addObject().put("detector", detectorId).put("resource", decision.finding().resource().id())
                         .put("action", decision.action().name()).put("outcome", outcome.label());
             }
         } catch (RuntimeException e) {
-            // Paging or acting broke midway: mark the item FAILED so the retry claims it again, then fail.
-            complete(event, detectorId, token, mode, entries, e.getClass().getSimpleName() + ": " + e.getMessage());
+            // act() never throws: rendering or paging broke midway. Mark the item FAILED so the retry claims it
+            // again, then fail; if even the audit write fails, the original error still surfaces.
+            try {
+                complete(event, detectorId, token, mode, entries, e.getClass().getSimpleName() + ": " + e.getMessage());
+            } catch (RuntimeException auditFailure) {
+                e.addSuppressed(auditFailure);
+            }
             count(detectorId, Map.of("Failures", 1.0));
             throw e;
         }
@@ -215,7 +242,7 @@ public final class Pipeline {
         counts.put("Findings", (double) entries.size());
         counts.put("Remediations", (double) entries.stream().filter(e -> e.outcome() instanceof Outcome.Remediated).count());
         counts.put("Failures", (double) failures.size());
-        counts.put("Pages", (double) entries.stream().filter(e -> pages(e.decision().action())).count());
+        counts.put("Pages", (double) entries.stream().filter(e -> pages(e.decision(), e.outcome())).count());
         counts.put("Duration", (double) Duration.between(started, clock.instant()).toMillis());
         count(detectorId, counts);
         return failures;
@@ -237,12 +264,28 @@ public final class Pipeline {
         };
     }
 
-    /** Off and exempt decisions are audited, never paged. */
-    private static boolean pages(Decision.Action action) {
-        return switch (action) {
+    /**
+     * Off and exempt decisions are audited, never paged; so is releasing a quarantine that was not there (every MFA
+     * enrolment by anyone asks for a release, and most users were never quarantined).
+     */
+    private static boolean pages(Decision decision, Outcome outcome) {
+        if (decision.finding().proposed() instanceof Remediation.ReleaseQuarantine
+                && outcome instanceof Outcome.AlreadyCompliant) return false;
+        return switch (decision.action()) {
             case REMEDIATE, DRY_RUN, PAGE -> true;
             case EXEMPT, OFF -> false;
         };
+    }
+
+    /** The page-only decision for an event from another account than the function's, under its own audit id. */
+    private static Assessment.Decided foreignAccount(CloudTrailEvent event, String functionAccount) {
+        String title = "event for account " + event.account() + " delivered to Snapback in account " + functionAccount
+                + "; nothing changed";
+        Finding finding = new Finding(FOREIGN_ACCOUNT, Severity.HIGH, title, new ResourceRef("AWS::::Account", event.account()),
+                new Remediation.PageOnly(title), Map.of("eventAccount", event.account(), "snapbackAccount", functionAccount),
+                event);
+        return new Assessment.Decided(FOREIGN_ACCOUNT, event, List.of(new Decision(finding, Mode.PAGE, Decision.Action.PAGE,
+                "Snapback acts only in its own account " + functionAccount)));
     }
 
     private void complete(CloudTrailEvent event, String detectorId, String token, Mode mode, List<AuditLog.Entry> entries, String error) {
@@ -252,7 +295,7 @@ public final class Pipeline {
     }
 
     /** The deployed evaluator, or one with the run-time mode overrides applied; a bad override never stops Snapback. */
-    private Evaluator evaluator() {
+    private Evaluator evaluator(String functionAccount) {
         if (overrides == null) return deployed;
         Map<String, Mode> override;
         SnapbackConfig overridden;
@@ -267,9 +310,36 @@ public final class Pipeline {
             count(null, Map.of("InvalidModeOverrides", 1.0));
             return deployed;
         }
+        if (!override.equals(lastOverride)) reportLowered(override, functionAccount);
         if (override.isEmpty()) return deployed;
         LOG.info("Mode override from {}: {}", overrides.parameterName(), override);
         return new Evaluator(overridden, detectors);
+    }
+
+    /**
+     * Anyone who may write the parameter can switch Snapback off: a new override that lowers one of this function's
+     * detectors below its deployed mode is logged, counted and paged, once per change of the value in this container.
+     */
+    private void reportLowered(Map<String, Mode> override, String functionAccount) {
+        List<AlertRenderer.Lowered> lowered = new ArrayList<>();
+        for (Detector detector : detectors) {
+            String id = detector.spec().id();
+            Mode deployedMode = config.modes().getOrDefault(id, detector.spec().defaultMode());
+            Mode overrideMode = override.get(id);
+            if (overrideMode != null && overrideMode.ordinal() > deployedMode.ordinal()) {
+                LOG.warn("Mode override in {} lowers {} from {} to {}", overrides.parameterName(), id,
+                        deployedMode.label(), overrideMode.label(), entry("detector", id));
+                count(id, Map.of("ModeLowered", 1.0));
+                lowered.add(new AlertRenderer.Lowered(id, deployedMode, overrideMode));
+            }
+        }
+        try {
+            if (!lowered.isEmpty()) notifier.publish(renderer.modesLowered(overrides.parameterName(), functionAccount, lowered));
+            lastOverride = override;
+        } catch (RuntimeException e) {
+            LOG.error("Could not page that the mode override lowers {}; will try again with the next event: {}",
+                    lowered, e.toString());
+        }
     }
 
     /** Emits the counts as one EMF record, with a {@code detector} dimension when there is one. */
@@ -285,13 +355,29 @@ public final class Pipeline {
         }
     }
 
-    private static JsonNode readTree(byte[] raw) {
+    /** Parses the input once; input that is not JSON is malformed. */
+    private JsonNode readTree(byte[] raw) {
         try {
-            JsonNode tree = JSON.readTree(raw);
-            return tree == null ? MissingNode.getInstance() : tree;
+            return JSON.readTree(raw);
         } catch (IOException e) {
-            return MissingNode.getInstance();
+            throw malformed(new MalformedEventException("not JSON: " + e.getMessage(), e));
         }
+    }
+
+    /** Nothing to attribute it to, so nobody to page: log, count, and fail so the dead-letter queue keeps it. */
+    private MalformedEventException malformed(MalformedEventException e) {
+        LOG.error("Malformed event, not processed: {}", e.getMessage(), entry("function", family.functionId()));
+        count(null, Map.of("MalformedEvents", 1.0));
+        return e;
+    }
+
+    /** The account this function runs in: field 4 of its ARN ({@code arn:aws:lambda:region:account:function:name}). */
+    static String functionAccount(Context context) {
+        String[] arn = context.getInvokedFunctionArn().split(":");
+        if (arn.length < 5 || !arn[4].matches("\\d{12}")) {
+            throw new IllegalStateException("cannot tell this function's account from " + context.getInvokedFunctionArn());
+        }
+        return arn[4];
     }
 
     private static String required(Map<String, String> environment, String name) {

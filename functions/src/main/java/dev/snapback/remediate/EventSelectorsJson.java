@@ -3,9 +3,13 @@ package dev.snapback.remediate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.event.CloudTrailEvent;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.services.cloudtrail.model.AdvancedEventSelector;
@@ -67,6 +71,39 @@ final class EventSelectorsJson {
             }));
             return out.build();
         });
+    }
+
+    /**
+     * The selectors the causing {@code PutEventSelectors} call set, in this class's shape; empty when the request
+     * does not carry them or they do not read strictly (then nobody gets a command that would fail or misapply).
+     */
+    static Optional<String> setBy(CloudTrailEvent cause, boolean advanced) {
+        JsonNode recorded = cause.request() == null ? null
+                : cause.request().get(advanced ? "advancedEventSelectors" : "eventSelectors");
+        if (recorded == null || !recorded.isArray()) return Optional.empty();
+        String json = pascalCase(recorded).toString();
+        try {
+            if (advanced) advanced(json);
+            else basic(json);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.of(json);
+    }
+
+    /** CloudTrail records request fields in camelCase; the API and the CLI take PascalCase. Values stay as they are. */
+    private static JsonNode pascalCase(JsonNode node) {
+        if (node.isArray()) {
+            ArrayNode out = JSON.createArrayNode();
+            node.forEach(element -> out.add(pascalCase(element)));
+            return out;
+        }
+        if (!node.isObject()) return node;
+        ObjectNode out = JSON.createObjectNode();
+        node.properties().forEach(field -> out.set(
+                field.getKey().isEmpty() ? "" : Character.toUpperCase(field.getKey().charAt(0)) + field.getKey().substring(1),
+                pascalCase(field.getValue())));
+        return out;
     }
 
     private static <T> List<T> list(String json, String wrapper, Function<JsonNode, T> element) {

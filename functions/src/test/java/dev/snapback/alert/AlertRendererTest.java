@@ -1,6 +1,7 @@
 package dev.snapback.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,5 +109,34 @@ class AlertRendererTest {
         assertThat(alert.subject()).hasSizeLessThanOrEqualTo(100).doesNotContain("\n")
                 .startsWith("[HIGH] sg-0abc1234def567890 opened 0-65535/tcp")
                 .endsWith("... in 111122223333/eu-west-1 - revoked");
+    }
+
+    @Test
+    void subjectsArePrintableAsciiWhateverTheEventCarries() {
+        Finding base = Decisions.worldSsh();
+        Finding odd = new Finding(base.detectorId(), base.severity(), "sg-0ab\u00e9c\u0000opened 22/tcp (\"\u7ba1\u7406\uD83D\uDD25\"\u0007\t\u007f)",
+                base.resource(), base.proposed(), base.context(), base.cause());
+
+        Alert alert = renderer.render(new Decision(odd, Mode.REMEDIATE, Decision.Action.REMEDIATE, "remediates"), REVOKED);
+
+        assertThat(alert.subject()).isEqualTo("[HIGH] sg-0ab?c opened 22/tcp (\"???\" ) in 111122223333/eu-west-1 - revoked");
+        assertThat(alert.text()).contains("What happened: sg-0ab\u00e9c opened 22/tcp (\"\u7ba1\u7406\uD83D\uDD25\" ).");
+    }
+
+    @Test
+    void aSubjectThatIsNotPrintableAsciiIsRefused() {
+        assertThatThrownBy(() -> new Alert("[HIGH] caf\u00e9", "text", "{}", Map.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Alert("[HIGH] two\nlines", "text", "{}", Map.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aLoweredModeIsPagedWithWhatChangedAndWhereToLook() throws Exception {
+        Alert alert = renderer.modesLowered("/snapback/modes", "111122223333",
+                List.of(new AlertRenderer.Lowered("security-group-opened", Mode.REMEDIATE, Mode.OFF)));
+
+        assertThat(alert.subject()).isEqualTo("[HIGH] Snapback mode lowered in 111122223333: security-group-opened remediate -> off");
+        assertThat(alert.text()).contains("SSM parameter /snapback/modes", "security-group-opened remediate -> off", "ssm:PutParameter");
+        assertThat(JSON.readTree(alert.json()).at("/detectors/0/override").asText()).isEqualTo("off");
+        assertThat(alert.attributes()).containsEntry("outcome", "mode-lowered").containsEntry("severity", "HIGH");
     }
 }

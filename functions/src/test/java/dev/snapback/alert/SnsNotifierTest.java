@@ -11,12 +11,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.snapback.detect.Finding;
+import dev.snapback.policy.Decision;
+import dev.snapback.policy.Mode;
+import dev.snapback.remediate.Outcome;
 import dev.snapback.testing.AwsStub;
+import dev.snapback.testing.Decisions;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** The publish request on the wire, and the 256 KB budget. */
 class SnsNotifierTest {
 
     @RegisterExtension
@@ -49,10 +57,46 @@ class SnsNotifierTest {
                 .containsEntry("MessageStructure", "json");
         JsonNode message = JSON.readTree(form.get("Message"));
         assertThat(message.get("default").asText()).isEqualTo("Human text");
-        assertThat(message.get("email").asText()).isEqualTo("Human text");
+        assertThat(message.has("email")).as("SNS gives email the default").isFalse();
         for (String protocol : List.of("sqs", "https", "lambda")) {
             assertThat(message.get(protocol).asText()).isEqualTo("{\"detector\":\"security-group-opened\"}");
         }
         assertThat(AwsStub.messageAttributes(form)).isEqualTo(alert.attributes());
+    }
+
+    @Test
+    void anOversizedDecisionIsCutToFitWithANoteAndMachinesGetItsOutline() throws Exception {
+        Finding finding = Decisions.worldSsh();
+        Map<String, String> context = new LinkedHashMap<>(finding.context());
+        context.put("rules", "22/tcp from 0.0.0.0/0 (sgr-0fedcba9876543210) \"é\", ".repeat(6_000));
+        Decision huge = new Decision(new Finding(finding.detectorId(), finding.severity(), finding.title(), finding.resource(),
+                finding.proposed(), context, finding.cause()), Mode.REMEDIATE, Decision.Action.REMEDIATE, "remediates");
+        Alert alert = new AlertRenderer().render(huge, new Outcome.Paged("review"));
+        assertThat(alert.json().getBytes(StandardCharsets.UTF_8).length).as("the case this is about").isGreaterThan(256 * 1024);
+
+        String message = SnsNotifier.message(alert);
+
+        assertThat(message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(SnsNotifier.MESSAGE_BUDGET);
+        JsonNode parsed = JSON.readTree(message);
+        String text = parsed.get("default").asText();
+        assertThat(text).startsWith(alert.text().substring(0, alert.text().indexOf("Decision (JSON):")))
+                .contains("What Snapback did: nothing was changed. Please review: review.", "... (shortened)", "Decision (JSON):\n{")
+                .endsWith(SnsNotifier.TRUNCATED);
+        JsonNode outline = JSON.readTree(parsed.get("sqs").asText());
+        assertThat(outline.get("detector").asText()).isEqualTo("security-group-opened");
+        assertThat(outline.at("/event/eventId").asText()).isEqualTo(finding.cause().eventId());
+        assertThat(outline.at("/outcome/type").asText()).isEqualTo("paged");
+        assertThat(outline.has("context")).isFalse();
+        assertThat(outline.get("truncated").asText()).contains("audit table");
+    }
+
+    @Test
+    void anAlertThatFitsIsSentWhole() throws Exception {
+        Alert alert = new AlertRenderer().render(Decisions.remediate(), new Outcome.Paged("review"));
+
+        JsonNode parsed = JSON.readTree(SnsNotifier.message(alert));
+
+        assertThat(parsed.get("default").asText()).isEqualTo(alert.text());
+        assertThat(parsed.get("lambda").asText()).isEqualTo(alert.json());
     }
 }

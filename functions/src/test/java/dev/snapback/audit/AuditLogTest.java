@@ -16,13 +16,17 @@ import dev.snapback.remediate.Outcome;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.Decisions;
 import dev.snapback.testing.TestEvents;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The audit item's wire shape: conditional claim with PutItem, completion with UpdateItem, DynamoDB JSON 1.0. */
+/**
+ * The audit item's wire shape (conditional claim and completion, both {@code UpdateItem}, DynamoDB JSON 1.0), and the
+ * claim protocol run against the stub's in-memory table: fresh, duplicate, in progress, stale, failed and retried.
+ */
 class AuditLogTest {
 
     @RegisterExtension
@@ -31,6 +35,7 @@ class AuditLogTest {
     static final String TABLE = "snapback-audit";
     static final String JSON_10 = "application/x-amz-json-1.0";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DETECTOR = "security-group-opened";
     private static final Instant NOW = Instant.parse("2026-11-27T09:41:15Z");
     private static AuditLog audit;
     private static CloudTrailEvent event;
@@ -43,8 +48,8 @@ class AuditLogTest {
 
 
     @Test
-    void claimsWithAConditionalPut() throws Exception {
-        AWS.stubFor(target("DynamoDB_20120810.PutItem").willReturn(json(200, JSON_10, "{}")));
+    void claimsWithAConditionalUpdate() throws Exception {
+        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(json(200, JSON_10, "{}")));
 
         AuditLog.Claim claim = audit.claim(event, "security-group-opened", NOW);
 
@@ -53,25 +58,84 @@ class AuditLogTest {
         assertThat(scope(request)).isEqualTo("us-east-1/dynamodb");
         JsonNode body = JSON.readTree(request.getBodyAsString());
         assertThat(body.get("TableName").asText()).isEqualTo(TABLE);
-        assertThat(body.get("ConditionExpression").asText()).isEqualTo(
-                "attribute_not_exists(eventId) OR #status = :failed OR (#status = :claimed AND claimedAt < :staleBefore)");
+        assertThat(body.at("/Key/eventId/S").asText()).isEqualTo("5f0c3b7e-8d2a-4e61-b9c4-1a7d2e3f4b50");
+        assertThat(body.at("/Key/detectorId/S").asText()).isEqualTo("security-group-opened");
+        assertThat(body.get("ConditionExpression").asText()).isEqualTo("attribute_not_exists(eventId) OR #status = :failed"
+                + " OR (#status = :claimed AND #claimedAt < :staleBefore)");
+        assertThat(body.get("UpdateExpression").asText()).startsWith("SET #status = :status, #claimToken = :claimToken,")
+                .endsWith(", #attempts = if_not_exists(#attempts, :zero) + :one");
         assertThat(body.get("ReturnValuesOnConditionCheckFailure").asText()).isEqualTo("ALL_OLD");
-        JsonNode item = body.get("Item");
-        assertThat(item.at("/eventId/S").asText()).isEqualTo("5f0c3b7e-8d2a-4e61-b9c4-1a7d2e3f4b50");
-        assertThat(item.at("/detectorId/S").asText()).isEqualTo("security-group-opened");
-        assertThat(item.at("/status/S").asText()).isEqualTo("CLAIMED");
-        assertThat(item.at("/claimToken/S").asText()).isEqualTo(((AuditLog.Claim.Acquired) claim).token());
-        assertThat(item.at("/claimedAt/N").asText()).isEqualTo(Long.toString(NOW.toEpochMilli()));
-        assertThat(item.at("/expiresAt/N").asLong()).isEqualTo(NOW.plus(AuditLog.RETENTION).getEpochSecond());
-        assertThat(item.at("/eventName/S").asText()).isEqualTo("AuthorizeSecurityGroupIngress");
-        assertThat(item.at("/actor/S").asText()).isEqualTo("role/devops (session mallory)");
-        assertThat(body.at("/ExpressionAttributeValues/:staleBefore/N").asLong())
-                .isEqualTo(NOW.minus(AuditLog.CLAIM_TIMEOUT).toEpochMilli());
+        JsonNode values = body.get("ExpressionAttributeValues");
+        assertThat(values.at("/:status/S").asText()).isEqualTo("CLAIMED");
+        assertThat(values.at("/:claimToken/S").asText()).isEqualTo(((AuditLog.Claim.Acquired) claim).token());
+        assertThat(values.at("/:claimedAt/N").asText()).isEqualTo(Long.toString(NOW.toEpochMilli()));
+        assertThat(values.at("/:expiresAt/N").asLong()).isEqualTo(NOW.plus(AuditLog.RETENTION).getEpochSecond());
+        assertThat(values.at("/:eventName/S").asText()).isEqualTo("AuthorizeSecurityGroupIngress");
+        assertThat(values.at("/:actor/S").asText()).isEqualTo("role/devops (session mallory)");
+        assertThat(values.at("/:staleBefore/N").asLong()).isEqualTo(NOW.minus(AuditLog.CLAIM_TIMEOUT).toEpochMilli());
+    }
+
+    @Test
+    void aFreshEventIsClaimedOnceThenADuplicateOnceDone() {
+        AWS.stubTable();
+
+        AuditLog.Claim first = audit.claim(event, DETECTOR, NOW);
+        assertThat(first).isInstanceOf(AuditLog.Claim.Acquired.class);
+        assertThat(audit.claim(event, DETECTOR, NOW.plusSeconds(1))).as("claimed moments ago")
+                .isEqualTo(new AuditLog.Claim.InProgress(NOW));
+        assertThat(audit.complete(event, DETECTOR, token(first), Mode.REMEDIATE, List.of(revoked()), null, NOW.plusSeconds(2))).isTrue();
+
+        assertThat(audit.claim(event, DETECTOR, NOW.plusSeconds(3))).isEqualTo(new AuditLog.Claim.Done("remediated"));
+        assertThat(audit.claim(event, DETECTOR, NOW.plus(Duration.ofDays(1)))).as("done stays done")
+                .isEqualTo(new AuditLog.Claim.Done("remediated"));
+        assertThat(AWS.table().item(event.eventId(), DETECTOR).at("/attempts/N").asText()).isEqualTo("1");
+        assertThat(audit.claim(event, "another-detector", NOW)).as("one item per detector")
+                .isInstanceOf(AuditLog.Claim.Acquired.class);
+    }
+
+    @Test
+    void aStaleClaimIsTakenOverAndTheDeadInvocationCannotOverwriteIt() {
+        AWS.stubTable();
+        AuditLog.Claim dead = audit.claim(event, DETECTOR, NOW);
+
+        AuditLog.Claim takeover = audit.claim(event, DETECTOR, NOW.plus(AuditLog.CLAIM_TIMEOUT).plusMillis(1));
+
+        assertThat(takeover).isInstanceOf(AuditLog.Claim.Acquired.class);
+        assertThat(audit.complete(event, DETECTOR, token(dead), Mode.REMEDIATE, List.of(revoked()), null, NOW.plusSeconds(200)))
+                .as("the dead invocation's token no longer holds the claim").isFalse();
+        assertThat(audit.complete(event, DETECTOR, token(takeover), Mode.REMEDIATE, List.of(revoked()), null, NOW.plusSeconds(201)))
+                .isTrue();
+        assertThat(AWS.table().item(event.eventId(), DETECTOR).at("/attempts/N").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void aFailedItemIsClaimedAgainAndKeepsEveryFailure() {
+        AWS.stubTable();
+        List<AuditLog.Entry> failed = List.of(new AuditLog.Entry(Decisions.remediate(), new Outcome.Failed("UnauthorizedOperation: denied")));
+        AuditLog.Claim first = audit.claim(event, DETECTOR, NOW);
+        audit.complete(event, DETECTOR, token(first), Mode.REMEDIATE, failed, "first: UnauthorizedOperation", NOW.plusSeconds(1));
+        AuditLog.Claim second = audit.claim(event, DETECTOR, NOW.plusSeconds(2));
+        assertThat(second).as("the retry may act again").isInstanceOf(AuditLog.Claim.Acquired.class);
+        audit.complete(event, DETECTOR, token(second), Mode.REMEDIATE, failed, "second: Throttling", NOW.plusSeconds(3));
+        AuditLog.Claim third = audit.claim(event, DETECTOR, NOW.plusSeconds(4));
+        JsonNode retrying = AWS.table().item(event.eventId(), DETECTOR);
+        assertThat(retrying.at("/status/S").asText()).isEqualTo("CLAIMED");
+        assertThat(retrying.at("/findings/L/0/M/outcome/S").asText()).as("the claim erases nothing").isEqualTo("failed");
+
+        audit.complete(event, DETECTOR, token(third), Mode.REMEDIATE, List.of(revoked()), null, NOW.plusSeconds(5));
+
+        JsonNode item = AWS.table().item(event.eventId(), DETECTOR);
+        assertThat(item.at("/status/S").asText()).isEqualTo("DONE");
+        assertThat(item.at("/outcome/S").asText()).isEqualTo("remediated");
+        assertThat(item.at("/attempts/N").asText()).isEqualTo("3");
+        assertThat(item.has("error")).isFalse();
+        assertThat(item.at("/pastErrors/L")).extracting(e -> e.get("S").asText())
+                .containsExactly("first: UnauthorizedOperation", "second: Throttling");
     }
 
     @Test
     void aCompletedItemMeansDuplicateDelivery() {
-        AWS.stubFor(target("DynamoDB_20120810.PutItem").willReturn(conditionFailed(
+        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(conditionFailed(
                 "{\"status\":{\"S\":\"DONE\"},\"outcome\":{\"S\":\"remediated\"},\"claimedAt\":{\"N\":\"1795340000000\"}}")));
 
         assertThat(audit.claim(event, "security-group-opened", NOW)).isEqualTo(new AuditLog.Claim.Done("remediated"));
@@ -79,7 +143,7 @@ class AuditLogTest {
 
     @Test
     void aFreshClaimByAnotherInvocationIsInProgress() {
-        AWS.stubFor(target("DynamoDB_20120810.PutItem").willReturn(conditionFailed(
+        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(conditionFailed(
                 "{\"status\":{\"S\":\"CLAIMED\"},\"claimedAt\":{\"N\":\"" + NOW.minusSeconds(5).toEpochMilli() + "\"}}")));
 
         assertThat(audit.claim(event, "security-group-opened", NOW))
@@ -102,7 +166,7 @@ class AuditLogTest {
         assertThat(body.get("ConditionExpression").asText()).isEqualTo("#claimToken = :claimToken");
         assertThat(body.get("UpdateExpression").asText()).isEqualTo("SET #status = :status, #completedAt = :completedAt,"
                 + " #mode = :mode, #action = :action, #outcome = :outcome, #actions = :actions, #inverses = :inverses,"
-                + " #findings = :findings");
+                + " #findings = :findings REMOVE #error");
         JsonNode values = body.get("ExpressionAttributeValues");
         assertThat(values.at("/:claimToken/S").asText()).isEqualTo("token-1");
         assertThat(values.at("/:status/S").asText()).isEqualTo("DONE");
@@ -123,10 +187,14 @@ class AuditLogTest {
                 List.of(new AuditLog.Entry(Decisions.remediate(), new Outcome.Failed("UnauthorizedOperation: denied"))),
                 "security-group-opened could not revoke: UnauthorizedOperation: denied", NOW);
 
-        JsonNode values = JSON.readTree(only().getBodyAsString()).get("ExpressionAttributeValues");
+        JsonNode body = JSON.readTree(only().getBodyAsString());
+        JsonNode values = body.get("ExpressionAttributeValues");
         assertThat(values.at("/:status/S").asText()).isEqualTo("FAILED");
         assertThat(values.at("/:outcome/S").asText()).isEqualTo("failed");
         assertThat(values.at("/:error/S").asText()).contains("UnauthorizedOperation");
+        assertThat(values.at("/:thisError/L/0/S").asText()).contains("UnauthorizedOperation");
+        assertThat(body.get("UpdateExpression").asText())
+                .endsWith(", #pastErrors = list_append(if_not_exists(#pastErrors, :noErrors), :thisError)");
     }
 
     @Test
@@ -134,6 +202,15 @@ class AuditLogTest {
         AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(conditionFailed(null)));
 
         assertThat(audit.complete(event, "security-group-opened", "token-1", Mode.REMEDIATE, List.of(), null, NOW)).isFalse();
+    }
+
+    private static String token(AuditLog.Claim claim) {
+        return ((AuditLog.Claim.Acquired) claim).token();
+    }
+
+    private static AuditLog.Entry revoked() {
+        return new AuditLog.Entry(Decisions.remediate(), new Outcome.Remediated(
+                List.of("revoke sgr-0fedcba9876543210 on sg-0abc1234def567890 in eu-west-1"), List.of("aws ec2 authorize-security-group-ingress")));
     }
 
     static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder conditionFailed(String item) {

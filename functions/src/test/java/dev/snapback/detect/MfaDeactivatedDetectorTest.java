@@ -108,6 +108,25 @@ class MfaDeactivatedDetectorTest {
     }
 
     @Test
+    void aUserReEnrollingThemselfLiftsTheQuarantineButPagesHigh() {
+        Finding finding = onlyFinding(detector.evaluate(event("mfa-deactivated/finding/EnableMFADevice-iam-user.json")));
+
+        assertThat(finding.severity()).isEqualTo(Severity.HIGH);
+        assertThat(finding.proposed()).isEqualTo(new Remediation.ReleaseQuarantine("alice"));
+        assertThat(finding.context()).containsEntry("check", "user alice enrolled this device themself (user/alice from"
+                + " 203.0.113.77), which lifts the quarantine; whoever holds the password can do that, so make sure it was alice");
+    }
+
+    @Test
+    void anotherPrincipalEnablingAUsersMfaReleasesAtLowSeverity() {
+        Finding finding = onlyFinding(detector.evaluate(event(ROLE_ENABLES)));
+
+        assertThat(finding.severity()).isEqualTo(Severity.LOW);
+        assertThat(finding.proposed()).isEqualTo(new Remediation.ReleaseQuarantine("bob"));
+        assertThat(finding.context()).doesNotContainKey("check");
+    }
+
+    @Test
     void otherCallsAreClean() {
         CloudTrailEvent listing = event("mfa-deactivated/ignored-by-pattern/ListMFADevices-iam-user.json");
 

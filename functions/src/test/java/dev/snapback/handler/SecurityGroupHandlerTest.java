@@ -2,6 +2,7 @@ package dev.snapback.handler;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static dev.snapback.testing.AwsStub.ec2Error;
 import static dev.snapback.testing.AwsStub.form;
@@ -15,7 +16,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.snapback.audit.AuditLog;
 import dev.snapback.detect.Family;
 import dev.snapback.event.MalformedEventException;
 import dev.snapback.testing.AwsStub;
@@ -28,7 +31,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,6 +40,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
 
 /**
  * The security-group function end to end: a real-shaped EventBridge event into {@link SecurityGroupHandler}, real SDK
@@ -53,7 +56,6 @@ class SecurityGroupHandlerTest {
     static final String EVENT_ID = "5f0c3b7e-8d2a-4e61-b9c4-1a7d2e3f4b50";
     static final String GROUP = "sg-0abc1234def567890";
     static final String RULE = "sgr-0fedcba9876543210";
-    private static final String DDB = "application/x-amz-json-1.0";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T09:41:20Z"), ZoneOffset.UTC);
 
@@ -64,11 +66,8 @@ class SecurityGroupHandlerTest {
     @BeforeEach
     void stubTheHappyPath() {
         metrics = new RecordingMetrics();
-        AWS.stubFor(target("DynamoDB_20120810.PutItem").willReturn(json(200, DDB, "{}")));
-        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(json(200, DDB, "{}")));
-        AWS.stubFor(query("Publish").willReturn(xml(200, "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
-                + "<PublishResult><MessageId>94f20ce6-13c5-43a0-9a9e-ca52d816e90b</MessageId></PublishResult>"
-                + "<ResponseMetadata><RequestId>f187a3c1</RequestId></ResponseMetadata></PublishResponse>")));
+        AWS.stubTable();
+        AWS.stubFor(query("Publish").willReturn(xml(200, publishResponse())));
     }
 
     @Test
@@ -79,7 +78,7 @@ class SecurityGroupHandlerTest {
 
         List<LoggedRequest> calls = calls();
         assertThat(calls).extracting(AwsStub::operation)
-                .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
         Map<String, String> revoke = form(calls.get(1));
         assertThat(revoke).containsEntry("GroupId", GROUP).containsEntry("SecurityGroupRuleId.1", RULE)
                 .doesNotContainKey("SecurityGroupRuleId.2");
@@ -90,44 +89,39 @@ class SecurityGroupHandlerTest {
                 .containsEntry("Subject", "[HIGH] " + GROUP + " opened 22/tcp to 0.0.0.0/0 in 111122223333/eu-west-1 - revoked");
         assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "remediated").containsEntry("detector", "security-group-opened")
                 .containsEntry("severity", "HIGH").containsEntry("account", "111122223333").containsEntry("region", "eu-west-1");
-        String text = JSON.readTree(publish.get("Message")).get("email").asText();
+        JsonNode message = JSON.readTree(publish.get("Message"));
+        assertThat(message.has("email")).as("email falls back to default").isFalse();
+        String text = message.get("default").asText();
         assertThat(text).contains("198.51.100.77", "What Snapback did: revoke " + RULE + " on " + GROUP + " in eu-west-1.",
                 "How to undo: aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id " + GROUP,
                 "https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1#/events/" + EVENT_ID);
 
         JsonNode claim = JSON.readTree(calls.get(0).getBodyAsString());
-        assertThat(claim.at("/Item/eventId/S").asText()).isEqualTo(EVENT_ID);
-        assertThat(claim.at("/Item/detectorId/S").asText()).isEqualTo("security-group-opened");
+        assertThat(claim.at("/Key/eventId/S").asText()).isEqualTo(EVENT_ID);
+        assertThat(claim.at("/Key/detectorId/S").asText()).isEqualTo("security-group-opened");
         JsonNode completion = JSON.readTree(calls.get(3).getBodyAsString()).get("ExpressionAttributeValues");
-        assertThat(completion.at("/:status/S").asText()).isEqualTo("DONE");
-        assertThat(completion.at("/:outcome/S").asText()).isEqualTo("remediated");
-        assertThat(completion.at("/:claimToken/S").asText()).isEqualTo(claim.at("/Item/claimToken/S").asText());
+        assertThat(completion.at("/:claimToken/S").asText()).isEqualTo(claim.at("/ExpressionAttributeValues/:claimToken/S").asText());
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/status/S").asText()).isEqualTo("DONE");
+        assertThat(item.at("/outcome/S").asText()).isEqualTo("remediated");
+        assertThat(item.at("/attempts/N").asText()).isEqualTo("1");
 
         assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
         assertThat(metrics.total("Remediations", "security-group-opened")).isEqualTo(1.0);
         assertThat(metrics.total("Findings", "security-group-opened")).isEqualTo(1.0);
         assertThat(metrics.total("Failures", "security-group-opened")).isZero();
-
-        Path sample = Path.of("target", "sample-alert.txt");
-        Files.writeString(sample, "Subject: " + publish.get("Subject") + "\n\n" + text);
     }
 
     @Test
     void aDuplicateDeliveryActsOnce() throws Exception {
         stubRevoke();
-        AWS.stubFor(target("DynamoDB_20120810.PutItem").inScenario("dup").whenScenarioStateIs(STARTED)
-                .willReturn(json(200, DDB, "{}")).willSetStateTo("claimed"));
-        AWS.stubFor(target("DynamoDB_20120810.PutItem").inScenario("dup").whenScenarioStateIs("claimed")
-                .willReturn(json(400, DDB, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
-                        + "\"message\":\"The conditional request failed\",\"Item\":{\"eventId\":{\"S\":\"" + EVENT_ID + "\"},"
-                        + "\"status\":{\"S\":\"DONE\"},\"outcome\":{\"S\":\"remediated\"}}}")));
         SecurityGroupHandler handler = handler(environment());
 
         invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
         JsonNode second = invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
         assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem", "PutItem");
+                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem", "UpdateItem");
         assertThat(second.at("/results/0/outcome").asText()).isEqualTo("duplicate");
         assertThat(metrics.total("Duplicates", "security-group-opened")).isEqualTo(1.0);
     }
@@ -142,9 +136,7 @@ class SecurityGroupHandlerTest {
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).endsWith(" - already fixed");
         assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "already-compliant");
-        JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
-        assertThat(completion.at("/:status/S").asText()).isEqualTo("DONE");
-        assertThat(completion.at("/:outcome/S").asText()).isEqualTo("already-compliant");
+        assertThat(AWS.table().item(EVENT_ID, "security-group-opened").at("/outcome/S").asText()).isEqualTo("already-compliant");
     }
 
     @Test
@@ -157,7 +149,7 @@ class SecurityGroupHandlerTest {
         JsonNode summary = invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
         assertThat(calls()).extracting(AwsStub::operation).containsExactly(
-                "PutItem", "RevokeSecurityGroupIngress", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+                "UpdateItem", "RevokeSecurityGroupIngress", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
         assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
     }
 
@@ -171,12 +163,13 @@ class SecurityGroupHandlerTest {
                 .hasMessageContaining(EVENT_ID).hasMessageContaining("UnauthorizedOperation");
 
         assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).endsWith(" - FAILED to revoke");
         assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "failed");
-        JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
-        assertThat(completion.at("/:status/S").asText()).as("FAILED lets the retry claim it again").isEqualTo("FAILED");
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/status/S").asText()).as("FAILED lets the retry claim it again").isEqualTo("FAILED");
+        assertThat(item.at("/pastErrors/L/0/S").asText()).contains("UnauthorizedOperation");
         assertThat(metrics.total("Failures", "security-group-opened")).isEqualTo(1.0);
     }
 
@@ -198,7 +191,7 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly("PutItem", "Publish", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "Publish", "UpdateItem");
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).endsWith(" - dry run, would revoke");
         assertThat(JSON.readTree(publish.get("Message")).get("default").asText())
@@ -212,10 +205,10 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly("PutItem", "UpdateItem");
-        JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
-        assertThat(completion.at("/:action/S").asText()).isEqualTo("OFF");
-        assertThat(completion.at("/:mode/S").asText()).isEqualTo("off");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem");
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/action/S").asText()).isEqualTo("OFF");
+        assertThat(item.at("/mode/S").asText()).isEqualTo("off");
     }
 
     @Test
@@ -225,38 +218,162 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment()), bastion);
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly("PutItem", "UpdateItem");
-        JsonNode completion = JSON.readTree(call("UpdateItem").getBodyAsString()).get("ExpressionAttributeValues");
-        assertThat(completion.at("/:action/S").asText()).isEqualTo("EXEMPT");
-        assertThat(completion.at("/:outcome/S").asText()).isEqualTo("exempted");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem");
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/action/S").asText()).isEqualTo("EXEMPT");
+        assertThat(item.at("/outcome/S").asText()).isEqualTo("exempted");
     }
 
     @Test
-    void theSsmOverrideSwitchesTheDetectorToPageOnlyAtRunTime() throws Exception {
-        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(
-                ModeOverridesTest.parameter("/snapback/modes", "{\"security-group-opened\":\"page\"}")));
-        Map<String, String> environment = environment();
-        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
+    void theSsmOverrideSwitchesTheDetectorToPageOnlyAtRunTimeAndPagesTheLoweringOnce() throws Exception {
+        Map<String, String> environment = withModesParameter("{\"security-group-opened\":\"page\"}");
+        SecurityGroupHandler handler = handler(environment);
+
+        invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+        invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(calls()).extracting(AwsStub::operation)
+                .containsExactly("GetParameter", "Publish", "UpdateItem", "Publish", "UpdateItem", "UpdateItem");
+        List<LoggedRequest> pages = calls().stream().filter(r -> AwsStub.operation(r).equals("Publish")).toList();
+        Map<String, String> lowered = form(pages.get(0));
+        assertThat(lowered.get("Subject")).isEqualTo("[HIGH] Snapback mode lowered in 111122223333: security-group-opened remediate -> page");
+        assertThat(AwsStub.messageAttributes(lowered)).containsEntry("outcome", "mode-lowered").containsEntry("severity", "HIGH");
+        assertThat(JSON.readTree(lowered.get("Message")).get("default").asText()).contains("/snapback/modes", "ssm:PutParameter");
+        assertThat(AwsStub.messageAttributes(form(pages.get(1)))).containsEntry("outcome", "paged");
+        assertThat(metrics.total("ModeLowered", "security-group-opened")).as("once per change, not per event").isEqualTo(1.0);
+    }
+
+    @Test
+    void anOverrideThatRaisesNoModeIsNotPaged() throws Exception {
+        stubRevoke();
+        Map<String, String> environment = withModesParameter("{\"security-group-opened\":\"remediate\"}");
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
         assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("GetParameter", "PutItem", "Publish", "UpdateItem");
-        assertThat(AwsStub.messageAttributes(form(call("Publish")))).containsEntry("outcome", "paged");
+                .containsExactly("GetParameter", "UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+        assertThat(metrics.total("ModeLowered", "security-group-opened")).isZero();
+    }
+
+    @Test
+    void anEventForAnotherAccountIsPagedAndAuditedButNeverActedOn() throws Exception {
+        stubRevoke();
+        byte[] foreign = new String(TestEvents.bytes(TestEvents.SG_WORLD_SSH), StandardCharsets.UTF_8)
+                .replace("111122223333", "444455556666").getBytes(StandardCharsets.UTF_8);
+
+        JsonNode summary = invoke(handler(environment()), foreign);
+
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "Publish", "UpdateItem");
+        Map<String, String> publish = form(call("Publish"));
+        assertThat(publish.get("Subject")).startsWith("[HIGH] event for account 444455556666 delivered to Snap")
+                .endsWith(" in 444455556666/eu-west-1 - needs review");
+        assertThat(JSON.readTree(publish.get("Message")).get("default").asText())
+                .contains("event for account 444455556666 delivered to Snapback in account 111122223333; nothing changed");
+        JsonNode item = AWS.table().item(EVENT_ID, Pipeline.FOREIGN_ACCOUNT);
+        assertThat(item.at("/status/S").asText()).isEqualTo("DONE");
+        assertThat(item.at("/outcome/S").asText()).isEqualTo("paged");
+        assertThat(AWS.table().item(EVENT_ID, "security-group-opened")).isNull();
+        assertThat(summary.at("/results/0/detector").asText()).isEqualTo(Pipeline.FOREIGN_ACCOUNT);
+    }
+
+    @Test
+    void anEventNoDetectorHandlesFailsTheInvocationForTheDeadLetterQueue() throws Exception {
+        byte[] describe = new String(TestEvents.bytes(TestEvents.SG_WORLD_SSH), StandardCharsets.UTF_8)
+                .replace("\"AuthorizeSecurityGroupIngress\"", "\"DescribeSecurityGroups\"").getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> invoke(handler(environment()), describe))
+                .isInstanceOf(UnhandledEventException.class)
+                .hasMessageContaining("no detector of function security-groups handles ec2.amazonaws.com:DescribeSecurityGroups");
+
+        assertThat(calls()).isEmpty();
+        assertThat(metrics.total("UnhandledEvents", null)).isEqualTo(1.0);
+    }
+
+    @Test
+    void aRetryAfterAFailureClaimsTheFailedItemAndKeepsItsHistory() throws Exception {
+        AWS.stubFor(query("RevokeSecurityGroupIngress").inScenario("retry").whenScenarioStateIs(STARTED)
+                .willReturn(ec2Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation."))
+                .willSetStateTo("granted"));
+        AWS.stubFor(query("RevokeSecurityGroupIngress").inScenario("retry").whenScenarioStateIs("granted")
+                .willReturn(xml(200, revokeResponse())));
+        SecurityGroupHandler handler = handler(environment());
+
+        assertThatThrownBy(() -> invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH)))
+                .isInstanceOf(RemediationFailedException.class);
+        JsonNode retried = invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(retried.at("/results/0/outcome").asText()).isEqualTo("remediated");
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/status/S").asText()).isEqualTo("DONE");
+        assertThat(item.at("/attempts/N").asText()).isEqualTo("2");
+        assertThat(item.has("error")).as("the current state is not failed").isFalse();
+        assertThat(item.at("/pastErrors/L")).hasSize(1);
+        assertThat(item.at("/pastErrors/L/0/S").asText()).contains("UnauthorizedOperation");
+    }
+
+    @Test
+    void aFreshClaimByAnotherInvocationFailsThisOneWithoutActing() throws Exception {
+        stubRevoke();
+        AWS.table().put(claimedItem(CLOCK.instant().minusSeconds(5)));
+
+        assertThatThrownBy(() -> invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH)))
+                .isInstanceOf(ClaimConflictException.class).hasMessageContaining(EVENT_ID);
+
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem");
+        assertThat(metrics.total("ClaimConflicts", "security-group-opened")).isEqualTo(1.0);
+        assertThat(AWS.table().item(EVENT_ID, "security-group-opened").at("/claimToken/S").asText()).isEqualTo("other");
+    }
+
+    @Test
+    void aStaleClaimOfADeadInvocationIsTakenOver() throws Exception {
+        stubRevoke();
+        AWS.table().put(claimedItem(CLOCK.instant().minus(AuditLog.CLAIM_TIMEOUT).minusSeconds(1)));
+
+        JsonNode summary = invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/status/S").asText()).isEqualTo("DONE");
+        assertThat(item.at("/attempts/N").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void aPageThatCannotBeSentMarksTheItemFailedAndFailsTheInvocation() throws Exception {
+        stubRevoke();
+        AWS.stubFor(query("Publish").willReturn(AwsStub.queryError(403, "AuthorizationError", "Not authorized to publish.")));
+
+        assertThatThrownBy(() -> invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH)))
+                .isInstanceOf(AuthorizationErrorException.class).hasMessageContaining("Not authorized to publish");
+
+        assertThat(calls()).extracting(AwsStub::operation)
+                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/status/S").asText()).as("the retry claims it again and pages").isEqualTo("FAILED");
+        assertThat(item.at("/error/S").asText()).contains("AuthorizationError");
+        assertThat(metrics.total("Failures", "security-group-opened")).isEqualTo(1.0);
+    }
+
+    @Test
+    void whenEvenTheAuditWriteFailsThePagingErrorStillSurfacesWithTheAuditErrorAttached() throws Exception {
+        stubRevoke();
+        AWS.stubFor(query("Publish").willReturn(AwsStub.queryError(403, "AuthorizationError", "Not authorized to publish.")));
+        AWS.stubFor(target("DynamoDB_20120810.UpdateItem").withRequestBody(containing("completedAt")).willReturn(json(400,
+                "application/x-amz-json-1.0", "{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"table gone\"}")));
+
+        assertThatThrownBy(() -> invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH)))
+                .isInstanceOf(AuthorizationErrorException.class)
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement().asString().contains("table gone"));
     }
 
     @Test
     void anInvalidOverrideIsCountedAndTheDeployedModesStay() throws Exception {
         stubRevoke();
-        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(
-                ModeOverridesTest.parameter("/snapback/modes", "{\"security-group-opened\":\"panic\"}")));
-        Map<String, String> environment = environment();
-        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
+        Map<String, String> environment = withModesParameter("{\"security-group-opened\":\"panic\"}");
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
         assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("GetParameter", "PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+                .containsExactly("GetParameter", "UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
         assertThat(metrics.total("InvalidModeOverrides", null)).isEqualTo(1.0);
     }
 
@@ -292,17 +409,43 @@ class SecurityGroupHandlerTest {
         return environment;
     }
 
+    /** The environment with a mode-override parameter, and SSM answering it with {@code value}. */
+    private static Map<String, String> withModesParameter(String value) throws IOException {
+        AWS.stubFor(target("AmazonSSM.GetParameter").willReturn(ModeOverridesTest.parameter("/snapback/modes", value)));
+        Map<String, String> environment = environment();
+        environment.put("SNAPBACK_MODES_PARAMETER", "/snapback/modes");
+        return environment;
+    }
+
     private static String withMode(String mode) throws IOException {
         var config = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(environment().get("SNAPBACK_CONFIG"));
         ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("modes")).put("security-group-opened", mode);
         return config.toString();
     }
 
+    /** The item another invocation left when it claimed the event at {@code claimedAt}. */
+    private static ObjectNode claimedItem(Instant claimedAt) {
+        ObjectNode item = JSON.createObjectNode();
+        item.putObject("eventId").put("S", EVENT_ID);
+        item.putObject("detectorId").put("S", "security-group-opened");
+        item.putObject("status").put("S", "CLAIMED");
+        item.putObject("claimToken").put("S", "other");
+        item.putObject("claimedAt").put("N", Long.toString(claimedAt.toEpochMilli()));
+        item.putObject("attempts").put("N", "1");
+        return item;
+    }
+
     private static void stubRevoke() {
         AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200, revokeResponse())));
     }
 
-    private static String revokeResponse() {
+    static String publishResponse() {
+        return "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
+                + "<PublishResult><MessageId>94f20ce6-13c5-43a0-9a9e-ca52d816e90b</MessageId></PublishResult>"
+                + "<ResponseMetadata><RequestId>f187a3c1</RequestId></ResponseMetadata></PublishResponse>";
+    }
+
+    static String revokeResponse() {
         return "<RevokeSecurityGroupIngressResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
                 + "<requestId>59dbff89-35bd-4eac-99ed-be587example</requestId><return>true</return>"
                 + "<revokedSecurityGroupRuleSet><item><securityGroupRuleId>" + RULE + "</securityGroupRuleId>"

@@ -126,7 +126,7 @@ class SecurityGroupRemediationIT {
         SecurityGroupHandler handler = new SecurityGroupHandler(
                 Pipeline.wire(Family.SECURITY_GROUPS, environment, clients, new RecordingMetrics(), Clock.systemUTC()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event), out, new FakeContext("snapback-security-groups", "it-1"));
+        handler.handleRequest(new ByteArrayInputStream(event), out, new FakeContext("snapback-security-groups", "it-1", account));
 
         assertThat(JSON.readTree(out.toByteArray()).at("/results/0/outcome").asText()).isEqualTo("remediated");
         assertThat(ec2.describeSecurityGroupRules(r -> r.filters(Filter.builder().name("group-id").values(groupId).build())).securityGroupRules())

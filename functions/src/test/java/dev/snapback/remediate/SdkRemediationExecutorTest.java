@@ -2,6 +2,8 @@ package dev.snapback.remediate;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static dev.snapback.testing.AwsStub.ec2Error;
 import static dev.snapback.testing.AwsStub.form;
@@ -12,6 +14,7 @@ import static dev.snapback.testing.AwsStub.scope;
 import static dev.snapback.testing.AwsStub.target;
 import static dev.snapback.testing.AwsStub.xml;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +22,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.remediate.Remediation.IngressRule;
 import dev.snapback.testing.AwsStub;
+import dev.snapback.testing.EditedFixture;
 import dev.snapback.testing.TestEvents;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +41,7 @@ class SdkRemediationExecutorTest {
     private static final String IAM_NS = "xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"";
     private static final String CLOUDTRAIL = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
     private static final String AMZ_JSON_11 = "application/x-amz-json-1.1";
+    private static final String QUARANTINE = "arn:aws:iam::111122223333:policy/SnapbackMfaQuarantine";
     private static final String TRAIL = "arn:aws:cloudtrail:us-west-2:111122223333:trail/org-trail";
 
     private static SdkRemediationExecutor executor;
@@ -109,6 +114,78 @@ class SdkRemediationExecutorTest {
     }
 
     @Test
+    void aBatchWithOneMissingRuleIsRetriedRuleByRule() {
+        // A non-default VPC revokes nothing when one rule of the call is missing.
+        AWS.stubFor(query("RevokeSecurityGroupIngress").withRequestBody(containing("SecurityGroupRuleId.2"))
+                .willReturn(ec2Error(400, "InvalidSecurityGroupRuleId.NotFound",
+                        "The security group rule ID 'sgr-0123456789abcdef0' does not exist")));
+        AWS.stubFor(query("RevokeSecurityGroupIngress").withRequestBody(containing("sgr-0fedcba9876543210"))
+                .withRequestBody(notContaining("SecurityGroupRuleId.2")).willReturn(xml(200, revokeResponse(""))));
+        AWS.stubFor(query("RevokeSecurityGroupIngress").withRequestBody(containing("sgr-0123456789abcdef0"))
+                .withRequestBody(notContaining("SecurityGroupRuleId.2")).willReturn(ec2Error(400,
+                        "InvalidSecurityGroupRuleId.NotFound", "The security group rule ID 'sgr-0123456789abcdef0' does not exist")));
+
+        Outcome outcome = executor.execute(new Remediation.RevokeIngress("sg-0abc1234def567890", List.of(
+                new IngressRule("sgr-0fedcba9876543210", "tcp", 22, 22, "0.0.0.0/0"),
+                new IngressRule("sgr-0123456789abcdef0", "tcp", 3389, 3389, "::/0"))), ec2Event);
+
+        List<LoggedRequest> calls = AWS.findAll(anyRequestedFor(anyUrl()));
+        assertThat(calls).extracting(c -> form(c).entrySet().stream().filter(e -> e.getKey().startsWith("SecurityGroupRuleId")).toList())
+                .extracting(Object::toString).containsExactly(
+                        "[SecurityGroupRuleId.1=sgr-0fedcba9876543210, SecurityGroupRuleId.2=sgr-0123456789abcdef0]",
+                        "[SecurityGroupRuleId.1=sgr-0fedcba9876543210]",
+                        "[SecurityGroupRuleId.1=sgr-0123456789abcdef0]");
+        assertThat(outcome).isEqualTo(new Outcome.Remediated(
+                List.of("revoke sgr-0fedcba9876543210 on sg-0abc1234def567890 in eu-west-1 (1 of 2 were already gone:"
+                        + " sgr-0123456789abcdef0: InvalidSecurityGroupRuleId.NotFound: The security group rule ID"
+                        + " 'sgr-0123456789abcdef0' does not exist)"),
+                List.of("aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id sg-0abc1234def567890"
+                        + " --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=0.0.0.0/0}]'")));
+    }
+
+    @Test
+    void aBatchWhoseRulesAreAllGoneIsAlreadyCompliantAndAnyOtherErrorFails() {
+        AWS.stubFor(query("RevokeSecurityGroupIngress").withRequestBody(containing("IpPermissions.2"))
+                .willReturn(ec2Error(400, "InvalidPermission.NotFound", "The specified rule does not exist in this security group.")));
+        AWS.stubFor(query("RevokeSecurityGroupIngress").withRequestBody(notContaining("IpPermissions.2"))
+                .willReturn(ec2Error(400, "InvalidPermission.NotFound", "The specified rule does not exist in this security group.")));
+        Remediation.RevokeIngress twoPermissions = new Remediation.RevokeIngress("sg-0abc1234def567890", List.of(
+                new IngressRule(null, "tcp", 5432, 5432, "0.0.0.0/0"), new IngressRule(null, "-1", null, null, "::/0")));
+
+        assertThat(executor.execute(twoPermissions, ec2Event)).isInstanceOf(Outcome.AlreadyCompliant.class);
+        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).hasSize(3);
+
+        AWS.resetAll();
+        AWS.stubFor(query("RevokeSecurityGroupIngress").withRequestBody(containing("IpPermissions.2"))
+                .willReturn(ec2Error(400, "InvalidPermission.NotFound", "The specified rule does not exist in this security group.")));
+        AWS.stubFor(query("RevokeSecurityGroupIngress").withRequestBody(containing("IpPermissions.1.FromPort=5432"))
+                .withRequestBody(notContaining("IpPermissions.2")).willReturn(xml(200, revokeResponse(""))));
+        AWS.stubFor(query("RevokeSecurityGroupIngress").withRequestBody(containing("IpPermissions.1.IpProtocol=-1"))
+                .withRequestBody(notContaining("IpPermissions.2"))
+                .willReturn(ec2Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation.")));
+
+        assertThat(executor.execute(twoPermissions, ec2Event)).isEqualTo(new Outcome.Failed(
+                "all traffic from ::/0: UnauthorizedOperation: You are not authorized to perform this operation.;"
+                        + " revoked before the failure: revoke 1 ingress permission(s) on sg-0abc1234def567890;"
+                        + " inverse: aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id sg-0abc1234def567890"
+                        + " --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,IpRanges=[{CidrIp=0.0.0.0/0}]'"));
+    }
+
+    @Test
+    void permissionsEc2ReportsUnknownAreMatchedBackToTheirRules() {
+        AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200, revokeResponse(
+                "<unknownIpPermissionSet><item><ipProtocol>tcp</ipProtocol><fromPort>5432</fromPort><toPort>5432</toPort>"
+                        + "<ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges></item></unknownIpPermissionSet>"))));
+
+        Outcome outcome = executor.execute(new Remediation.RevokeIngress("sg-0abc1234def567890", List.of(
+                new IngressRule(null, "6", 5432, 5432, "0.0.0.0/0"), new IngressRule(null, "tcp", 22, 22, "10.0.0.0/8"))), ec2Event);
+
+        assertThat(((Outcome.Remediated) outcome).inverses()).containsExactly("aws ec2 authorize-security-group-ingress"
+                + " --region eu-west-1 --group-id sg-0abc1234def567890"
+                + " --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=10.0.0.0/8}]'");
+    }
+
+    @Test
     void permissionsEc2ReportsUnknownAreAlreadyCompliant() {
         AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200, revokeResponse(
                 "<unknownIpPermissionSet><item><ipProtocol>tcp</ipProtocol><fromPort>22</fromPort><toPort>22</toPort>"
@@ -135,15 +212,17 @@ class SdkRemediationExecutorTest {
 
     @Test
     void iamThrottlingIsRetriedThenSucceeds() {
-        AWS.stubFor(query("PutUserPolicy").inScenario("iam-throttle").whenScenarioStateIs(STARTED)
+        AWS.stubFor(query("ListMFADevices").willReturn(xml(200, mfaDevices())));
+        AWS.stubFor(query("AttachUserPolicy").inScenario("iam-throttle").whenScenarioStateIs(STARTED)
                 .willReturn(queryError(400, "Throttling", "Rate exceeded")).willSetStateTo("calm"));
-        AWS.stubFor(query("PutUserPolicy").inScenario("iam-throttle").whenScenarioStateIs("calm")
-                .willReturn(xml(200, "<PutUserPolicyResponse " + IAM_NS + "><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PutUserPolicyResponse>")));
+        AWS.stubFor(query("AttachUserPolicy").inScenario("iam-throttle").whenScenarioStateIs("calm")
+                .willReturn(xml(200, iamOk("AttachUserPolicy"))));
 
         Outcome outcome = executor.execute(new Remediation.QuarantineUser("alice"), iamEvent);
 
         assertThat(outcome).isInstanceOf(Outcome.Remediated.class);
-        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).hasSize(2);
+        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).extracting(AwsStub::operation)
+                .containsExactly("ListMFADevices", "AttachUserPolicy", "AttachUserPolicy");
     }
 
     @Test
@@ -238,6 +317,36 @@ class SdkRemediationExecutorTest {
     }
 
     @Test
+    void theSelectorsInverseIsTheCausingCallsOwnSelectors() throws Exception {
+        AWS.stubFor(target(CLOUDTRAIL + "PutEventSelectors").willReturn(json(200, AMZ_JSON_11, "{\"TrailARN\":\"" + TRAIL + "\"}")));
+        CloudTrailEvent cause = EditedFixture.event("trail-tampered/finding/PutEventSelectors-advanced-management-removed.json");
+
+        Outcome outcome = executor.execute(new Remediation.RestoreEventSelectors(TRAIL, "us-west-2",
+                "[{\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Management\"]}]}]", true), cause);
+
+        String inverse = ((Outcome.Remediated) outcome).inverses().getFirst();
+        String prefix = "aws cloudtrail put-event-selectors --region us-west-2 --trail-name " + TRAIL + " --advanced-event-selectors '";
+        assertThat(inverse).startsWith(prefix).endsWith("'");
+        JsonNode set = cause.request().get("advancedEventSelectors");
+        JsonNode restored = JSON.readTree(inverse.substring(prefix.length(), inverse.length() - 1));
+        assertThat(restored).hasSize(set.size());
+        assertThat(restored.at("/0/FieldSelectors/0/Field").asText()).isEqualTo(set.at("/0/fieldSelectors/0/field").asText());
+        assertThat(restored.at("/0/FieldSelectors/0/Equals")).isEqualTo(set.at("/0/fieldSelectors/0/equals"));
+    }
+
+    @Test
+    void withoutReadableSelectorsInTheCauseTheInverseSaysItIsATemplate() {
+        AWS.stubFor(target(CLOUDTRAIL + "PutEventSelectors").willReturn(json(200, AMZ_JSON_11, "{\"TrailARN\":\"" + TRAIL + "\"}")));
+
+        Outcome outcome = executor.execute(new Remediation.RestoreEventSelectors(TRAIL, "us-west-2",
+                "[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}]", false), ec2Event);
+
+        assertThat(((Outcome.Remediated) outcome).inverses()).containsExactly("template (the causing event's selectors"
+                + " are unreadable): aws cloudtrail put-event-selectors --region us-west-2 --trail-name " + TRAIL
+                + " --event-selectors '<the selectors it set>'");
+    }
+
+    @Test
     void unreadableSelectorsFailWithoutCallingAws() {
         Outcome outcome = executor.execute(new Remediation.RestoreEventSelectors(TRAIL, "us-west-2",
                 "[{\"ReadWriteType\":\"All\",\"IncludeManagmentEvents\":true}]", false), ec2Event);
@@ -297,47 +406,132 @@ class SdkRemediationExecutorTest {
     }
 
     @Test
-    void quarantinesWithTheDenyUnlessMfaPolicy() throws Exception {
-        AWS.stubFor(query("PutUserPolicy").willReturn(xml(200,
-                "<PutUserPolicyResponse " + IAM_NS + "><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PutUserPolicyResponse>")));
+    void quarantinesByAttachingTheManagedPolicyOfTheEventsAccount() {
+        AWS.stubFor(query("ListMFADevices").willReturn(xml(200, mfaDevices())));
+        AWS.stubFor(query("AttachUserPolicy").willReturn(xml(200, iamOk("AttachUserPolicy"))));
 
         Outcome outcome = executor.execute(new Remediation.QuarantineUser("alice"), iamEvent);
 
-        Map<String, String> form = form(only());
-        assertThat(form).containsEntry("Action", "PutUserPolicy").containsEntry("UserName", "alice")
-                .containsEntry("PolicyName", "SnapbackMfaQuarantine");
-        JsonNode policy = JSON.readTree(form.get("PolicyDocument"));
-        JsonNode denyAll = policy.at("/Statement/0");
-        assertThat(denyAll.get("Effect").asText()).isEqualTo("Deny");
-        assertThat(denyAll.get("Resource").asText()).isEqualTo("*");
-        assertThat(denyAll.get("NotAction")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
-                "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ListMFADevices", "iam:ListVirtualMFADevices",
-                "iam:ResyncMFADevice", "iam:GetUser", "sts:GetSessionToken", "iam:ChangePassword", "iam:GetAccountPasswordPolicy");
-        assertThat(denyAll.at("/Condition/BoolIfExists/aws:MultiFactorAuthPresent").asText()).isEqualTo("false");
-        JsonNode onlyOwn = policy.at("/Statement/1");
-        assertThat(onlyOwn.get("Effect").asText()).isEqualTo("Deny");
-        assertThat(onlyOwn.get("NotResource")).extracting(JsonNode::asText).contains(
-                "arn:aws:iam::111122223333:user/${aws:username}");
-        assertThat(policy.get("Statement")).allSatisfy(s -> assertThat(s.get("Effect").asText()).isEqualTo("Deny"));
-        assertThat(((Outcome.Remediated) outcome).inverses()).containsExactly(
-                "aws iam delete-user-policy --user-name alice --policy-name SnapbackMfaQuarantine");
+        List<LoggedRequest> calls = AWS.findAll(anyRequestedFor(anyUrl()));
+        assertThat(calls).hasSize(2);
+        assertThat(form(calls.get(0))).isEqualTo(Map.of("Action", "ListMFADevices", "Version", "2010-05-08", "UserName", "alice"));
+        assertThat(form(calls.get(1))).isEqualTo(Map.of("Action", "AttachUserPolicy", "Version", "2010-05-08",
+                "UserName", "alice", "PolicyArn", QUARANTINE));
+        assertThat(scope(calls.get(1))).isEqualTo("us-east-1/iam");
+        assertThat(outcome).isEqualTo(new Outcome.Remediated(
+                List.of("quarantine user alice until MFA is re-enabled (attached " + QUARANTINE + ")"),
+                List.of("aws iam detach-user-policy --user-name alice --policy-arn " + QUARANTINE)));
     }
 
     @Test
-    void releasesTheQuarantineAndAMissingPolicyIsAlreadyCompliant() {
-        AWS.stubFor(query("DeleteUserPolicy").willReturn(queryError(404, "NoSuchEntity",
-                "The user policy with name SnapbackMfaQuarantine cannot be found.")));
+    void aUserWhoStillHasAnMfaDeviceIsNotQuarantined() {
+        AWS.stubFor(query("ListMFADevices").willReturn(xml(200, mfaDevices("arn:aws:iam::111122223333:mfa/alice-backup"))));
+
+        Outcome outcome = executor.execute(new Remediation.QuarantineUser("alice"), iamEvent);
+
+        assertThat(outcome).isEqualTo(new Outcome.AlreadyCompliant(
+                "user alice still has MFA device arn:aws:iam::111122223333:mfa/alice-backup; not quarantined"));
+        assertThat(only()).extracting(AwsStub::operation).isEqualTo("ListMFADevices");
+    }
+
+    @Test
+    void aDeletedUserIsAlreadyCompliantButAMissingQuarantinePolicyFails() {
+        AWS.stubFor(query("ListMFADevices").willReturn(queryError(404, "NoSuchEntity", "The user with name alice cannot be found.")));
+        assertThat(executor.execute(new Remediation.QuarantineUser("alice"), iamEvent))
+                .isEqualTo(new Outcome.AlreadyCompliant("NoSuchEntity: The user with name alice cannot be found."));
+
+        AWS.resetAll();
+        AWS.stubFor(query("ListMFADevices").willReturn(xml(200, mfaDevices())));
+        AWS.stubFor(query("AttachUserPolicy").willReturn(queryError(404, "NoSuchEntity",
+                "Policy " + QUARANTINE + " does not exist or is not attachable.")));
+        assertThat(executor.execute(new Remediation.QuarantineUser("alice"), iamEvent)).isEqualTo(new Outcome.Failed(
+                "NoSuchEntity: Policy " + QUARANTINE + " does not exist or is not attachable. (is the Snapback stack,"
+                        + " which creates " + QUARANTINE + ", deployed?)"));
+    }
+
+    @Test
+    void releasesByDetachingOnlyFromAUserWithAnMfaDevice() {
+        AWS.stubFor(query("ListMFADevices").willReturn(xml(200, mfaDevices("arn:aws:iam::111122223333:mfa/alice-phone-2"))));
+        AWS.stubFor(query("DetachUserPolicy").willReturn(xml(200, iamOk("DetachUserPolicy"))));
 
         Outcome outcome = executor.execute(new Remediation.ReleaseQuarantine("alice"), iamEvent);
 
-        assertThat(form(only())).isEqualTo(Map.of("Action", "DeleteUserPolicy", "Version", "2010-05-08",
-                "UserName", "alice", "PolicyName", "SnapbackMfaQuarantine"));
-        assertThat(outcome).isInstanceOf(Outcome.AlreadyCompliant.class);
+        List<LoggedRequest> calls = AWS.findAll(anyRequestedFor(anyUrl()));
+        assertThat(calls).extracting(AwsStub::operation).containsExactly("ListMFADevices", "DetachUserPolicy");
+        assertThat(form(calls.get(1))).isEqualTo(Map.of("Action", "DetachUserPolicy", "Version", "2010-05-08",
+                "UserName", "alice", "PolicyArn", QUARANTINE));
+        assertThat(((Outcome.Remediated) outcome).inverses()).containsExactly(
+                "aws iam attach-user-policy --user-name alice --policy-arn " + QUARANTINE);
+    }
+
+    @Test
+    void aUserWithoutAnyMfaDeviceStaysQuarantined() {
+        AWS.stubFor(query("ListMFADevices").willReturn(xml(200, mfaDevices())));
+
+        Outcome outcome = executor.execute(new Remediation.ReleaseQuarantine("alice"), iamEvent);
+
+        assertThat(outcome).isEqualTo(new Outcome.AlreadyCompliant("user alice has no MFA device, so the quarantine stays"));
+        assertThat(only()).extracting(AwsStub::operation).isEqualTo("ListMFADevices");
+    }
+
+    @Test
+    void aQuarantineThatIsNotAttachedIsAlreadyCompliant() {
+        AWS.stubFor(query("ListMFADevices").willReturn(xml(200, mfaDevices("arn:aws:iam::111122223333:mfa/alice-phone-2"))));
+        AWS.stubFor(query("DetachUserPolicy").willReturn(queryError(404, "NoSuchEntity",
+                "Policy " + QUARANTINE + " was not found.")));
+
+        assertThat(executor.execute(new Remediation.ReleaseQuarantine("alice"), iamEvent))
+                .isEqualTo(new Outcome.AlreadyCompliant("NoSuchEntity: Policy " + QUARANTINE + " was not found."));
+    }
+
+    @Test
+    void theQuarantineDeniesAllButSelfServiceEnrolmentWithoutMfa() throws Exception {
+        JsonNode policy = JSON.readTree(QuarantinePolicy.document("aws", "111122223333"));
+
+        assertThat(policy.get("Statement")).hasSize(2)
+                .allSatisfy(s -> assertThat(s.get("Effect").asText()).isEqualTo("Deny"))
+                .allSatisfy(s -> assertThat(s.at("/Condition/BoolIfExists/aws:MultiFactorAuthPresent").asText()).isEqualTo("false"))
+                .allSatisfy(s -> assertThat(s.at("/Condition").size()).isEqualTo(1));
+        JsonNode denyAll = policy.at("/Statement/0");
+        assertThat(denyAll.get("Resource").asText()).isEqualTo("*");
+        assertThat(denyAll.has("Action")).isFalse();
+        assertThat(denyAll.get("NotAction")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
+                "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ListMFADevices", "iam:ListVirtualMFADevices",
+                "iam:ResyncMFADevice", "iam:GetUser", "iam:ChangePassword", "iam:GetAccountPasswordPolicy", "sts:GetSessionToken");
+        JsonNode onlyOwn = policy.at("/Statement/1");
+        assertThat(onlyOwn.get("Action")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
+                "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice",
+                "iam:GetUser", "iam:ChangePassword");
+        assertThat(onlyOwn.get("NotResource")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
+                "arn:aws:iam::111122223333:user/${aws:username}", "arn:aws:iam::111122223333:user/*/${aws:username}",
+                "arn:aws:iam::111122223333:mfa/${aws:username}");
+    }
+
+    @Test
+    void aPageOnlyFindingIsNeverExecuted() {
+        assertThatThrownBy(() -> executor.execute(new Remediation.PageOnly("who knows"), iamEvent))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("who knows");
+        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).isEmpty();
     }
 
     private static Remediation.RevokeIngress sshRule() {
         return new Remediation.RevokeIngress("sg-0abc1234def567890",
                 List.of(new IngressRule("sgr-0fedcba9876543210", "tcp", 22, 22, "0.0.0.0/0")));
+    }
+
+    private static String mfaDevices(String... serials) {
+        StringBuilder members = new StringBuilder();
+        for (String serial : serials) {
+            members.append("<member><UserName>alice</UserName><SerialNumber>").append(serial)
+                    .append("</SerialNumber><EnableDate>2026-11-20T09:00:00Z</EnableDate></member>");
+        }
+        return "<ListMFADevicesResponse " + IAM_NS + "><ListMFADevicesResult><IsTruncated>false</IsTruncated><MFADevices>"
+                + members + "</MFADevices></ListMFADevicesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>"
+                + "</ListMFADevicesResponse>";
+    }
+
+    private static String iamOk(String action) {
+        return "<" + action + "Response " + IAM_NS + "><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></" + action + "Response>";
     }
 
     private static String revokeResponse(String extra) {

@@ -36,12 +36,29 @@ public final class AwsStub extends WireMockExtension {
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
 
     private final Region home;
+    private final FakeDynamoDb table;
     private AwsClients clients;
 
     /** @param homeRegion the functions' own region (SNS, DynamoDB, SSM) */
     public AwsStub(String homeRegion) {
-        super(WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")));
+        this(homeRegion, new FakeDynamoDb());
+    }
+
+    private AwsStub(String homeRegion, FakeDynamoDb table) {
+        super(WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(table)));
         this.home = Region.of(homeRegion);
+        this.table = table;
+    }
+
+    /** The in-memory audit table; answers DynamoDB calls once {@link #stubTable()} routes them to it. */
+    public FakeDynamoDb table() {
+        return table;
+    }
+
+    /** Routes every DynamoDB call to the in-memory {@link #table()}. */
+    public void stubTable() {
+        stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", matching("DynamoDB_20120810\\..*"))
+                .willReturn(aResponse().withTransformers(FakeDynamoDb.NAME)));
     }
 
     /** The clients every test of the class shares, built once the server is up. */
@@ -54,6 +71,11 @@ public final class AwsStub extends WireMockExtension {
         clients = new AwsClients(home,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, "test-secret-not-real")),
                 URI.create(server.getHttpBaseUrl()));
+    }
+
+    @Override
+    protected void onBeforeEach(WireMockRuntimeInfo server) {
+        table.clear();
     }
 
     @Override

@@ -5,15 +5,20 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
-/** The Lambda context a test invocation gets: a function named like the stack's, and a request id. */
-public record FakeContext(String functionName, String awsRequestId) implements Context {
+/** The Lambda context a test invocation gets: a function named like the stack's, in an account, and a request id. */
+public record FakeContext(String functionName, String awsRequestId, String account) implements Context {
+
+    /** A function in the fixtures' account. */
+    public FakeContext(String functionName, String awsRequestId) {
+        this(functionName, awsRequestId, Fixtures.ACCOUNT);
+    }
 
     @Override public String getAwsRequestId() { return awsRequestId; }
     @Override public String getLogGroupName() { return "/aws/lambda/" + functionName; }
     @Override public String getLogStreamName() { return "2026/11/27/[$LATEST]0123456789abcdef"; }
     @Override public String getFunctionName() { return functionName; }
     @Override public String getFunctionVersion() { return "$LATEST"; }
-    @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:111122223333:function:" + functionName; }
+    @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:" + account + ":function:" + functionName; }
     @Override public CognitoIdentity getIdentity() { return null; }
     @Override public ClientContext getClientContext() { return null; }
     @Override public int getRemainingTimeInMillis() { return 30_000; }

@@ -7,6 +7,7 @@ import dev.snapback.detect.IamGrant;
 import dev.snapback.policy.SnapbackConfig;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
@@ -62,7 +63,7 @@ public final class SnapbackFunction extends Construct {
                 .retention(RetentionDays.THREE_MONTHS)
                 .build();
         grantDeclaredActions();
-        allow(List.of("dynamodb:PutItem", "dynamodb:UpdateItem"), deps.auditTable().getTableArn());
+        allow(List.of("dynamodb:UpdateItem"), deps.auditTable().getTableArn());
         allow(List.of("sns:Publish"), deps.alerting().topic().getTopicArn());
         allow(Alerting.KEY_ACTIONS, deps.alerting().key().getKeyArn());
         allow(List.of("ssm:GetParameter"), deps.modesParameter().getParameterArn());
@@ -148,8 +149,20 @@ public final class SnapbackFunction extends Construct {
             role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                     .actions(grant.actions())
                     .resources(grant.resources().stream().map(Fn::sub).toList())
+                    .conditions(conditions(grant))
                     .build());
         }
+    }
+
+    /** A grant's conditions in IAM's JSON shape, each value scoped to this stack's account by {@code Fn::Sub}. */
+    private static Map<String, Object> conditions(IamGrant grant) {
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        grant.conditions().forEach((operator, keys) -> {
+            Map<String, Object> values = new LinkedHashMap<>();
+            keys.forEach((key, given) -> values.put(key, given.stream().map(Fn::sub).toList()));
+            conditions.put(operator, values);
+        });
+        return conditions;
     }
 
     private void allow(List<String> actions, String resource) {

@@ -1,12 +1,16 @@
 package dev.snapback.infra;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.detect.Family;
+import dev.snapback.remediate.QuarantinePolicy;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -18,6 +22,8 @@ import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.lambda.Code;
@@ -65,6 +71,7 @@ public final class SnapbackStack extends Stack {
         for (Family family : Family.values()) {
             functions.put(family, new SnapbackFunction(this, family, code, settings.snapStart(), deps));
         }
+        functions.get(Family.MFA).getNode().addDependency(mfaQuarantine());
         String config = configWithOwnRoles(settings.configJson());
         functions.values().forEach(function -> function.configure(config));
 
@@ -86,6 +93,24 @@ public final class SnapbackStack extends Stack {
         CfnOutput.Builder.create(this, "AuditTableName").value(auditTable.getTableName()).build();
         CfnOutput.Builder.create(this, "ModesParameterName").value(modes.getParameterName()).build();
         CfnOutput.Builder.create(this, "DeadLetterQueueUrl").value(deadLetters.queue().getQueueUrl()).build();
+    }
+
+    /**
+     * The deny-only policy the MFA function attaches to a user whose MFA was turned off (its role may attach and
+     * detach this policy and no other). One per account: IAM policy names are account-wide.
+     */
+    private ManagedPolicy mfaQuarantine() {
+        Map<String, Object> document;
+        try {
+            document = JSON.readValue(QuarantinePolicy.document(Aws.PARTITION, Aws.ACCOUNT_ID), new TypeReference<>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the quarantine policy is not JSON", e);
+        }
+        return ManagedPolicy.Builder.create(this, "MfaQuarantine")
+                .managedPolicyName(QuarantinePolicy.NAME)
+                .description("Snapback: on an IAM user whose MFA was turned off, denies all but enrolling a new MFA device")
+                .document(PolicyDocument.fromJson(document))
+                .build();
     }
 
     /** The configuration as JSON, with this stack's role ARNs (deploy-time tokens) added to {@code snapbackRoleArns}. */

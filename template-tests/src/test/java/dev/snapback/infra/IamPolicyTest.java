@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
 import dev.snapback.detect.Family;
 import dev.snapback.detect.IamGrant;
+import dev.snapback.remediate.QuarantinePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +30,6 @@ class IamPolicyTest {
 
     /** Action to the resource type it must be scoped to, for what every function needs besides its detectors' grants. */
     private static final Map<String, String> OWN_ACCESS = Map.of(
-            "dynamodb:PutItem", "AWS::DynamoDB::Table",
             "dynamodb:UpdateItem", "AWS::DynamoDB::Table",
             "sns:Publish", "AWS::SNS::Topic",
             "kms:Decrypt", "AWS::KMS::Key",
@@ -58,13 +62,47 @@ class IamPolicyTest {
                 for (IamGrant grant : spec.grants()) {
                     List<JsonNode> resources = grant.resources().stream()
                             .map(resource -> (JsonNode) JSON.valueToTree(Map.of("Fn::Sub", resource))).toList();
+                    JsonNode conditions = JSON.valueToTree(grant.conditions());
+                    conditions.forEach(keys -> keys.forEach(values -> {
+                        ArrayNode subs = (ArrayNode) values;
+                        for (int i = 0; i < subs.size(); i++) subs.set(i, JSON.createObjectNode().put("Fn::Sub", subs.get(i).asText()));
+                    }));
                     assertThat(statements).as(spec.id()).anySatisfy(statement -> {
                         assertThat(strings(statement.get("Action"))).containsExactlyInAnyOrderElementsOf(grant.actions());
                         assertThat(list(statement.get("Resource"))).containsExactlyInAnyOrderElementsOf(resources);
+                        assertThat(statement.path("Condition")).isEqualTo(conditions.isEmpty() ? MissingNode.getInstance() : conditions);
                     });
                 }
             }
         }
+    }
+
+    @Test
+    void theMfaFunctionMayAttachAndDetachOnlyTheQuarantinePolicyAndWriteNone() {
+        JsonNode onlyQuarantine = JSON.valueToTree(Map.of("ArnEquals", Map.of("iam:PolicyARN",
+                List.of(Map.of("Fn::Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/SnapbackMfaQuarantine")))));
+        assertThat(statements(Family.MFA)).filteredOn(s -> strings(s.get("Action")).contains("iam:AttachUserPolicy"))
+                .singleElement().satisfies(statement -> {
+                    assertThat(strings(statement.get("Action"))).containsExactlyInAnyOrder("iam:AttachUserPolicy", "iam:DetachUserPolicy");
+                    assertThat(statement.get("Condition")).isEqualTo(onlyQuarantine);
+                });
+        for (Family family : Family.values()) {
+            assertThat(statements(family)).flatExtracting(s -> strings(s.get("Action"))).as(family.functionId())
+                    .doesNotContain("iam:PutUserPolicy", "iam:PutRolePolicy", "iam:CreatePolicy", "iam:CreatePolicyVersion",
+                            "iam:AttachRolePolicy", "iam:PutUserPermissionsBoundary");
+        }
+    }
+
+    @Test
+    void theQuarantinePolicyIsTheExecutorsDocumentInThisAccount() throws Exception {
+        List<JsonNode> named = resources(json, "AWS::IAM::ManagedPolicy").values().stream()
+                .filter(p -> p.at("/Properties/ManagedPolicyName").asText().equals(QuarantinePolicy.NAME)).toList();
+        assertThat(named).hasSize(1);
+        JsonNode policy = named.getFirst();
+        assertThat(policy.at("/Properties/Path").asText("/")).isEqualTo("/");
+        assertThat(policy.at("/Properties/Users").isMissingNode()).as("attached by the function, never by the stack").isTrue();
+        assertThat(substituted(policy.at("/Properties/PolicyDocument")))
+                .isEqualTo(JSON.readTree(QuarantinePolicy.document("${AWS::Partition}", "${AWS::AccountId}")));
     }
 
     @Test
@@ -104,6 +142,26 @@ class IamPolicyTest {
                     .count();
             assertThat(attached).isEqualTo(1);
         }
+    }
+
+    /** The document with every {@code Fn::Join} of the partition and account written back as {@code Fn::Sub} text. */
+    private static JsonNode substituted(JsonNode node) {
+        if (node.has("Fn::Join")) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : node.at("/Fn::Join/1")) {
+                text.append(part.isTextual() ? part.asText() : "${" + part.get("Ref").asText() + "}");
+            }
+            return TextNode.valueOf(text.toString());
+        }
+        if (node.isArray()) {
+            ArrayNode out = JSON.createArrayNode();
+            node.forEach(element -> out.add(substituted(element)));
+            return out;
+        }
+        if (!node.isObject()) return node;
+        ObjectNode out = JSON.createObjectNode();
+        node.properties().forEach(field -> out.set(field.getKey(), substituted(field.getValue())));
+        return out;
     }
 
     private static List<DetectorSpec> specs(Family family) {

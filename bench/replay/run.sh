@@ -81,7 +81,7 @@ echo "Load after:  $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 uncompressed=$(sed -nE 's/.*uncompressedBytes=([0-9]+).*/\1/p' "$out/floor-tokens.out")
 replay_matched=$(sed -nE 's/.*: ([0-9]+) matched.*/\1/p' "$out/replay.err")
 jq_matched=$(wc -l < "$out/jq.ndjson")
-decisions=$(wc -l < "$out/replay.ndjson")
+decisions=$(sed -nE 's/.* ([0-9]+) decisions.*/\1/p' "$out/replay.err")
 peak_heap=$(grep -oE '[0-9]+M->[0-9]+M' "$out/replay-gc.log" | cut -dM -f1 | sort -n | tail -1)
 mb() { echo "scale=1; $1 / 1000000" | bc -l; }
 

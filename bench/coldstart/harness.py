@@ -42,7 +42,7 @@ CLASS_GROUPS = [("jdk", ("java.", "javax.", "jdk.", "sun.", "com.sun.")),
                 ("snapback", ("dev.snapback.",)),
                 ("lambda-core", ("com.amazonaws.services.lambda.",))]
 BENCH_LINE = re.compile(r"^BENCH (.*)$", re.M)
-EXPECTED_CALLS = ["DynamoDB_20120810.PutItem", "DynamoDB_20120810.UpdateItem", "Publish", "RevokeSecurityGroupIngress"]
+EXPECTED_CALLS = ["DynamoDB_20120810.UpdateItem", "DynamoDB_20120810.UpdateItem", "Publish", "RevokeSecurityGroupIngress"]
 
 
 def free_port():
@@ -77,7 +77,7 @@ def start_stub(java, wiremock_jar, port, max_seconds):
 
 def warm_stub(port, rounds=300):
     """Let the stub's own JIT settle before any sample, so it answers every variant equally fast."""
-    calls = [({"X-Amz-Target": "DynamoDB_20120810.PutItem"}, b'{"TableName":"warm-up"}'),
+    calls = [({"X-Amz-Target": "DynamoDB_20120810.UpdateItem"}, b'{"TableName":"warm-up"}'),
              ({}, b"Action=RevokeSecurityGroupIngress&GroupId=sg-1&SecurityGroupRuleId.1=sgr-0e1f2a3b4c5d60001"),
              ({}, b"Action=Publish&TopicArn=arn:aws:sns:eu-west-1:111122223333:warm-up&Message=warm-up")]
     for _ in range(rounds):
@@ -103,7 +103,7 @@ def check_calls(port, label):
     failed = [r for r in journal if r["responseDefinition"]["status"] != 200]
     admin(port, "DELETE", "requests")
     if calls != EXPECTED_CALLS or failed:
-        sys.exit(f"{label}: expected one each of {EXPECTED_CALLS}, stub saw {calls}"
+        sys.exit(f"{label}: expected exactly {EXPECTED_CALLS}, stub saw {calls}"
                  + (f"; unmatched: {[f['request']['url'] for f in failed]}" if failed else ""))
 
 

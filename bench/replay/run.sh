@@ -23,11 +23,8 @@ done
 [ -n "$java" ] || { echo "bench: needs a JDK 25 (set JAVA_HOME)" >&2; exit 2; }
 command -v jq >/dev/null || { echo "bench: needs jq (apt-get install jq)" >&2; exit 2; }
 
-jar="$(ls functions/target/snapback-functions-lambda.jar functions/target/snapback-functions-*-lambda.jar 2>/dev/null | head -n 1 || true)"
-if [ -z "$jar" ]; then
-  ./mvnw -q -pl functions -am package -DskipTests
-  jar="$(ls functions/target/snapback-functions-lambda.jar functions/target/snapback-functions-*-lambda.jar | head -n 1)"
-fi
+jar=functions/target/snapback-functions-lambda.jar
+[ -f "$jar" ] || ./mvnw -q -pl functions package -DskipTests
 mkdir -p "$out/classes"
 "$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$jar" bench/replay/ParseOnly.java bench/replay/GenerateCorpus.java
 
@@ -49,6 +46,7 @@ jq_filter='.Records[] | select((has("errorCode") | not) and ((.eventSource + " "
   "iam.amazonaws.com DeactivateMFADevice", "iam.amazonaws.com DeleteVirtualMFADevice", "iam.amazonaws.com EnableMFADevice",
   "cloudtrail.amazonaws.com StopLogging", "cloudtrail.amazonaws.com DeleteTrail", "cloudtrail.amazonaws.com UpdateTrail",
   "cloudtrail.amazonaws.com PutEventSelectors", "cloudtrail.amazonaws.com PutAdvancedEventSelectors")))'
+# Both JVMs get bin/snapback's default options; replay also writes a GC log for the heap figure.
 jvm_opts="-Xmx256m -XX:+UseParallelGC"
 
 declare -A wall cpu
@@ -83,7 +81,7 @@ echo "Load after:  $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 uncompressed=$(sed -nE 's/.*uncompressedBytes=([0-9]+).*/\1/p' "$out/floor-tokens.out")
 replay_matched=$(sed -nE 's/.*: ([0-9]+) matched.*/\1/p' "$out/replay.err")
 jq_matched=$(wc -l < "$out/jq.ndjson")
-decisions=$(wc -l < "$out/replay.ndjson")
+decisions=$(sed -nE 's/.* ([0-9]+) decisions.*/\1/p' "$out/replay.err")
 peak_heap=$(grep -oE '[0-9]+M->[0-9]+M' "$out/replay-gc.log" | cut -dM -f1 | sort -n | tail -1)
 mb() { echo "scale=1; $1 / 1000000" | bc -l; }
 

@@ -45,8 +45,10 @@ def handler(event, context):
     table = os.environ["SNAPBACK_AUDIT_TABLE"]
     key = {"eventId": {"S": detail["eventID"]}, "detectorId": {"S": "security-group-opened"}}
     # Claim the event first (a duplicate delivery stops here), then record the outcome: what the Java handler does.
-    dynamodb.put_item(TableName=table, Item={**key, "status": {"S": "claimed"}, "resource": {"S": group_id}},
-                      ConditionExpression="attribute_not_exists(eventId)")
+    dynamodb.update_item(TableName=table, Key=key, UpdateExpression="SET #s = :claimed, #r = :resource",
+                         ConditionExpression="attribute_not_exists(eventId)",
+                         ExpressionAttributeNames={"#s": "status", "#r": "resource"},
+                         ExpressionAttributeValues={":claimed": {"S": "claimed"}, ":resource": {"S": group_id}})
     dynamodb.update_item(TableName=table, Key=key, UpdateExpression="SET #s = :s, actions = :a",
                          ExpressionAttributeNames={"#s": "status"},
                          ExpressionAttributeValues={":s": {"S": "remediated"},

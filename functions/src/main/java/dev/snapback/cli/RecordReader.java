@@ -58,116 +58,131 @@ final class RecordReader {
      * @return the number of (uncompressed) bytes read
      */
     long read(InputStream in, Sink sink) throws BadInputException {
-        JsonParser parser = null;
-        int[] index = {0};
-        KeepingInputStream kept = new KeepingInputStream(in);
+        Pass pass = new Pass(new KeepingInputStream(in), sink);
         try {
-            parser = FACTORY.createParser(kept);
-            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                readRoot(parser, kept, token, sink, index);
-            }
-            return parser.currentLocation().getByteOffset();
+            return pass.run();
         } catch (JsonProcessingException e) {
-            throw new BadInputException("not valid JSON: " + withoutSourceNote(e.getOriginalMessage()), position(e.getLocation(), index[0]), e);
+            throw new BadInputException("not valid JSON: " + withoutSourceNote(e.getOriginalMessage()), position(e.getLocation(), pass.index), e);
         } catch (IOException e) {
             // A bad or truncated gzip stream, or a read error: where the parser had got to.
-            throw new BadInputException(e.getMessage(), position(parser == null ? null : parser.currentLocation(), index[0]), e);
+            throw new BadInputException(e.getMessage(), position(pass.parser == null ? null : pass.parser.currentLocation(), pass.index), e);
         } finally {
-            closeQuietly(parser);
+            pass.close();
         }
     }
 
-    /** Closing returns the parser's buffers for reuse; a read-only input has nothing to lose on close. */
-    private static void closeQuietly(JsonParser parser) {
-        if (parser == null) return;
-        try {
-            parser.close();
-        } catch (IOException ignored) {
-            // nothing was written
-        }
-    }
+    /** One read of one input. */
+    private final class Pass {
+        final KeepingInputStream kept;
+        final Sink sink;
+        JsonParser parser;
+        /** Index of the next record (or value standing in for one) in the input. */
+        int index;
 
-    private void readRoot(JsonParser parser, KeepingInputStream kept, JsonToken token, Sink sink, int[] index) throws IOException {
-        if (token != JsonToken.START_OBJECT) {
-            sink.malformed(position(parser.currentTokenLocation(), index[0]++), "expected a JSON object, got " + describe(token));
-            parser.skipChildren();
-            return;
+        Pass(KeepingInputStream kept, Sink sink) {
+            this.kept = kept;
+            this.sink = sink;
         }
-        JsonLocation start = parser.currentTokenLocation();
-        JsonToken first = parser.nextToken();
-        if (first == JsonToken.FIELD_NAME && "Records".equals(parser.currentName())) {
-            readRecords(parser, kept, sink, index);
-            return;
-        }
-        readRecord(parser, kept, start, first, sink, index[0]++);
-    }
 
-    /** The {@code Records} array of a CloudTrail S3 log file, then the rest of the root object. */
-    private void readRecords(JsonParser parser, KeepingInputStream kept, Sink sink, int[] index) throws IOException {
-        if (parser.nextToken() != JsonToken.START_ARRAY) {
-            sink.malformed(position(parser.currentTokenLocation(), index[0]++), "Records: expected an array, got " + describe(parser.currentToken()));
-            parser.skipChildren();
-        } else {
-            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-                if (token == JsonToken.START_OBJECT) {
-                    readRecord(parser, kept, parser.currentTokenLocation(), parser.nextToken(), sink, index[0]++);
-                } else {
-                    sink.malformed(position(parser.currentTokenLocation(), index[0]++), "Records: expected an object, got " + describe(token));
-                    parser.skipChildren();
-                }
+        long run() throws IOException {
+            parser = FACTORY.createParser(kept);
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                value(token, true);
+            }
+            return parser.currentLocation().getByteOffset();
+        }
+
+        /** A root value, or an element of a {@code Records} array. */
+        private void value(JsonToken token, boolean root) throws IOException {
+            if (token == JsonToken.START_OBJECT) {
+                object(root);
+            } else {
+                sink.malformed(position(parser.currentTokenLocation(), index++),
+                        (root ? "" : "Records: ") + "expected a JSON object, got " + describe(token));
+                parser.skipChildren();
             }
         }
-        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
-            parser.nextToken();
-            parser.skipChildren();
-        }
-    }
 
-    /**
-     * One object: {@code start} is where its START_OBJECT was, {@code token} its first field (or END_OBJECT).
-     */
-    private void readRecord(JsonParser parser, KeepingInputStream kept, JsonLocation start, JsonToken token, Sink sink,
-                            int index) throws IOException {
-        kept.keepFrom(start.getByteOffset());
-        String eventSource = null;
-        String eventName = null;
-        String errorCode = null;
-        String problem = null;
-        boolean envelope = false;
-        for (; token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            switch (field) {
-                case "eventSource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                case "eventName" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                case "errorCode" -> {
-                    if (value == JsonToken.VALUE_STRING) errorCode = '"' + parser.getText() + '"';
-                    else if (value.isScalarValue()) errorCode = parser.getText();
-                    else problem = "errorCode: expected a string, got " + describe(value);
+        /**
+         * An object: a CloudTrail S3 log file (a root object with {@code Records}), an EventBridge envelope or a bare
+         * record. Its values are skipped undecoded except the few routing needs; its kept bytes are parsed only when
+         * a pattern may match it.
+         */
+        private void object(boolean root) throws IOException {
+            JsonLocation start = parser.currentTokenLocation();
+            kept.keepFrom(start.getByteOffset());
+            String eventSource = null;
+            String eventName = null;
+            String errorCode = null;
+            String problem = null;
+            boolean envelope = false;
+            boolean logFile = false;
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "Records" -> {
+                        if (root) {
+                            logFile = true;
+                            records(value);
+                            continue;
+                        }
+                    }
+                    case "eventSource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "eventName" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "errorCode" -> {
+                        if (value == JsonToken.VALUE_STRING) errorCode = '"' + parser.getText() + '"';
+                        else if (value.isScalarValue()) errorCode = parser.getText();
+                        else problem = "errorCode: expected a string, got " + describe(value);
+                    }
+                    case "detail", "detail-type" -> envelope = true;
+                    default -> { }
                 }
-                case "detail", "detail-type" -> envelope = true;
-                default -> { }
+                parser.skipChildren();
             }
-            parser.skipChildren();
+            if (logFile) return;
+            int at = index++;
+            if (!envelope && eventSource != null && eventName != null && !mayMatch.test(eventSource, eventName)) {
+                sink.unnamed();
+                return;
+            }
+            String position = position(start, at);
+            if (problem != null) {
+                sink.malformed(position, problem);
+                return;
+            }
+            int from = kept.indexOf(start.getByteOffset());
+            JsonNode json = JSON.readTree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
+            if (envelope) {
+                envelope(json, position, sink);
+            } else if (eventSource == null || eventName == null) {
+                sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");
+            } else {
+                sink.candidate(new Candidate(Router.sourceOf(eventSource), Router.detailTypeOf(eventName), eventSource,
+                        eventName, errorCode, false, json, position));
+            }
         }
-        if (!envelope && eventSource != null && eventName != null && !mayMatch.test(eventSource, eventName)) {
-            sink.unnamed();
-            return;
+
+        /** The {@code Records} array of a CloudTrail S3 log file. */
+        private void records(JsonToken token) throws IOException {
+            if (token != JsonToken.START_ARRAY) {
+                sink.malformed(position(parser.currentTokenLocation(), index++), "Records: expected an array, got " + describe(token));
+                parser.skipChildren();
+                return;
+            }
+            for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+                value(element, false);
+            }
         }
-        String position = position(start, index);
-        if (problem != null) {
-            sink.malformed(position, problem);
-            return;
-        }
-        int from = kept.indexOf(start.getByteOffset());
-        JsonNode json = JSON.readTree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
-        if (envelope) {
-            envelope(json, position, sink);
-        } else if (eventSource == null || eventName == null) {
-            sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");
-        } else {
-            sink.candidate(new Candidate(Router.sourceOf(eventSource), Router.detailTypeOf(eventName), eventSource,
-                    eventName, errorCode, false, json, position));
+
+        /** Closing returns the parser's buffers for reuse; a read-only input has nothing to lose on close. */
+        void close() {
+            if (parser == null) return;
+            try {
+                parser.close();
+            } catch (IOException ignored) {
+                // nothing was written
+            }
         }
     }
 

@@ -6,9 +6,11 @@ import dev.snapback.detect.EventPattern;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.event.ruler.Machine;
 
 /**
@@ -24,9 +26,14 @@ final class Router {
 
     static final String SIGN_IN = "AWS Console Sign In via CloudTrail";
 
+    /** Distinct routing inputs are few (calls the patterns name, times error codes); an input cannot grow this far. */
+    private static final int MAX_ROUTES = 10_000;
+
     private final Machine machine = Machine.builder().build();
-    /** Detector ids by the calls ({@code eventSource + ' ' + eventName}) their patterns name. */
-    private final Map<String, List<String>> namedCalls = new HashMap<>();
+    /** Event Ruler's answer depends on the five routed values only; matching takes tens of microseconds, so reuse it. */
+    private final Map<List<String>, List<String>> routes = new ConcurrentHashMap<>();
+    /** Detector ids by eventSource, then eventName, of the calls their patterns name. */
+    private final Map<String, Map<String, List<String>>> namedCalls = new HashMap<>();
 
     Router(List<DetectorSpec> specs) {
         for (DetectorSpec spec : specs) {
@@ -37,7 +44,8 @@ final class Router {
                     throw new UncheckedIOException("pattern of " + spec.id() + " does not compile", e);
                 }
                 for (String name : pattern.eventNames()) {
-                    List<String> ids = namedCalls.computeIfAbsent(pattern.eventSource() + ' ' + name, call -> new ArrayList<>());
+                    List<String> ids = namedCalls.computeIfAbsent(pattern.eventSource(), source -> new HashMap<>())
+                            .computeIfAbsent(name, call -> new ArrayList<>());
                     if (!ids.contains(spec.id())) ids.add(spec.id());
                 }
             }
@@ -49,12 +57,12 @@ final class Router {
      * is false no rule can match, whatever the other fields say: the reader stops buffering such records early.
      */
     boolean mayMatch(String eventSource, String eventName) {
-        return namedCalls.containsKey(eventSource + ' ' + eventName);
+        return !naming(eventSource, eventName).isEmpty();
     }
 
     /** Detectors whose patterns name this call, whether or not the rest of their pattern matches. */
     List<String> naming(String eventSource, String eventName) {
-        return namedCalls.getOrDefault(eventSource + ' ' + eventName, List.of());
+        return namedCalls.getOrDefault(eventSource, Map.of()).getOrDefault(eventName, List.of());
     }
 
     /**
@@ -64,6 +72,9 @@ final class Router {
      *                  the field is absent)
      */
     List<String> route(String source, String detailType, String eventSource, String eventName, String errorCode) {
+        List<String> key = Arrays.asList(source, detailType, eventSource, eventName, errorCode);
+        List<String> known = routes.get(key);
+        if (known != null) return known;
         // Sorted by name, as rulesForEvent requires: "detail-type" < "detail.errorCode" < "detail.eventName" < ...
         String[] fields = errorCode == null
                 ? new String[] {"detail-type", quote(detailType), "detail.eventName", quote(eventName),
@@ -71,7 +82,9 @@ final class Router {
                 : new String[] {"detail-type", quote(detailType), "detail.errorCode", errorCode,
                         "detail.eventName", quote(eventName), "detail.eventSource", quote(eventSource),
                         "source", quote(source)};
-        return machine.rulesForEvent(fields).stream().distinct().sorted().toList();
+        List<String> matched = machine.rulesForEvent(fields).stream().distinct().sorted().toList();
+        if (routes.size() < MAX_ROUTES) routes.put(key, matched);
+        return matched;
     }
 
     /** Routes a bare CloudTrail record (as in S3 log files) as the envelope EventBridge would build around it. */

@@ -1,12 +1,18 @@
 package dev.snapback.cli;
 
+import dev.snapback.remediate.AwsClients;
 import dev.snapback.remediate.RemediationExecutor;
+import dev.snapback.remediate.SdkRemediationExecutor;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /** The {@code snapback} command line. Exit codes: see {@link ReplayCommand}. */
 @Command(name = "snapback", mixinStandardHelpOptions = true, version = "snapback 0.1.0",
@@ -35,7 +41,18 @@ public final class SnapbackCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. snapback replay events/");
     }
 
+    /**
+     * The functions' own executor, with the standard credential chain; the SDK honours {@code AWS_ENDPOINT_URL}.
+     * Remediations run in each event's region; the home region (default region chain, else us-east-1) only picks
+     * the partition IAM is signed for. The clients live as long as the process.
+     */
     private static RemediationExecutor sdkExecutor() {
-        throw new UnsupportedOperationException("this build has no AWS SDK executor; --apply is not available yet");
+        Region home;
+        try {
+            home = DefaultAwsRegionProviderChain.builder().build().getRegion();
+        } catch (SdkClientException e) {
+            home = Region.US_EAST_1;
+        }
+        return new SdkRemediationExecutor(new AwsClients(home, DefaultCredentialsProvider.builder().build(), null));
     }
 }

@@ -116,7 +116,8 @@ class ReplayInputsTest {
                 "{\"Records\": \"none\"}",
                 "{\"Records\": [7, " + RECORDS.get(0) + "]}",
                 "{\"hello\": \"world\"}",
-                "{\"eventSource\": \"ec2.amazonaws.com\", \"eventName\": \"AuthorizeSecurityGroupIngress\"}"), false);
+                "{\"eventSource\": \"ec2.amazonaws.com\", \"eventName\": \"AuthorizeSecurityGroupIngress\"}",
+                "{\"note\": {\"Records\": 1}, \"Records\": [" + RECORDS.get(0) + "], \"after\": true}"), false);
 
         ReplayRun run = ReplayRun.of("replay", "--format", "json", dir.toString());
 
@@ -125,15 +126,15 @@ class ReplayInputsTest {
         assertThat(summary.get("failedFiles").asLong()).isEqualTo(3);
         assertThat(summary.get("malformedRecords").asLong()).isEqualTo(5);
         assertThat(summary.at("/detectors/security-group-opened/matched").asLong())
-                .as("good.json.gz, the records of truncated.json before the cut, the good record in wrong-shape.jsonl")
-                .isEqualTo(3);
+                .as("good.json.gz, the records of truncated.json before the cut, the good records in wrong-shape.jsonl")
+                .isEqualTo(4);
         assertThat(run.err())
                 .contains(dir.resolve("not-gzip.json.gz") + ": byte 0: Not in GZIP format (rest of file skipped)")
                 .containsPattern("truncated-gzip.json.gz: record #\\d+ at line 1, column \\d+, byte \\d+: Unexpected end of ZLIB input stream")
-                .containsPattern("truncated.json: record #3 at line 1, column \\d+, byte \\d+: not valid JSON: Unexpected end-of-input")
+                .containsPattern("truncated.json: record #2 at line 1, column \\d+, byte \\d+: not valid JSON: Unexpected end-of-input")
                 .contains("wrong-shape.jsonl: record #0 at line 1, column 1, byte 0: expected a JSON object, got an array (record skipped)")
                 .contains("wrong-shape.jsonl: record #1 at line 2, column 13, byte 19: Records: expected an array, got a string")
-                .containsPattern("wrong-shape.jsonl: record #2 at line 3, column \\d+, byte \\d+: Records: expected an object, got a number")
+                .containsPattern("wrong-shape.jsonl: record #2 at line 3, column \\d+, byte \\d+: Records: expected a JSON object, got a number")
                 .contains("wrong-shape.jsonl: record #4 at line 4")
                 .contains("neither a CloudTrail record")
                 .containsPattern("wrong-shape.jsonl: record #5 at line 5.*eventTime: required field is missing")

@@ -105,7 +105,7 @@ class SnapStartPrimingTest {
 
         assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
         assertThat(AWS.findAll(postRequestedFor(urlEqualTo("/")))).extracting(AwsStub::operation)
-                .containsExactly("PutItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
         assertThat(signers()).containsOnly("ASIARESTOREDEXAMPLE1");
         assertThat(AWS.findAll(getRequestedFor(urlEqualTo("/container-credentials"))))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.getHeader("Authorization")).isEqualTo("restore-token"));

@@ -75,9 +75,11 @@ public final class StandInSecurityGroupHandler implements RequestStreamHandler {
         String table = System.getenv("SNAPBACK_AUDIT_TABLE");
         Map<String, AttributeValue> key = Map.of("eventId", AttributeValue.fromS(event.eventId()),
                 "detectorId", AttributeValue.fromS("security-group-opened"));
-        dynamoDb.get().putItem(r -> r.tableName(table).conditionExpression("attribute_not_exists(eventId)")
-                .item(Map.of("eventId", key.get("eventId"), "detectorId", key.get("detectorId"),
-                        "status", AttributeValue.fromS("claimed"), "resource", AttributeValue.fromS(groupId))));
+        dynamoDb.get().updateItem(r -> r.tableName(table).key(key).conditionExpression("attribute_not_exists(eventId)")
+                .updateExpression("SET #s = :claimed, #r = :resource")
+                .expressionAttributeNames(Map.of("#s", "status", "#r", "resource"))
+                .expressionAttributeValues(Map.of(":claimed", AttributeValue.fromS("claimed"),
+                        ":resource", AttributeValue.fromS(groupId))));
         sns.get().publish(r -> r.topicArn(System.getenv("SNAPBACK_ALERT_TOPIC_ARN"))
                 .subject("[HIGH] " + groupId + " opened to the world in " + event.account() + "/" + event.region() + " - revoked")
                 .message("{\"detector\":\"security-group-opened\",\"group\":\"" + groupId + "\",\"revoked\":" + ruleIds.size() + "}")

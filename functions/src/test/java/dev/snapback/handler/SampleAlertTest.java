@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The sample alert quoted in {@code docs/readme/act.md} is exactly what {@link SecurityGroupHandler} publishes for the
+ * The sample alert quoted in {@code README.md} is exactly what {@link SecurityGroupHandler} publishes for the
  * real-shaped {@code AuthorizeSecurityGroupIngress} event, so the README cannot drift from the code.
  */
 class SampleAlertTest {
@@ -53,7 +53,7 @@ class SampleAlertTest {
 
     /** The fenced block of the README section that shows an alert. */
     private static String quotedSample() throws Exception {
-        String readme = Files.readString(Fixtures.root().resolve("docs/readme/act.md"));
+        String readme = Files.readString(Fixtures.root().resolve("README.md"));
         int start = readme.indexOf(FENCE + "Subject: ", readme.indexOf("### What an alert looks like")) + FENCE.length();
         return readme.substring(start, readme.indexOf(FENCE, start));
     }

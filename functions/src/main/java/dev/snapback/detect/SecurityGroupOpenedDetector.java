@@ -30,7 +30,7 @@ import java.util.stream.IntStream;
  * them from anywhere (fragmentation needed, packet too big) for path MTU discovery, so revoking them breaks traffic.
  * A part of the event that cannot be read with certainty is paged with the reason and never revoked.
  */
-public final class SecurityGroupOpenedDetector implements Detector {
+public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Detector {
 
     public static final DetectorSpec SPEC = new DetectorSpec(
             "security-group-opened",
@@ -43,12 +43,6 @@ public final class SecurityGroupOpenedDetector implements Detector {
                     "ec2:RevokeSecurityGroupIngress")));
 
     private static final String GROUP = "AWS::EC2::SecurityGroup";
-
-    private final SnapbackConfig config;
-
-    public SecurityGroupOpenedDetector(SnapbackConfig config) {
-        this.config = config;
-    }
 
     @Override
     public DetectorSpec spec() {

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  *       the call's own selectors plus the least change that logs them again (see {@link ManagementEventSelectors}).</li>
  * </ul>
  */
-public final class TrailTamperedDetector implements Detector {
+public record TrailTamperedDetector(SnapbackConfig config) implements Detector {
 
     public static final DetectorSpec SPEC = new DetectorSpec(
             "trail-tampered",
@@ -49,12 +49,6 @@ public final class TrailTamperedDetector implements Detector {
     static final List<String> DESTINATIONS = List.of("s3BucketName", "s3KeyPrefix", "cloudWatchLogsLogGroupArn",
             "cloudWatchLogsRoleArn", "snsTopicName");
     private static final Pattern TRAIL_NAME = Pattern.compile("[A-Za-z0-9._-]{3,128}");
-
-    private final SnapbackConfig config;
-
-    public TrailTamperedDetector(SnapbackConfig config) {
-        this.config = config;
-    }
 
     @Override
     public DetectorSpec spec() {

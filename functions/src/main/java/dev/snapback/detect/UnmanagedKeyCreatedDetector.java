@@ -14,7 +14,7 @@ import java.util.List;
  * managed principals. The key to deactivate and its owner come from the event alone, never from a guess: an access
  * key's owner is the response's {@code accessKey.userName}, not the caller. Key material never leaves the event.
  */
-public final class UnmanagedKeyCreatedDetector implements Detector {
+public record UnmanagedKeyCreatedDetector(SnapbackConfig config) implements Detector {
 
     public static final DetectorSpec SPEC = new DetectorSpec(
             "unmanaged-key-created",
@@ -26,12 +26,6 @@ public final class UnmanagedKeyCreatedDetector implements Detector {
                     EventPattern.apiCalls("ec2", "CreateKeyPair", "ImportKeyPair")),
             List.of(IamGrant.of("arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*", "iam:UpdateAccessKey"),
                     IamGrant.of("arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:key-pair/*", "ec2:DeleteKeyPair")));
-
-    private final SnapbackConfig config;
-
-    public UnmanagedKeyCreatedDetector(SnapbackConfig config) {
-        this.config = config;
-    }
 
     @Override
     public DetectorSpec spec() {

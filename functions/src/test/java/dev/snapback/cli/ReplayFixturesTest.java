@@ -30,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplayFixturesTest {
 
+    /** The account of every fixture event (recipientAccountId), as the credentials' own. */
+    private static final String FIXTURE_ACCOUNT = "111122223333";
+
     @TempDir
     Path dir;
 
@@ -172,7 +175,7 @@ class ReplayFixturesTest {
     @Test
     void applyWithYesExecutesExactlyTheRemediateDecisions() {
         RecordingExecutor executor = new RecordingExecutor(new Outcome.Remediated(List.of("done"), List.of("undo")));
-        ReplayRun run = ReplayRun.of(false, "", () -> executor, "replay", "--config", config(), "--apply", "--yes", events());
+        ReplayRun run = ReplayRun.of(false, "", () -> new Caller(FIXTURE_ACCOUNT, executor), "replay", "--config", config(), "--apply", "--yes", events());
 
         assertThat(run.exit()).as(run.err()).isZero();
         List<String> expected = remediateDecisions();
@@ -184,12 +187,13 @@ class ReplayFixturesTest {
     @Test
     void applyAsksFirstAndDoesNothingUnlessTheAnswerIsYes() {
         RecordingExecutor executor = new RecordingExecutor(new Outcome.Remediated(List.of(), List.of()));
-        ReplayRun declined = ReplayRun.of(true, "no\n", () -> executor, "replay", "--config", config(), "--apply", events());
+        ReplayRun declined = ReplayRun.of(true, "no\n", () -> new Caller(FIXTURE_ACCOUNT, executor), "replay", "--config", config(), "--apply", events());
         assertThat(declined.exit()).isZero();
-        assertThat(declined.err()).contains("Type 'yes' to continue").contains("not applied");
+        assertThat(declined.err()).contains("Apply them now in account " + FIXTURE_ACCOUNT).contains("Type 'yes' to continue")
+                .contains("not applied");
         assertThat(executor.calls).isEmpty();
 
-        ReplayRun confirmed = ReplayRun.of(true, "yes\n", () -> executor, "replay", "--config", config(), "--apply", events());
+        ReplayRun confirmed = ReplayRun.of(true, "yes\n", () -> new Caller(FIXTURE_ACCOUNT, executor), "replay", "--config", config(), "--apply", events());
         assertThat(confirmed.exit()).isZero();
         assertThat(executor.calls).containsExactlyElementsOf(remediateDecisions());
     }
@@ -197,17 +201,17 @@ class ReplayFixturesTest {
     @Test
     void aFailedRemediationExitsThreeAndTheRestAreStillTried() {
         RecordingExecutor failing = new RecordingExecutor(new Outcome.Failed("UnauthorizedOperation"));
-        ReplayRun run = ReplayRun.of(false, "", () -> failing, "replay", "--config", config(), "--apply", "--yes", events());
+        ReplayRun run = ReplayRun.of(false, "", () -> new Caller(FIXTURE_ACCOUNT, failing), "replay", "--config", config(), "--apply", "--yes", events());
 
-        assertThat(run.exit()).isEqualTo(ReplayCommand.REMEDIATION_FAILED);
+        assertThat(run.exit()).isEqualTo(ReplayCommand.NOT_ALL_APPLIED);
         assertThat(failing.calls).hasSameSizeAs(remediateDecisions());
         assertThat(run.err()).contains("failed: ").contains("(UnauthorizedOperation)")
                 .contains(failing.calls.size() + " of " + failing.calls.size() + " remediations failed");
 
-        ReplayRun throwing = ReplayRun.of(false, "", () -> (remediation, cause) -> {
+        ReplayRun throwing = ReplayRun.of(false, "", () -> new Caller(FIXTURE_ACCOUNT, (remediation, cause) -> {
             throw new IllegalStateException("no credentials");
-        }, "replay", "--config", config(), "--apply", "--yes", events());
-        assertThat(throwing.exit()).isEqualTo(ReplayCommand.REMEDIATION_FAILED);
+        }), "replay", "--config", config(), "--apply", "--yes", events());
+        assertThat(throwing.exit()).isEqualTo(ReplayCommand.NOT_ALL_APPLIED);
         assertThat(throwing.err()).contains("IllegalStateException: no credentials");
     }
 }

@@ -42,8 +42,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
                 "0:every input read; under --apply every remediation applied",
                 "1:some input was skipped (malformed record, bad gzip, invalid or truncated JSON)",
                 "2:usage or configuration error; nothing was replayed",
-                "3:under --apply, a remediation failed or was not applied (its event is for another account than",
-                "  the credentials', or STS GetCallerIdentity failed)"})
+                "3:under --apply, a remediation failed or was not applied (its event is for another account than "
+                        + "the credentials', or STS GetCallerIdentity failed)"})
 final class ReplayCommand implements Callable<Integer> {
 
     static final int OK = 0;
@@ -62,8 +62,8 @@ final class ReplayCommand implements Callable<Integer> {
             description = "text (default), json (summary and decisions) or ndjson (one decision per line).")
     private Report.Format format;
 
-    @Option(names = "--apply", description = {"Execute the REMEDIATE decisions in AWS (standard credential chain; AWS_ENDPOINT_URL honoured),",
-            "only those whose event is for the credentials' own account."})
+    @Option(names = "--apply", description = "Execute the REMEDIATE decisions in AWS (standard credential chain; "
+            + "AWS_ENDPOINT_URL honoured), only those whose event is for the credentials' own account.")
     private boolean apply;
 
     @Option(names = "--yes", description = "With --apply: do not ask for confirmation.")

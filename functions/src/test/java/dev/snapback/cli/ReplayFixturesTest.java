@@ -199,6 +199,33 @@ class ReplayFixturesTest {
     }
 
     @Test
+    void onlyTheCredentialsOwnAccountIsRemediatedAndTheOthersAreCountedAndExitThree() throws IOException {
+        String other = "444455556666";
+        List<ObjectNode> records = Fixtures.all().stream().map(f -> (ObjectNode) f.json().get("detail").deepCopy()).toList();
+        int half = records.size() / 2;
+        records.subList(half, records.size()).forEach(r -> r.put("recipientAccountId", other));
+        ReplayInputsTest.write(dir.resolve("AWSLogs/mixed.json"), ReplayInputsTest.s3Log(records), false);
+        List<JsonNode> remediate = ReplayRun.of("replay", "--config", config(), "--format", "ndjson", dir.toString()).ndjson().stream()
+                .filter(l -> l.get("action").asText().equals("REMEDIATE")).toList();
+        List<String> own = remediate.stream().filter(l -> l.get("account").asText().equals(FIXTURE_ACCOUNT))
+                .map(l -> l.get("eventID").asText() + " " + l.at("/remediation/describe").asText()).toList();
+        long elsewhere = remediate.stream().filter(l -> l.get("account").asText().equals(other)).count();
+        assertThat(own).isNotEmpty();
+        assertThat(elsewhere).isPositive();
+
+        RecordingExecutor executor = new RecordingExecutor(new Outcome.Remediated(List.of("done"), List.of("undo")));
+        ReplayRun run = ReplayRun.of(false, "", () -> new Caller(FIXTURE_ACCOUNT, executor),
+                "replay", "--config", config(), "--apply", "--yes", dir.toString());
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(ReplayCommand.NOT_ALL_APPLIED);
+        assertThat(executor.calls).containsExactlyElementsOf(own);
+        assertThat(run.err().lines().filter(l -> l.startsWith("snapback: not applied: event is for account " + other
+                + ", credentials are for account " + FIXTURE_ACCOUNT))).hasSize((int) elsewhere);
+        assertThat(run.err()).contains(elsewhere + " of " + remediate.size() + " remediations not applied")
+                .contains(own.size() + " remediations to apply in account " + FIXTURE_ACCOUNT);
+    }
+
+    @Test
     void aFailedRemediationExitsThreeAndTheRestAreStillTried() {
         RecordingExecutor failing = new RecordingExecutor(new Outcome.Failed("UnauthorizedOperation"));
         ReplayRun run = ReplayRun.of(false, "", () -> new Caller(FIXTURE_ACCOUNT, failing), "replay", "--config", config(), "--apply", "--yes", events());

@@ -6,25 +6,29 @@ import dev.snapback.policy.Evaluator;
 import dev.snapback.policy.InvalidConfigException;
 import dev.snapback.policy.SnapbackConfig;
 import dev.snapback.remediate.Outcome;
-import dev.snapback.remediate.RemediationExecutor;
+import dev.snapback.remediate.SdkRemediationExecutor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * {@code snapback replay PATH...}: what Snapback would have done about past CloudTrail events.
  *
  * <p>Exit codes: 0 every input read and (under {@code --apply}) every remediation applied; 1 some input was skipped
  * (malformed record, bad gzip, invalid or truncated JSON; the count is on stderr); 2 usage or configuration error
- * (nothing was replayed); 3 a remediation failed under {@code --apply}.
+ * (nothing was replayed); 3 under {@code --apply}, a remediation failed or was not applied: its event is for another
+ * account than the credentials' (as STS GetCallerIdentity names it), or that account could not be resolved.
  */
 @Command(name = "replay", sortOptions = false, mixinStandardHelpOptions = true,
         description = {
@@ -38,13 +42,14 @@ import picocli.CommandLine.Parameters;
                 "0:every input read; under --apply every remediation applied",
                 "1:some input was skipped (malformed record, bad gzip, invalid or truncated JSON)",
                 "2:usage or configuration error; nothing was replayed",
-                "3:a remediation failed under --apply"})
+                "3:under --apply, a remediation failed or was not applied (its event is for another account than "
+                        + "the credentials', or STS GetCallerIdentity failed)"})
 final class ReplayCommand implements Callable<Integer> {
 
     static final int OK = 0;
     static final int SKIPPED = 1;
     static final int USAGE = 2;
-    static final int REMEDIATION_FAILED = 3;
+    static final int NOT_ALL_APPLIED = 3;
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories to replay.")
     private List<Path> paths;
@@ -57,7 +62,8 @@ final class ReplayCommand implements Callable<Integer> {
             description = "text (default), json (summary and decisions) or ndjson (one decision per line).")
     private Report.Format format;
 
-    @Option(names = "--apply", description = "Execute the REMEDIATE decisions in AWS (standard credential chain; AWS_ENDPOINT_URL honoured).")
+    @Option(names = "--apply", description = "Execute the REMEDIATE decisions in AWS (standard credential chain; "
+            + "AWS_ENDPOINT_URL honoured), only those whose event is for the credentials' own account.")
     private boolean apply;
 
     @Option(names = "--yes", description = "With --apply: do not ask for confirmation.")
@@ -67,11 +73,12 @@ final class ReplayCommand implements Callable<Integer> {
     private int threads = Runtime.getRuntime().availableProcessors();
 
     private final Terminal terminal;
-    private final Supplier<RemediationExecutor> executors;
+    /** Resolves the credentials' account (STS GetCallerIdentity) and their executor; may throw. */
+    private final Supplier<Caller> callers;
 
-    ReplayCommand(Terminal terminal, Supplier<RemediationExecutor> executors) {
+    ReplayCommand(Terminal terminal, Supplier<Caller> callers) {
         this.terminal = terminal;
-        this.executors = executors;
+        this.callers = callers;
     }
 
     @Override
@@ -123,30 +130,53 @@ final class ReplayCommand implements Callable<Integer> {
         if (summary.skipped() > 0) {
             err.printf("snapback: skipped %d malformed records and %d unreadable files%n", summary.malformedRecords, summary.failedFiles);
         }
-        if (apply && !applyAll(result.decisions())) return REMEDIATION_FAILED;
+        if (apply && !applyAll(result.decisions())) return NOT_ALL_APPLIED;
         return summary.skipped() > 0 ? SKIPPED : OK;
     }
 
-    /** Executes the REMEDIATE decisions after confirmation; false when any failed. */
+    /**
+     * Executes, after confirmation, the REMEDIATE decisions whose event is for the credentials' own account; false
+     * when any failed or was not applied. Replaying another account's logs must never touch this account's
+     * same-named users, keys or groups, so a decision for another account is reported and left alone.
+     */
     private boolean applyAll(List<ReplayedDecision> decisions) {
         PrintStream err = terminal.err();
-        List<ReplayedDecision> toApply = decisions.stream().filter(d -> d.action() == Decision.Action.REMEDIATE).toList();
-        if (toApply.isEmpty()) {
+        List<ReplayedDecision> remediate = decisions.stream().filter(d -> d.action() == Decision.Action.REMEDIATE).toList();
+        if (remediate.isEmpty()) {
             err.println("snapback: nothing to apply: no decision is REMEDIATE");
             return true;
         }
-        err.printf("%d remediations to apply:%n", toApply.size());
-        toApply.forEach(d -> err.printf("  %s/%s  %s  (eventID %s)%n", d.account(), d.region(), d.remediation(), d.eventId()));
-        if (!yes && !confirmed()) {
-            err.println("snapback: not applied");
-            return true;
+        Caller caller;
+        try {
+            caller = callers.get();
+        } catch (RuntimeException e) {
+            err.printf("snapback: nothing applied: cannot tell which account the credentials are for (STS GetCallerIdentity: %s)%n",
+                    e instanceof AwsServiceException aws ? SdkRemediationExecutor.error(aws) : e.getClass().getSimpleName() + ": " + e.getMessage());
+            return false;
         }
-        RemediationExecutor executor = executors.get();
+        Map<Boolean, List<ReplayedDecision>> byAccount = remediate.stream()
+                .collect(Collectors.partitioningBy(d -> d.account().equals(caller.account())));
+        List<ReplayedDecision> otherAccounts = byAccount.get(false);
+        List<ReplayedDecision> toApply = byAccount.get(true);
+        otherAccounts.forEach(d -> err.printf("snapback: not applied: event is for account %s, credentials are for account %s: %s (eventID %s)%n",
+                d.account(), caller.account(), d.remediation(), d.eventId()));
+        if (!otherAccounts.isEmpty()) {
+            err.printf("snapback: %d of %d remediations not applied: their events are for other accounts%n",
+                    otherAccounts.size(), remediate.size());
+        }
+        if (toApply.isEmpty()) return false;
+
+        err.printf("%d remediations to apply in account %s:%n", toApply.size(), caller.account());
+        toApply.forEach(d -> err.printf("  %s/%s  %s  (eventID %s)%n", d.account(), d.region(), d.remediation(), d.eventId()));
+        if (!yes && !confirmed(caller.account())) {
+            err.println("snapback: not applied");
+            return otherAccounts.isEmpty();
+        }
         int failed = 0;
         for (ReplayedDecision d : toApply) {
             Outcome outcome;
             try {
-                outcome = executor.execute(d.decision().finding().proposed(), d.decision().finding().cause());
+                outcome = caller.executor().execute(d.decision().finding().proposed(), d.decision().finding().cause());
             } catch (RuntimeException e) {
                 outcome = new Outcome.Failed(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
@@ -155,11 +185,11 @@ final class ReplayCommand implements Callable<Integer> {
             if (outcome instanceof Outcome.Failed) failed++;
         }
         if (failed > 0) err.printf("snapback: %d of %d remediations failed%n", failed, toApply.size());
-        return failed == 0;
+        return failed == 0 && otherAccounts.isEmpty();
     }
 
-    private boolean confirmed() {
-        terminal.err().print("Apply them now, with the credentials of the standard AWS chain? Type 'yes' to continue: ");
+    private boolean confirmed(String account) {
+        terminal.err().printf("Apply them now in account %s, with the credentials of the standard AWS chain? Type 'yes' to continue: ", account);
         terminal.err().flush();
         try {
             String answer = terminal.in().readLine();

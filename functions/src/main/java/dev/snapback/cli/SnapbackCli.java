@@ -1,7 +1,6 @@
 package dev.snapback.cli;
 
 import dev.snapback.remediate.AwsClients;
-import dev.snapback.remediate.RemediationExecutor;
 import dev.snapback.remediate.SdkRemediationExecutor;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
@@ -24,12 +23,12 @@ public final class SnapbackCli implements Runnable {
     private CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args, Terminal.system(), SnapbackCli::sdkExecutor));
+        System.exit(run(args, Terminal.system(), SnapbackCli::sdkCaller));
     }
 
-    static int run(String[] args, Terminal terminal, Supplier<RemediationExecutor> executors) {
+    static int run(String[] args, Terminal terminal, Supplier<Caller> callers) {
         CommandLine cli = new CommandLine(new SnapbackCli())
-                .addSubcommand("replay", new ReplayCommand(terminal, executors))
+                .addSubcommand("replay", new ReplayCommand(terminal, callers))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(new PrintWriter(terminal.out(), true))
                 .setErr(new PrintWriter(terminal.err(), true));
@@ -42,17 +41,19 @@ public final class SnapbackCli implements Runnable {
     }
 
     /**
-     * The functions' own executor, with the standard credential chain; the SDK honours {@code AWS_ENDPOINT_URL}.
-     * Remediations run in each event's region; the home region (default region chain, else us-east-1) only picks
-     * the partition IAM is signed for. The clients live as long as the process.
+     * The functions' own executor, with the standard credential chain, and the account STS GetCallerIdentity names
+     * for those credentials; the SDK honours {@code AWS_ENDPOINT_URL}. Remediations run in each event's region; the
+     * home region (default region chain, else us-east-1) picks the partition IAM is signed for and STS's region.
+     * The clients live as long as the process.
      */
-    private static RemediationExecutor sdkExecutor() {
+    private static Caller sdkCaller() {
         Region home;
         try {
             home = DefaultAwsRegionProviderChain.builder().build().getRegion();
         } catch (SdkClientException e) {
             home = Region.US_EAST_1;
         }
-        return new SdkRemediationExecutor(new AwsClients(home, DefaultCredentialsProvider.builder().build(), null));
+        AwsClients clients = new AwsClients(home, DefaultCredentialsProvider.builder().build(), null);
+        return new Caller(clients.sts().getCallerIdentity().account(), new SdkRemediationExecutor(clients));
     }
 }

@@ -20,11 +20,12 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Every AWS client Snapback uses, built once per container and reused: regional EC2 and CloudTrail clients are cached
- * by region (events arrive from many regions), IAM goes through its global endpoint ({@link #iamRegion}), SNS, DynamoDB and SSM live in
- * the function's own region.
+ * by region (events arrive from many regions), IAM goes through its global endpoint ({@link #iamRegion}), SNS,
+ * DynamoDB, SSM and STS live in the function's own region.
  *
  * <p>Everything is explicit so that cold start does no discovery: one shared {@link UrlConnectionHttpClient} (the only
  * HTTP client on the classpath), the region, the credentials provider and the SDK's standard retry mode (throttling
@@ -99,6 +100,11 @@ public final class AwsClients implements AutoCloseable {
 
     public SsmClient ssm() {
         return client("ssm", home, SsmClient::builder);
+    }
+
+    /** STS in the home region: which account the credentials belong to. */
+    public StsClient sts() {
+        return client("sts", home, StsClient::builder);
     }
 
     /**

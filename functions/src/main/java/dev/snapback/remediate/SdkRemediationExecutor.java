@@ -280,8 +280,8 @@ public final class SdkRemediationExecutor implements RemediationExecutor {
         return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     }
 
-    /** {@code Code: message}, or the HTTP status when AWS sent no error code. */
-    private static String error(AwsServiceException e) {
+    /** {@code Code: message}, or the HTTP status when AWS sent no error code (also how the CLI reports AWS errors). */
+    public static String error(AwsServiceException e) {
         String code = code(e);
         String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
                 ? e.getMessage() : e.awsErrorDetails().errorMessage();

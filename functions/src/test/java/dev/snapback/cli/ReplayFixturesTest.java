@@ -30,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplayFixturesTest {
 
+    /** The account of every fixture event (recipientAccountId), as the credentials' own. */
+    private static final String FIXTURE_ACCOUNT = "111122223333";
+
     @TempDir
     Path dir;
 
@@ -172,7 +175,7 @@ class ReplayFixturesTest {
     @Test
     void applyWithYesExecutesExactlyTheRemediateDecisions() {
         RecordingExecutor executor = new RecordingExecutor(new Outcome.Remediated(List.of("done"), List.of("undo")));
-        ReplayRun run = ReplayRun.of(false, "", () -> executor, "replay", "--config", config(), "--apply", "--yes", events());
+        ReplayRun run = ReplayRun.of(false, "", () -> new Caller(FIXTURE_ACCOUNT, executor), "replay", "--config", config(), "--apply", "--yes", events());
 
         assertThat(run.exit()).as(run.err()).isZero();
         List<String> expected = remediateDecisions();
@@ -184,30 +187,58 @@ class ReplayFixturesTest {
     @Test
     void applyAsksFirstAndDoesNothingUnlessTheAnswerIsYes() {
         RecordingExecutor executor = new RecordingExecutor(new Outcome.Remediated(List.of(), List.of()));
-        ReplayRun declined = ReplayRun.of(true, "no\n", () -> executor, "replay", "--config", config(), "--apply", events());
+        ReplayRun declined = ReplayRun.of(true, "no\n", () -> new Caller(FIXTURE_ACCOUNT, executor), "replay", "--config", config(), "--apply", events());
         assertThat(declined.exit()).isZero();
-        assertThat(declined.err()).contains("Type 'yes' to continue").contains("not applied");
+        assertThat(declined.err()).contains("Apply them now in account " + FIXTURE_ACCOUNT).contains("Type 'yes' to continue")
+                .contains("not applied");
         assertThat(executor.calls).isEmpty();
 
-        ReplayRun confirmed = ReplayRun.of(true, "yes\n", () -> executor, "replay", "--config", config(), "--apply", events());
+        ReplayRun confirmed = ReplayRun.of(true, "yes\n", () -> new Caller(FIXTURE_ACCOUNT, executor), "replay", "--config", config(), "--apply", events());
         assertThat(confirmed.exit()).isZero();
         assertThat(executor.calls).containsExactlyElementsOf(remediateDecisions());
     }
 
     @Test
+    void onlyTheCredentialsOwnAccountIsRemediatedAndTheOthersAreCountedAndExitThree() throws IOException {
+        String other = "444455556666";
+        List<ObjectNode> records = Fixtures.all().stream().map(f -> (ObjectNode) f.json().get("detail").deepCopy()).toList();
+        int half = records.size() / 2;
+        records.subList(half, records.size()).forEach(r -> r.put("recipientAccountId", other));
+        ReplayInputsTest.write(dir.resolve("AWSLogs/mixed.json"), ReplayInputsTest.s3Log(records), false);
+        List<JsonNode> remediate = ReplayRun.of("replay", "--config", config(), "--format", "ndjson", dir.toString()).ndjson().stream()
+                .filter(l -> l.get("action").asText().equals("REMEDIATE")).toList();
+        List<String> own = remediate.stream().filter(l -> l.get("account").asText().equals(FIXTURE_ACCOUNT))
+                .map(l -> l.get("eventID").asText() + " " + l.at("/remediation/describe").asText()).toList();
+        long elsewhere = remediate.stream().filter(l -> l.get("account").asText().equals(other)).count();
+        assertThat(own).isNotEmpty();
+        assertThat(elsewhere).isPositive();
+
+        RecordingExecutor executor = new RecordingExecutor(new Outcome.Remediated(List.of("done"), List.of("undo")));
+        ReplayRun run = ReplayRun.of(false, "", () -> new Caller(FIXTURE_ACCOUNT, executor),
+                "replay", "--config", config(), "--apply", "--yes", dir.toString());
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(ReplayCommand.NOT_ALL_APPLIED);
+        assertThat(executor.calls).containsExactlyElementsOf(own);
+        assertThat(run.err().lines().filter(l -> l.startsWith("snapback: not applied: event is for account " + other
+                + ", credentials are for account " + FIXTURE_ACCOUNT))).hasSize((int) elsewhere);
+        assertThat(run.err()).contains(elsewhere + " of " + remediate.size() + " remediations not applied")
+                .contains(own.size() + " remediations to apply in account " + FIXTURE_ACCOUNT);
+    }
+
+    @Test
     void aFailedRemediationExitsThreeAndTheRestAreStillTried() {
         RecordingExecutor failing = new RecordingExecutor(new Outcome.Failed("UnauthorizedOperation"));
-        ReplayRun run = ReplayRun.of(false, "", () -> failing, "replay", "--config", config(), "--apply", "--yes", events());
+        ReplayRun run = ReplayRun.of(false, "", () -> new Caller(FIXTURE_ACCOUNT, failing), "replay", "--config", config(), "--apply", "--yes", events());
 
-        assertThat(run.exit()).isEqualTo(ReplayCommand.REMEDIATION_FAILED);
+        assertThat(run.exit()).isEqualTo(ReplayCommand.NOT_ALL_APPLIED);
         assertThat(failing.calls).hasSameSizeAs(remediateDecisions());
         assertThat(run.err()).contains("failed: ").contains("(UnauthorizedOperation)")
                 .contains(failing.calls.size() + " of " + failing.calls.size() + " remediations failed");
 
-        ReplayRun throwing = ReplayRun.of(false, "", () -> (remediation, cause) -> {
+        ReplayRun throwing = ReplayRun.of(false, "", () -> new Caller(FIXTURE_ACCOUNT, (remediation, cause) -> {
             throw new IllegalStateException("no credentials");
-        }, "replay", "--config", config(), "--apply", "--yes", events());
-        assertThat(throwing.exit()).isEqualTo(ReplayCommand.REMEDIATION_FAILED);
+        }), "replay", "--config", config(), "--apply", "--yes", events());
+        assertThat(throwing.exit()).isEqualTo(ReplayCommand.NOT_ALL_APPLIED);
         assertThat(throwing.err()).contains("IllegalStateException: no credentials");
     }
 }

@@ -2,7 +2,6 @@ package dev.snapback.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.snapback.remediate.RemediationExecutor;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,18 +20,21 @@ record ReplayRun(int exit, String out, String err) {
 
     static ReplayRun of(String... args) {
         return of(false, "", () -> {
-            throw new AssertionError("no executor expected");
+            throw new AssertionError("no credentials expected");
         }, args);
     }
 
-    /** @param interactive whether a person is at the terminal; {@code input} is what they type */
-    static ReplayRun of(boolean interactive, String input, Supplier<RemediationExecutor> executors, String... args) {
+    /**
+     * @param interactive whether a person is at the terminal; {@code input} is what they type
+     * @param callers     who {@code --apply} acts as
+     */
+    static ReplayRun of(boolean interactive, String input, Supplier<Caller> callers, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Terminal terminal = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), new BufferedReader(new StringReader(input)),
                 interactive, false);
-        int exit = SnapbackCli.run(args, terminal, executors);
+        int exit = SnapbackCli.run(args, terminal, callers);
         return new ReplayRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -342,9 +342,9 @@ public final class Pipeline {
         List<AlertRenderer.Lowered> lowered = new ArrayList<>();
         for (Detector detector : detectors) {
             String id = detector.spec().id();
-            Mode deployedMode = config.modes().getOrDefault(id, detector.spec().defaultMode());
+            Mode deployedMode = config.modeFor(detector.spec());
             Mode overrideMode = override.get(id);
-            if (overrideMode != null && overrideMode.ordinal() > deployedMode.ordinal()) {
+            if (overrideMode != null && overrideMode.isWeakerThan(deployedMode)) {
                 LOG.warn("Mode override in {} lowers {} from {} to {}", overrides.parameterName(), id,
                         deployedMode.label(), overrideMode.label(), entry("detector", id));
                 count(id, Map.of("ModeLowered", 1.0));

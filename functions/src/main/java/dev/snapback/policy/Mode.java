@@ -1,6 +1,6 @@
 package dev.snapback.policy;
 
-/** What Snapback does with a detector's findings. */
+/** What Snapback does with a detector's findings. Declared from strongest to weakest. */
 public enum Mode {
     /** Fix it, then page with what was done. */
     REMEDIATE,
@@ -17,6 +17,11 @@ public enum Mode {
             if (mode.name().equals(normalized)) return mode;
         }
         throw new InvalidConfigException(field, "'" + value + "' is not a mode; use remediate, page, dry-run or off");
+    }
+
+    /** Whether this mode does less about a finding than {@code other} (page is weaker than remediate, and so on). */
+    public boolean isWeakerThan(Mode other) {
+        return compareTo(other) > 0;
     }
 
     public String label() {

@@ -4,7 +4,6 @@ import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.remediate.Remediation.IngressRule;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -40,8 +39,6 @@ public final class SdkRemediationExecutor implements RemediationExecutor {
      * batch that gets one is retried one rule at a time.
      */
     private static final Set<String> RULE_NOT_FOUND = Set.of("InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound");
-
-    private static final Map<String, String> PROTOCOL_NAMES = Map.of("6", "tcp", "17", "udp", "1", "icmp", "58", "icmpv6");
 
     private final AwsClients clients;
 
@@ -237,15 +234,11 @@ public final class SdkRemediationExecutor implements RemediationExecutor {
 
     /** Whether a permission EC2 reported unknown is this rule (EC2 may name a protocol by number or by name). */
     private static boolean matches(IpPermission permission, IngressRule rule) {
-        return protocolName(permission.ipProtocol()).equals(protocolName(rule.protocol()))
+        return IngressRule.protocolName(permission.ipProtocol()).equals(IngressRule.protocolName(rule.protocol()))
                 && ("-1".equals(rule.protocol())
                     || Objects.equals(permission.fromPort(), rule.fromPort()) && Objects.equals(permission.toPort(), rule.toPort()))
                 && (permission.ipRanges().stream().anyMatch(range -> rule.cidr().equals(range.cidrIp()))
                     || permission.ipv6Ranges().stream().anyMatch(range -> rule.cidr().equals(range.cidrIpv6())));
-    }
-
-    private static String protocolName(String protocol) {
-        return PROTOCOL_NAMES.getOrDefault(protocol, protocol.toLowerCase());
     }
 
     private static String authorize(String groupId, List<IngressRule> rules, String region) {

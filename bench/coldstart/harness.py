@@ -28,8 +28,13 @@ EVENT = os.path.join(ROOT, "events", "security-group-opened", "finding", "Author
 LAMBDA_JVM_FLAGS = [
     "-XX:MaxHeapSize=445645k", "-XX:+UseSerialGC", "-Xshare:auto",
     "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-    "--add-opens=java.base/java.io=ALL-UNNAMED", "-Djava.net.preferIPv4Stack=true", "-XX:+ErrorFileToStderr",
+    "--add-opens=java.base/java.io=ALL-UNNAMED", "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
+    "-Djava.net.preferIPv4Stack=true", "-XX:+ErrorFileToStderr",
 ]
+
+# SnapStart functions on java25 run with the JVM's default tiered compilation (C1 and C2). The JVM's perf-data file
+# is left out: CRIU would have to restore a file the JVM deletes when it exits.
+SNAPSTART_JVM_FLAGS = [f for f in LAMBDA_JVM_FLAGS if f != "-XX:TieredStopAtLevel=1"] + ["-XX:-UsePerfData"]
 
 HANDLER = "dev.snapback.handler.SecurityGroupHandler"
 STANDIN = "dev.snapback.bench.standin.StandInSecurityGroupHandler"
@@ -95,19 +100,21 @@ def call_name(request):
     return match.group(1) if match else request.get("url")
 
 
-def check_calls(port, label):
+def check_calls(port, label, expected=EXPECTED_CALLS):
     """Every sample must have made exactly these calls (audit claim and completion, alert, revoke), all answered by a
     mapping rather than the 400 fallback."""
     journal = admin(port, "GET", "requests")["requests"]
     calls = sorted(call_name(r["request"]) for r in journal)
     failed = [r for r in journal if r["responseDefinition"]["status"] != 200]
     admin(port, "DELETE", "requests")
-    if calls != EXPECTED_CALLS or failed:
-        sys.exit(f"{label}: expected exactly {EXPECTED_CALLS}, stub saw {calls}"
+    if calls != expected or failed:
+        sys.exit(f"{label}: expected exactly {expected}, stub saw {calls}"
                  + (f"; unmatched: {[f['request']['url'] for f in failed]}" if failed else ""))
 
 
 def run_once(variant, env, port, label):
+    if variant["kind"] == "snapshot":
+        return restore_once(variant, port, label)
     t0 = time.time_ns()
     proc = subprocess.run(variant["cmd"], env=env, capture_output=True, text=True, timeout=120)
     t_exit = time.time_ns()
@@ -122,6 +129,74 @@ def run_once(variant, env, port, label):
         "init_ms": (f["init_done_ns"] - f["main_ns"]) / 1e6,
         "invoke_ms": (f["return_ns"] - f["init_done_ns"]) / 1e6,
         "exit_ms": (t_exit - t0) / 1e6,
+    }
+
+
+def prepare_snapshot(variant, env, stub_port, criu):
+    """Init (and, for Java, the SnapStart hooks' priming) in a process of its own, then a CRIU snapshot of it. The
+    process must not have called the stub: priming answers every AWS call inside the process."""
+    work = variant["snapshot_dir"]
+    subprocess.run(["rm", "-rf", work], check=True)
+    os.makedirs(os.path.join(work, "images"))
+    ready, log = os.path.join(work, "ready"), os.path.join(work, "process.log")
+    with open(log, "w") as out:
+        proc = subprocess.Popen(variant["prepare"](variant["wake_port"], ready), env=env, stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.time() + 300
+    while not os.path.exists(ready):
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            sys.exit(f"{variant['name']}: snapshot preparation failed:\n{open(log).read()[-4000:]}")
+        time.sleep(0.05)
+    time.sleep(0.2)  # the ready file is written just before accept(): let the process reach it
+    dump = subprocess.run([criu, "dump", "-t", str(proc.pid), "-D", os.path.join(work, "images"),
+                           "-o", "dump.log", "-v2"], capture_output=True, text=True)
+    proc.wait(timeout=30)
+    if dump.returncode != 0:
+        sys.exit(f"{variant['name']}: criu dump failed; see {os.path.join(work, 'images', 'dump.log')}")
+    if not os.environ.get("DIAG_REAL"): check_calls(stub_port, f"{variant['name']} snapshot", expected=[])
+    else: admin(stub_port, "DELETE", "requests")
+    variant["log_size"] = os.path.getsize(log)
+    with open(ready) as f:
+        variant["prepared"] = dict(kv.split("=") for kv in f.read().split())
+    variant["criu"] = criu
+
+
+def restore_once(variant, stub_port, label):
+    """One SnapStart-like cold start: restore the snapshot, wake it, read its report. Timed from just before the
+    restore command starts to the instant the handler returns."""
+    work = variant["snapshot_dir"]
+    # CRIU restores open files at their size and offset: the log must be as long as it was at the snapshot.
+    os.truncate(os.path.join(work, "process.log"), variant["log_size"])
+    t0 = time.time_ns()
+    restore = subprocess.Popen([variant["criu"], "restore", "-D", os.path.join(work, "images"), "-o", "restore.log", "-v2"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while True:
+        try:
+            conn = socket.create_connection(("127.0.0.1", variant["wake_port"]), timeout=60)
+            break
+        except OSError:
+            if restore.poll() is not None or time.time() > deadline:
+                sys.exit(f"{label}: restore failed; see {os.path.join(work, 'images', 'restore.log')}")
+            time.sleep(0.0005)
+    with conn:
+        report = b""
+        while chunk := conn.recv(4096):
+            report += chunk
+    if restore.wait(timeout=60) != 0:
+        sys.exit(f"{label}: the restored process failed (exit {restore.returncode}); see {os.path.join(work, 'process.log')}")
+    match = BENCH_LINE.search(report.decode())
+    if not match:
+        sys.exit(f"{label}: no BENCH line from the restored process; see {os.path.join(work, 'process.log')}")
+    if not os.environ.get("DIAG_REAL"): check_calls(stub_port, label)
+    else: admin(stub_port, "DELETE", "requests")
+    f = {k: int(v) for k, v in (kv.split("=") for kv in match.group(1).split())}
+    return {
+        "total_ms": (f["return_ns"] - t0) / 1e6,          # restore started -> handler returned
+        "boot_ms": (f["restored_ns"] - t0) / 1e6,         # restore started -> the process runs again
+        "init_ms": (f["init_done_ns"] - f["restored_ns"]) / 1e6,  # afterRestore hooks
+        "invoke_ms": (f["return_ns"] - f["init_done_ns"]) / 1e6,
     }
 
 
@@ -153,7 +228,9 @@ def classes_loaded(variant, env, port):
 
 def variants(args):
     java, lambda_jar = args.java, args.lambda_jar
-    launcher_cp = args.launcher_jar  # a jar, not a directory: CDS/AOT caches accept only jars on the class path
+    # Jars, not directories: CDS/AOT caches accept only jars on the class path. The runtime interface client comes
+    # first, as on Lambda, whose runtime puts its own jars ahead of the function's.
+    launcher_cp = args.runtime_jar + os.pathsep + args.launcher_jar
     standin_cp = launcher_cp + os.pathsep + args.standin_classpath if args.standin_classpath else None
 
     def jvm(name, cp, handler, extra=(), extra_env=None):
@@ -183,6 +260,16 @@ def variants(args):
         table["standin-parallel"] = jvm("standin-parallel", standin_cp, STANDIN, extra_env={"BENCH_INIT": "parallel"})
     for name in [n for n in table if n != "python-boto3"]:
         table[name + "+aot"] = with_aot(table[name])
+
+    def with_snapshot(name, prepare):
+        """SnapStart emulated with CRIU: one snapshot after init (and the hooks' priming), restored for every sample."""
+        return {"name": name, "kind": "snapshot", "env": {}, "wake_port": free_port(),
+                "snapshot_dir": os.path.join(HERE, "target", "snapshot-" + name), "prepare": prepare}
+
+    table["java-handler+snapstart"] = with_snapshot("java-handler+snapstart", lambda port, ready: [
+        java, *SNAPSTART_JVM_FLAGS, "-cp", handler_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT])
+    table["python-boto3+snapstart"] = with_snapshot("python-boto3+snapstart", lambda port, ready: [
+        "/usr/bin/python3", os.path.join(HERE, "python", "handler.py"), "--snapshot", str(port), ready, EVENT])
     chosen = args.variants.split(",")
     missing = [v for v in chosen if v not in table]
     if missing:
@@ -218,7 +305,9 @@ def main():
     parser.add_argument("--wiremock-jar", required=True)
     parser.add_argument("--lambda-jar", required=True)
     parser.add_argument("--launcher-jar", required=True)
+    parser.add_argument("--runtime-jar", required=True, help="the Lambda runtime interface client, as on Lambda's class path")
     parser.add_argument("--standin-classpath")
+    parser.add_argument("--criu", help="CRIU binary for the +snapstart variants (run.sh builds one)")
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--variants", default="python-boto3,java-handler")
@@ -238,6 +327,10 @@ def main():
         chosen = variants(args)
         samples = {v["name"]: [] for v in chosen}
         for v in chosen:
+            if v["kind"] == "snapshot":
+                if not args.criu or os.geteuid() != 0:
+                    sys.exit(f"{v['name']} needs root and a working CRIU (--criu); run.sh builds one")
+                prepare_snapshot(v, {**env, **v["env"]}, port, args.criu)
             if "train" in v:
                 if os.path.exists(v["aot_cache"]):
                     os.remove(v["aot_cache"])
@@ -276,7 +369,9 @@ def report(chosen, samples, classes, args):
     base50 = pct([s["total_ms"] for s in baseline], 50) if baseline else None
     base90 = pct([s["total_ms"] for s in baseline], 90) if baseline else None
     print(f"\n{args.samples} cold samples per variant after {args.warmup} warm-up rounds, interleaved; "
-          f"times in ms from process start to handler return (nearest-rank percentiles).\n")
+          f"times in ms from process start to handler return (nearest-rank percentiles). "
+          f"+snapstart rows: from the start of a CRIU restore of a snapshot taken after init to handler return; "
+          f"their boot is the restore, their init the afterRestore hooks.\n")
     print("| variant | p50 | p90 | p50 ratio to Python | p90 ratio to Python | boot p50 | init p50 | invoke p50 | classes loaded (CDS/AOT) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for v in chosen:
@@ -292,10 +387,16 @@ def report(chosen, samples, classes, args):
               + (f"{c['loaded']} ({c['from_cds_or_aot']})" if c else "-") + " |")
     os.makedirs(os.path.dirname(args.results), exist_ok=True)
     with open(args.results, "w") as f:
-        json.dump({"samples": samples, "classes": classes, "jvm_flags": LAMBDA_JVM_FLAGS}, f, indent=1)
+        json.dump({"samples": samples, "classes": classes, "jvm_flags": LAMBDA_JVM_FLAGS,
+                   "snapstart_jvm_flags": SNAPSTART_JVM_FLAGS,
+                   "snapshots": {v["name"]: v["prepared"] for v in chosen if "prepared" in v}}, f, indent=1)
     print("\nclasses loaded by origin: " + "; ".join(
         f"{name}: " + ", ".join(f"{g} {n}" for g, n in sorted(c["by_group"].items(), key=lambda kv: -kv[1]))
         for name, c in classes.items() if c))
+    for v in chosen:
+        if "prepared" in v:
+            print(f"\n{v['name']}: the snapshot was taken after " + ", ".join(
+                f"{k.removesuffix('_ms')} {ms} ms" for k, ms in v["prepared"].items()) + " (not part of any sample)")
     print(f"\nraw samples: {os.path.relpath(args.results, ROOT)}")
 
 

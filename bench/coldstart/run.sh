@@ -4,8 +4,10 @@
 # against a loopback stub and prints the table.
 #   bench/coldstart/run.sh                       # real handler vs Python, 20 samples each
 #   SAMPLES=30 VARIANTS=python-boto3,java-handler,java-handler+aot bench/coldstart/run.sh
+#   VARIANTS=python-boto3,java-handler,java-handler+snapstart,python-boto3+snapstart bench/coldstart/run.sh
 #   bench/coldstart/run.sh jmh [JMH options]     # warm path (JMH SampleTime), same stub and environment
-# Needs JDK 25 (JAVA_HOME) and Debian's python3-boto3 (/usr/bin/python3).
+# Needs JDK 25 (JAVA_HOME) and Debian's python3-boto3 (/usr/bin/python3). The +snapstart variants (SnapStart emulated
+# with CRIU snapshots) need root; criu/build.sh builds the CRIU they use.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -25,7 +27,13 @@ lambda_jar=$(ls -t "$root"/functions/target/snapback-functions*-lambda.jar | hea
 harness=(/usr/bin/python3 "$here/harness.py" --java "$JAVA_HOME/bin/java"
   --wiremock-jar "$here/target/stub/wiremock-standalone-3.13.2.jar"
   --lambda-jar "$lambda_jar"
-  --launcher-jar "$here/target/snapback-bench-coldstart-0.1.0-SNAPSHOT.jar")
+  --launcher-jar "$here/target/snapback-bench-coldstart-0.1.0-SNAPSHOT.jar"
+  --runtime-jar "$(tr ':' '\n' <<<"$classpath" | grep /aws-lambda-java-runtime-interface-client-)")
+
+variants=${VARIANTS:-python-boto3,java-handler}
+if [[ "$variants" == *+snapstart* ]]; then
+  harness+=(--criu "$("$here/criu/build.sh")")
+fi
 
 if [[ "${1:-}" == jmh ]]; then
   shift
@@ -33,4 +41,4 @@ if [[ "${1:-}" == jmh ]]; then
 fi
 # The stand-in runs without JMH's jars, as a function would.
 exec "${harness[@]}" --standin-classpath "$(tr ':' '\n' <<<"$classpath" | grep -v -e /org/openjdk/jmh/ -e /jopt-simple/ -e /commons-math3/ | paste -sd:)" \
-  --samples "${SAMPLES:-20}" --variants "${VARIANTS:-python-boto3,java-handler}"
+  --samples "${SAMPLES:-20}" --variants "$variants"

@@ -3,7 +3,7 @@
 Parse the EventBridge envelope, decide (ingress opened to the world on a non-public port), revoke the rule ids the
 event created, claim and complete the audit item, publish the alert. Endpoint, region, table and topic come from the same
 environment variables the Java handler reads. Run as a fresh process per sample by bench/coldstart/harness.py,
-which reads the timing lines this script prints.
+which reads the timing lines this script prints; with --snapshot, restored from one CRIU snapshot per sample.
 """
 import time
 
@@ -63,12 +63,33 @@ def handler(event, context):
     return {"outcome": "remediated", "revoked": rule_ids}
 
 
-if __name__ == "__main__":
-    T_INIT_DONE = time.time_ns()
-    with open(sys.argv[1], "rb") as f:
+def invoke(event_path):
+    with open(event_path, "rb") as f:
         event = json.load(f)
     result = handler(event, None)
-    T_RETURN = time.time_ns()
     if result.get("outcome") != "remediated":
         sys.exit("expected a remediation, got " + json.dumps(result))
-    print(f"BENCH main_ns={T_MAIN} init_done_ns={T_INIT_DONE} return_ns={T_RETURN}", flush=True)
+
+
+def snapshot(port, ready_file, event_path):
+    """SnapStart as the harness emulates it with CRIU: init is done (imports, clients); wait on a loopback port to be
+    snapshotted. Each restored copy wakes up when the harness connects, runs one invocation and reports on that
+    connection."""
+    import socket
+    with socket.create_server(("127.0.0.1", port), backlog=1) as wake:
+        with open(ready_file, "w") as f:
+            f.write(f"init_ms={(time.time_ns() - T_MAIN) // 1_000_000}")
+        restored, _ = wake.accept()
+        with restored:
+            t_restored = time.time_ns()
+            invoke(event_path)
+            restored.sendall(f"BENCH restored_ns={t_restored} init_done_ns={t_restored} return_ns={time.time_ns()}\n".encode())
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--snapshot":
+        snapshot(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+    else:
+        T_INIT_DONE = time.time_ns()
+        invoke(sys.argv[1])
+        print(f"BENCH main_ns={T_MAIN} init_done_ns={T_INIT_DONE} return_ns={time.time_ns()}", flush=True)

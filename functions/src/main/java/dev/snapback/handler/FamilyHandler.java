@@ -2,10 +2,11 @@ package dev.snapback.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.Family;
+import dev.snapback.snapstart.PrimingContext;
 import dev.snapback.snapstart.SnapStartPriming;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,12 +49,16 @@ abstract class FamilyHandler implements RequestStreamHandler {
         pipeline.handle(input, output, context);
     }
 
-    /** One pass of a sample finding through a priming pipeline; both are made on the first pass, never on a cold start. */
+    /**
+     * One pass of a sample finding through a priming pipeline, by the entry point an invocation takes (Powertools
+     * logging and its correlation id included); pipeline and sample are made on the first pass, never on a cold start.
+     */
     private static final class PrimingPass implements Runnable {
         private final Family family;
         private final Supplier<Pipeline> wiring;
         private Pipeline pipeline;
-        private JsonNode sample;
+        private byte[] sample;
+        private Context context;
 
         PrimingPass(Family family, Supplier<Pipeline> wiring) {
             this.family = family;
@@ -62,17 +67,23 @@ abstract class FamilyHandler implements RequestStreamHandler {
 
         @Override
         public void run() {
-            if (pipeline == null) {
-                pipeline = wiring.get();
-                sample = sampleEvent(family);
+            try {
+                if (pipeline == null) {
+                    pipeline = wiring.get();
+                    sample = sampleEvent(family);
+                    // The sample's own account, so that priming takes the remediation path, not the foreign-account one.
+                    String account = new ObjectMapper().readTree(sample).path("detail").path("recipientAccountId").asText();
+                    context = PrimingContext.of(System.getenv(), account);
+                }
+                pipeline.handle(new ByteArrayInputStream(sample), OutputStream.nullOutputStream(), context);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            // The sample's own account, so that priming takes the remediation path, not the foreign-account one.
-            pipeline.process(sample, sample.path("detail").path("recipientAccountId").asText());
         }
     }
 
     /** A finding of the family's own kind, shipped in the jar (from {@code events/}), for priming. */
-    private static JsonNode sampleEvent(Family family) {
+    private static byte[] sampleEvent(Family family) {
         String fixture = switch (family) {
             case SECURITY_GROUPS -> "security-group-opened/finding/AuthorizeSecurityGroupIngress-ipv4-world-ssh.json";
             case MFA -> "mfa-deactivated/finding/DeactivateMFADevice-iam-user-own-device.json";
@@ -81,7 +92,7 @@ abstract class FamilyHandler implements RequestStreamHandler {
         };
         try (InputStream in = FamilyHandler.class.getResourceAsStream("/snapstart/" + fixture)) {
             if (in == null) throw new IllegalStateException("priming event missing from the jar: snapstart/" + fixture);
-            return new ObjectMapper().readTree(in);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +18,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * An HTTP client that never touches the network: it answers every AWS call with a minimal success response in the
- * service's own protocol (JSON for {@code X-Amz-Target} calls, EC2's XML for EC2, query XML otherwise). Clients built
+ * service's own protocol (JSON for {@code X-Amz-Target} calls, with SSM's parameter holding no mode override; EC2's
+ * XML for EC2; query XML otherwise). Clients built
  * on it run the SDK's whole request path (marshalling, endpoint rules, signing) and response path (unmarshalling)
  * with no side effect anywhere: what SnapStart priming needs before the snapshot is taken.
  */
@@ -26,6 +28,10 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
     /** EC2's query requests carry its API version; no other query service uses it. */
     private static final String EC2_VERSION = "Version=2016-11-15";
+
+    /** SSM always returns the parameter it found; this one holds the stack's initial value, no mode override. */
+    private static final String SSM_NO_OVERRIDE =
+            "{\"Parameter\":{\"Name\":\"snapstart-priming\",\"Type\":\"String\",\"Value\":\"{}\",\"Version\":1}}";
 
     private final AtomicInteger calls = new AtomicInteger();
 
@@ -50,8 +56,11 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
     }
 
     private static HttpExecuteResponse respond(HttpExecuteRequest request) {
-        if (request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent()) {
-            return response("application/x-amz-json-1.0", "{}");
+        Optional<String> target = request.httpRequest().firstMatchingHeader("X-Amz-Target");
+        if (target.isPresent()) {
+            return target.get().equals("AmazonSSM.GetParameter")
+                    ? response("application/x-amz-json-1.1", SSM_NO_OVERRIDE)
+                    : response("application/x-amz-json-1.0", "{}");
         }
         String form = body(request);
         Matcher action = ACTION.matcher(form);

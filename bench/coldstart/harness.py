@@ -24,9 +24,10 @@ EVENT = os.path.join(ROOT, "events", "security-group-opened", "finding", "Author
 # The JVM flags of Lambda's managed Java runtime (java17/java21 command line as published from inside the runtime;
 # java25 keeps TieredStopAtLevel=1 for on-demand functions and drops the Log4j hot-patch agent). Lambda ships its own
 # CDS archive (-XX:SharedArchiveFile=/var/lang/lib/server/runtime.jsa); here the JDK's default archive stands in
-# (-Xshare:auto). MaxHeapSize is what Lambda sets for a 512 MB function.
+# (-Xshare:auto). MaxHeapSize is what Lambda sets for a 512 MB function; MaxRAM makes the JVM size its initial heap for
+# that memory, as a function's JVM sees only its own, rather than for this machine's 24 GB.
 LAMBDA_JVM_FLAGS = [
-    "-XX:MaxHeapSize=445645k", "-XX:+UseSerialGC", "-Xshare:auto",
+    "-XX:MaxHeapSize=445645k", "-XX:MaxRAM=512m", "-XX:+UseSerialGC", "-Xshare:auto",
     "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
     "--add-opens=java.base/java.io=ALL-UNNAMED", "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
     "-Djava.net.preferIPv4Stack=true", "-XX:+ErrorFileToStderr",

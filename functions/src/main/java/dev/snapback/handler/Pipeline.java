@@ -30,10 +30,10 @@ import dev.snapback.remediate.Remediation;
 import dev.snapback.remediate.RemediationExecutor;
 import dev.snapback.remediate.SdkRemediationExecutor;
 import dev.snapback.snapstart.CannedAwsHttpClient;
+import dev.snapback.snapstart.PrimingMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,11 +71,10 @@ public final class Pipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** CloudWatch namespace of the metrics, unless POWERTOOLS_METRICS_NAMESPACE names another. */
+    static final String METRICS_NAMESPACE = "Snapback";
     /** Audit and metric id of events from another account than the function's. */
     static final String FOREIGN_ACCOUNT = "foreign-account";
-    /** Metrics that record nothing: priming must not count a remediation that never happened. */
-    private static final Metrics NO_METRICS = (Metrics) Proxy.newProxyInstance(Metrics.class.getClassLoader(),
-            new Class<?>[] {Metrics.class}, (proxy, method, args) -> method.getReturnType() == boolean.class ? false : null);
 
     private final Family family;
     private final SnapbackConfig config;
@@ -130,18 +129,19 @@ public final class Pipeline {
             EnvironmentConfigurationProvider.getConfig().setEnvironmentOverride(Environments.Local);
         }
         Metrics metrics = MetricsFactory.getMetricsInstance();
-        if (environment.get("POWERTOOLS_METRICS_NAMESPACE") == null) metrics.setNamespace("Snapback");
+        if (environment.get("POWERTOOLS_METRICS_NAMESPACE") == null) metrics.setNamespace(METRICS_NAMESPACE);
         return wire(family, environment, AwsClients.fromEnvironment(environment), metrics, Clock.systemUTC());
     }
 
     /**
      * A pipeline for SnapStart priming: the same configuration, but AWS clients whose calls are answered inside the
-     * process ({@link CannedAwsHttpClient}, placeholder credentials) and metrics that go nowhere.
+     * process ({@link CannedAwsHttpClient}, placeholder credentials) and metrics that are serialized and dropped
+     * ({@link PrimingMetrics}): priming must not count a remediation that never happened.
      */
     public static Pipeline forPriming(Family family, Map<String, String> environment) {
         AwsClients canned = new AwsClients(new CannedAwsHttpClient(), Region.of(environment.getOrDefault("AWS_REGION", "us-east-1")),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("snapstart-priming", "snapstart-priming")), null);
-        return wire(family, environment, canned, NO_METRICS, Clock.systemUTC());
+        return wire(family, environment, canned, PrimingMetrics.create(METRICS_NAMESPACE), Clock.systemUTC());
     }
 
     /** The Lambda entry point: raw EventBridge JSON in, a short JSON summary out. */

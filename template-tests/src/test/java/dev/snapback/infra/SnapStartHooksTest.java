@@ -47,6 +47,7 @@ class SnapStartHooksTest {
             assertThat(output.lines().filter(line -> line.contains("\"level\":\"WARN\"") || line.contains("\"level\":\"ERROR\"")))
                     .as("no hook warned (a priming pass that fails stops priming with a warning)").isEmpty();
             assertThat(output).contains("\"function_request_id\":\"snapstart-priming\"");
+            assertThat(output).as("no EMF document: priming emits no metric").doesNotContain("\"_aws\"");
             assertThat(connections.get()).as("connections to the AWS endpoint during priming").isZero();
         }
     }

@@ -10,6 +10,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -137,7 +138,7 @@ def prepare_snapshot(variant, env, stub_port, criu):
     """Init (and, for Java, the SnapStart hooks' priming) in a process of its own, then a CRIU snapshot of it. The
     process must not have called the stub: priming answers every AWS call inside the process."""
     work = variant["snapshot_dir"]
-    subprocess.run(["rm", "-rf", work], check=True)
+    shutil.rmtree(work, ignore_errors=True)
     os.makedirs(os.path.join(work, "images"))
     ready, log = os.path.join(work, "ready"), os.path.join(work, "process.log")
     with open(log, "w") as out:

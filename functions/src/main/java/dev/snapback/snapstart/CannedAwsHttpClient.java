@@ -19,9 +19,9 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 /**
  * An HTTP client that never touches the network: it answers every AWS call with a minimal success response in the
  * service's own protocol (JSON for {@code X-Amz-Target} calls, with SSM's parameter holding no mode override; EC2's
- * XML for EC2; query XML otherwise). Clients built
- * on it run the SDK's whole request path (marshalling, endpoint rules, signing) and response path (unmarshalling)
- * with no side effect anywhere: what SnapStart priming needs before the snapshot is taken.
+ * XML for EC2; query XML otherwise). Clients built on it run the SDK's whole request path (marshalling, endpoint
+ * rules, signing) and response path (unmarshalling) with no side effect anywhere: what SnapStart priming needs before
+ * the snapshot is taken.
  */
 public final class CannedAwsHttpClient implements SdkHttpClient {
 

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.api.client.runtimeapi.JniHelper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,10 +26,9 @@ import java.time.Instant;
  *   <li>{@code LambdaLauncher --snapshot <port> <ready file> <handler class> <event.json>}: SnapStart as the harness
  *       emulates it with CRIU. Init, then the runtime's {@code beforeCheckpoint} (Snapback's priming), through the
  *       CRaC context of Lambda's runtime interface client, which {@code org.crac} reaches through the
- *       {@code org.crac.Core.Compat} property that Lambda sets. Then the
- *       process waits on a loopback port for the harness to snapshot it. Each restored copy wakes up when the harness
- *       connects, runs {@code afterRestore} and one invocation, and writes its {@code BENCH} line to that
- *       connection.</li>
+ *       {@code org.crac.Core.Compat} property that Lambda sets. Then the process waits on a loopback port for the
+ *       harness to snapshot it. Each restored copy wakes up when the harness connects, runs {@code afterRestore} and
+ *       one invocation, and writes its {@code BENCH} line to that connection.</li>
  * </ul>
  */
 public final class LambdaLauncher {
@@ -75,7 +75,7 @@ public final class LambdaLauncher {
         return (RequestStreamHandler) Class.forName(handlerClass).getDeclaredConstructor().newInstance();
     }
 
-    private static int invoke(RequestStreamHandler handler, byte[] event) throws java.io.IOException {
+    private static int invoke(RequestStreamHandler handler, byte[] event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event), out, new BenchContext());
         return out.size();

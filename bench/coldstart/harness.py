@@ -251,6 +251,9 @@ def variants(args):
     }
     handler_cp = launcher_cp + os.pathsep + lambda_jar
     table["java-handler"] = jvm("java-handler", handler_cp, HANDLER)
+    if args.baseline_jar:  # another build of the jar, e.g. from before a change, measured side by side
+        baseline_cp = launcher_cp + os.pathsep + args.baseline_jar
+        table["java-baseline"] = jvm("java-baseline", baseline_cp, HANDLER)
     if standin_cp:
         table["standin-urlconn"] = jvm("standin-urlconn", standin_cp, STANDIN)
         table["standin-crt"] = jvm("standin-crt", standin_cp, STANDIN, extra_env={"BENCH_HTTP": "crt"})
@@ -268,6 +271,9 @@ def variants(args):
 
     table["java-handler+snapstart"] = with_snapshot("java-handler+snapstart", lambda port, ready: [
         java, *SNAPSTART_JVM_FLAGS, "-cp", handler_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT])
+    if args.baseline_jar:
+        table["java-baseline+snapstart"] = with_snapshot("java-baseline+snapstart", lambda port, ready: [
+            java, *SNAPSTART_JVM_FLAGS, "-cp", baseline_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT])
     table["python-boto3+snapstart"] = with_snapshot("python-boto3+snapstart", lambda port, ready: [
         "/usr/bin/python3", os.path.join(HERE, "python", "handler.py"), "--snapshot", str(port), ready, EVENT])
     chosen = args.variants.split(",")
@@ -307,6 +313,7 @@ def main():
     parser.add_argument("--launcher-jar", required=True)
     parser.add_argument("--runtime-jar", required=True, help="the Lambda runtime interface client, as on Lambda's class path")
     parser.add_argument("--standin-classpath")
+    parser.add_argument("--baseline-jar", help="another build of the Lambda jar, for the java-baseline variants")
     parser.add_argument("--criu", help="CRIU binary for the +snapstart variants (run.sh builds one)")
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)

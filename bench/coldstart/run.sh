@@ -5,6 +5,8 @@
 #   bench/coldstart/run.sh                       # real handler vs Python, 20 samples each
 #   SAMPLES=30 VARIANTS=python-boto3,java-handler,java-handler+aot bench/coldstart/run.sh
 #   VARIANTS=python-boto3,java-handler,java-handler+snapstart,python-boto3+snapstart bench/coldstart/run.sh
+#   BASELINE_JAR=/tmp/before.jar VARIANTS=python-boto3,java-baseline,java-handler bench/coldstart/run.sh
+#                                                # a change side by side: a copy of the jar from before it
 #   bench/coldstart/run.sh jmh [JMH options]     # warm path (JMH SampleTime), same stub and environment
 # Needs JDK 25 (JAVA_HOME) and Debian's python3-boto3 (/usr/bin/python3). The +snapstart variants (SnapStart emulated
 # with CRIU snapshots) need root; criu/build.sh builds the CRIU they use.
@@ -31,6 +33,9 @@ harness=(/usr/bin/python3 "$here/harness.py" --java "$JAVA_HOME/bin/java"
   --runtime-jar "$(tr ':' '\n' <<<"$classpath" | grep /aws-lambda-java-runtime-interface-client-)")
 
 variants=${VARIANTS:-python-boto3,java-handler}
+if [[ -n "${BASELINE_JAR:-}" ]]; then
+  harness+=(--baseline-jar "$BASELINE_JAR")
+fi
 if [[ "$variants" == *+snapstart* ]]; then
   harness+=(--criu "$("$here/criu/build.sh")")
 fi

@@ -43,12 +43,14 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
 import software.amazon.cloudwatchlogs.emf.environment.Environments;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.logging.internal.PowertoolsLoggedFields;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
@@ -66,8 +68,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class Pipeline {
 
-    /** JMESPath to the CloudTrail eventID, in an EventBridge envelope or a bare record: the logs' correlation id. */
-    static final String CORRELATION_ID = "detail.eventID || eventID";
+    /** The MDC key Powertools' JSON layout prints as the correlation id: the CloudTrail eventID here. */
+    static final String CORRELATION_ID = PowertoolsLoggedFields.CORRELATION_ID.getName();
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -148,10 +150,13 @@ public final class Pipeline {
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode tree = readTree(input.readAllBytes());
         String account = functionAccount(context);
-        boolean hasEventId = tree.path("detail").hasNonNull("eventID") || tree.hasNonNull("eventID");
-        ObjectNode summary = hasEventId
-                ? PowertoolsLogging.withLogging(context, CORRELATION_ID, tree, () -> process(tree, account))
-                : PowertoolsLogging.withLogging(context, () -> process(tree, account));
+        JsonNode eventId = tree.path("detail").hasNonNull("eventID") ? tree.path("detail").path("eventID") : tree.path("eventID");
+        ObjectNode summary = PowertoolsLogging.withLogging(context, () -> {
+            // Set directly: Powertools' JMESPath capture would convert the event again and start a JMESPath engine
+            // (ANTLR, Joda-Time) on a cold start, for a field one lookup away. withLogging clears the MDC afterwards.
+            if (eventId.isTextual()) MDC.put(CORRELATION_ID, eventId.asText());
+            return process(tree, account);
+        });
         output.write(JSON.writeValueAsBytes(summary));
     }
 

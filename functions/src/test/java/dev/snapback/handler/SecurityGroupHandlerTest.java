@@ -37,9 +37,19 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.MDC;
 import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
 
 /**
@@ -110,6 +120,37 @@ class SecurityGroupHandlerTest {
         assertThat(metrics.total("Remediations", "security-group-opened")).isEqualTo(1.0);
         assertThat(metrics.total("Findings", "security-group-opened")).isEqualTo(1.0);
         assertThat(metrics.total("Failures", "security-group-opened")).isZero();
+    }
+
+    @Test
+    void everyLineTheInvocationLogsCarriesTheCloudTrailEventIdAsCorrelationId() throws Exception {
+        stubRevoke();
+        SecurityGroupHandler handler = handler(environment());
+        List<LogEvent> lines = new CopyOnWriteArrayList<>();
+        Appender capture = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                lines.add(event.toImmutable());
+            }
+        };
+        capture.start();
+        // The tests' Log4j configuration logs warnings only: Snapback's INFO lines go to this appender alone.
+        LoggerContext log4j = (LoggerContext) LogManager.getContext(false);
+        LoggerConfig snapback = new LoggerConfig("dev.snapback", Level.INFO, false);
+        snapback.addAppender(capture, Level.INFO, null);
+        log4j.getConfiguration().addLogger(snapback.getName(), snapback);
+        log4j.updateLoggers();
+        try {
+            invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+        } finally {
+            log4j.getConfiguration().removeLogger(snapback.getName());
+            log4j.updateLoggers();
+        }
+
+        assertThat(lines).isNotEmpty().allSatisfy(line ->
+                assertThat(line.getContextData().<String>getValue(Pipeline.CORRELATION_ID)).isEqualTo(EVENT_ID));
+        assertThat(Pipeline.CORRELATION_ID).isEqualTo("correlation_id");
+        assertThat(MDC.get(Pipeline.CORRELATION_ID)).as("cleared when the invocation ends").isNull();
     }
 
     @Test

@@ -52,6 +52,9 @@ abstract class FamilyHandler implements RequestStreamHandler {
     /**
      * One pass of a sample finding through a priming pipeline, by the entry point an invocation takes (Powertools
      * logging and its correlation id included); pipeline and sample are made on the first pass, never on a cold start.
+     * Going through Powertools' logging spends its cold-start flag, which changes nothing that is logged: Powertools
+     * reports {@code cold_start} only when {@code AWS_LAMBDA_INITIALIZATION_TYPE} is {@code on-demand}, and it is
+     * {@code snap-start} wherever priming runs.
      */
     private static final class PrimingPass implements Runnable {
         private final Family family;

@@ -3,6 +3,7 @@ package dev.snapback.detect;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /**
  * An IPv4 or IPv6 CIDR block. Parsing accepts only literal addresses (never a host name, so no DNS lookup) and
@@ -10,13 +11,17 @@ import java.net.UnknownHostException;
  */
 public record Cidr(BigInteger network, int prefixLength, boolean ipv6) {
 
+    /** Compiled once: events are parsed per rule, and {@code String.matches} would compile per call. */
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
+
     public static Cidr parse(String text) {
         if (text == null) throw new IllegalArgumentException("CIDR is missing");
         int slash = text.indexOf('/');
         if (slash < 0) throw new IllegalArgumentException("not a CIDR (no /prefix): " + text);
         String address = text.substring(0, slash).trim();
         boolean v6 = address.contains(":");
-        if (!(v6 ? address.matches("[0-9A-Fa-f:.]+") : address.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
+        if (!(v6 ? IPV6 : IPV4).matcher(address).matches()) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
         int prefix;

@@ -136,8 +136,8 @@ public final class Pipeline {
     }
 
     /**
-     * A pipeline for SnapStart priming: the same configuration, but AWS clients whose calls are answered inside the
-     * process ({@link CannedAwsHttpClient}, placeholder credentials) and metrics that are serialized and dropped
+     * A pipeline for SnapStart priming: the same configuration, but AWS clients whose calls the process answers itself
+     * over loopback ({@link CannedAwsHttpClient}, placeholder credentials) and metrics that are serialized and dropped
      * ({@link PrimingMetrics}): priming must not count a remediation that never happened.
      */
     public static Pipeline forPriming(Family family, Map<String, String> environment) {

@@ -1,38 +1,46 @@
 package dev.snapback.snapstart;
 
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
- * An HTTP client that never touches the network: it answers every AWS call with a minimal success response in the
- * service's own protocol (JSON for {@code X-Amz-Target} calls, with SSM's parameter holding no mode override; EC2's
- * XML for EC2; query XML otherwise). Clients built on it run the SDK's whole request path (marshalling, endpoint
- * rules, signing) and response path (unmarshalling) with no side effect anywhere: what SnapStart priming needs before
- * the snapshot is taken.
+ * An HTTP client whose calls never leave the process: each call goes through the same URLConnection client the
+ * function uses, to a one-shot listener on the loopback interface that this process opens for that call and closes
+ * once it has answered. The answer is a minimal success in the service's own protocol (JSON for {@code X-Amz-Target}
+ * calls, with SSM's parameter holding no mode override; EC2's XML for EC2; query XML otherwise). Clients built on it
+ * run the SDK's whole request path (marshalling, endpoint rules, signing, the HTTP client and the JDK's HTTP stack)
+ * and response path (unmarshalling) with no side effect anywhere: what SnapStart priming needs before the snapshot.
+ * Nothing stays open between calls: every connection is closed by the listener ({@code Connection: close}), so the
+ * snapshot holds no socket.
  */
 public final class CannedAwsHttpClient implements SdkHttpClient {
 
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
     /** EC2's query requests carry its API version; no other query service uses it. */
     private static final String EC2_VERSION = "Version=2016-11-15";
-
     /** SSM always returns the parameter it found; this one holds the stack's initial value, no mode override. */
     private static final String SSM_NO_OVERRIDE =
             "{\"Parameter\":{\"Name\":\"snapstart-priming\",\"Type\":\"String\",\"Value\":\"{}\",\"Version\":1}}";
 
+    private final SdkHttpClient transport = UrlConnectionHttpClient.create();
     private final AtomicInteger calls = new AtomicInteger();
 
     /** How many calls were answered. */
@@ -44,9 +52,18 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
         return new ExecutableHttpRequest() {
             @Override
-            public HttpExecuteResponse call() {
-                calls.incrementAndGet();
-                return respond(request);
+            public HttpExecuteResponse call() throws IOException {
+                try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    Thread answering = Thread.ofVirtual().name("snapstart-priming-answer").start(() -> answerOne(listener));
+                    HttpExecuteResponse response = transport.prepareRequest(HttpExecuteRequest.builder()
+                            .request(request.httpRequest().toBuilder().protocol("http")
+                                    .host(listener.getInetAddress().getHostAddress()).port(listener.getLocalPort()).build())
+                            .contentStreamProvider(request.contentStreamProvider().orElse(null))
+                            .build()).call();
+                    join(answering);
+                    calls.incrementAndGet();
+                    return response;
+                }
             }
 
             @Override
@@ -55,45 +72,72 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
         };
     }
 
-    private static HttpExecuteResponse respond(HttpExecuteRequest request) {
-        Optional<String> target = request.httpRequest().firstMatchingHeader("X-Amz-Target");
-        if (target.isPresent()) {
-            return target.get().equals("AmazonSSM.GetParameter")
-                    ? response("application/x-amz-json-1.1", SSM_NO_OVERRIDE)
-                    : response("application/x-amz-json-1.0", "{}");
-        }
-        String form = body(request);
-        Matcher action = ACTION.matcher(form);
-        if (!action.find()) {
-            throw new IllegalStateException("priming: neither X-Amz-Target nor Action in a request to " + request.httpRequest().getUri());
-        }
-        String name = action.group(1);
-        String xml = form.contains(EC2_VERSION)
-                ? "<" + name + "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>snapstart-priming</requestId>"
-                  + "<return>true</return></" + name + "Response>"
-                : "<" + name + "Response><" + name + "Result><MessageId>snapstart-priming</MessageId></" + name + "Result>"
-                  + "<ResponseMetadata><RequestId>snapstart-priming</RequestId></ResponseMetadata></" + name + "Response>";
-        return response("text/xml", xml);
-    }
-
-    private static String body(HttpExecuteRequest request) {
-        try (InputStream in = request.contentStreamProvider().orElseThrow().newStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static void answerOne(ServerSocket listener) {
+        try (Socket connection = listener.accept()) {
+            InputStream in = new BufferedInputStream(connection.getInputStream());
+            Map<String, String> headers = readHeaders(in);
+            String body = new String(in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0"))),
+                    StandardCharsets.UTF_8);
+            Answer answer = answer(headers.get("x-amz-target"), body);
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            OutputStream out = connection.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + answer.contentType() + "\r\nContent-Length: " + bytes.length
+                    + "\r\nx-amzn-RequestId: " + PrimingContext.REQUEST_ID + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static HttpExecuteResponse response(String contentType, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return HttpExecuteResponse.builder()
-                .response(SdkHttpResponse.builder().statusCode(200)
-                        .putHeader("Content-Type", contentType)
-                        .putHeader("Content-Length", Integer.toString(bytes.length))
-                        .putHeader("x-amzn-RequestId", "snapstart-priming")
-                        .build())
-                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
-                .build();
+    /** The request line and headers, names in lower case; the stream is left at the body. */
+    private static Map<String, String> readHeaders(InputStream in) throws IOException {
+        Map<String, String> headers = new HashMap<>();
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            int colon = line.indexOf(':');
+            if (colon > 0) headers.put(line.substring(0, colon).trim().toLowerCase(), line.substring(colon + 1).trim());
+        }
+        return headers;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) throw new IOException("priming: the request ended inside its headers");
+            if (b != '\r') line.write(b);
+        }
+        return line.toString(StandardCharsets.US_ASCII);
+    }
+
+    private record Answer(String contentType, String body) {
+    }
+
+    private static Answer answer(String target, String form) {
+        if (target != null) {
+            return target.equals("AmazonSSM.GetParameter")
+                    ? new Answer("application/x-amz-json-1.1", SSM_NO_OVERRIDE)
+                    : new Answer("application/x-amz-json-1.0", "{}");
+        }
+        Matcher action = ACTION.matcher(form);
+        if (!action.find()) {
+            throw new IllegalStateException("priming: neither X-Amz-Target nor Action in a request");
+        }
+        String name = action.group(1);
+        return new Answer("text/xml", form.contains(EC2_VERSION)
+                ? "<" + name + "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>snapstart-priming</requestId>"
+                  + "<return>true</return></" + name + "Response>"
+                : "<" + name + "Response><" + name + "Result><MessageId>snapstart-priming</MessageId></" + name + "Result>"
+                  + "<ResponseMetadata><RequestId>snapstart-priming</RequestId></ResponseMetadata></" + name + "Response>");
+    }
+
+    private static void join(Thread answering) throws IOException {
+        try {
+            answering.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("priming interrupted", e);
+        }
     }
 
     @Override
@@ -103,5 +147,6 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
 
     @Override
     public void close() {
+        transport.close();
     }
 }

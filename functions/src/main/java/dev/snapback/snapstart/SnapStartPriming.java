@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * SnapStart hooks for one function. Before the snapshot: run the function's whole path a number of times on clients
  * built over {@link CannedAwsHttpClient} with placeholder credentials, so parsing, detection, the SDK's marshalling,
- * signing and unmarshalling are loaded, initialised and compiled in the snapshot, and nothing leaves the process.
+ * signing, HTTP stack and unmarshalling are loaded, initialised and compiled in the snapshot, and nothing leaves the
+ * process.
  * After restore: rebuild the real clients, so credentials come from what the restored environment offers (Lambda
  * gives SnapStart functions container credentials, not the environment variables of the snapshot) and no
  * connection or cached identity from before the snapshot is reused.

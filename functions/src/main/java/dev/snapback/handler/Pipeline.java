@@ -164,7 +164,7 @@ public final class Pipeline {
      * Processes one event for the function in {@code functionAccount}; returns what was done per detector. Throws
      * after paging and auditing a failure, and for events no detector handles.
      */
-    ObjectNode process(JsonNode tree, String functionAccount) {
+    private ObjectNode process(JsonNode tree, String functionAccount) {
         CloudTrailEvent event;
         try {
             event = EventParser.parse(tree);

@@ -68,7 +68,10 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class Pipeline {
 
-    /** The MDC key Powertools' JSON layout prints as the correlation id: the CloudTrail eventID here. */
+    /**
+     * The MDC key Powertools' JSON layout prints as the correlation id: the CloudTrail eventID here. Taken from
+     * Powertools' own (internal) list of fields, so that a rename there breaks the build, not the logs.
+     */
     static final String CORRELATION_ID = PowertoolsLoggedFields.CORRELATION_ID.getName();
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);

@@ -5,14 +5,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -22,14 +28,14 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
- * An HTTP client whose calls never leave the process: each call goes through the same URLConnection client the
- * function uses, to a one-shot listener on the loopback interface that this process opens for that call and closes
- * once it has answered. The answer is a minimal success in the service's own protocol (JSON for {@code X-Amz-Target}
+ * An HTTP client whose calls never leave the process: each call goes through a URLConnection client built like the
+ * function's, to a one-shot listener on the loopback interface that this process opens for that call and closes once
+ * it has answered. The answer is a minimal success in the service's own protocol (JSON for {@code X-Amz-Target}
  * calls, with SSM's parameter holding no mode override; EC2's XML for EC2; query XML otherwise). Clients built on it
  * run the SDK's whole request path (marshalling, endpoint rules, signing, the HTTP client and the JDK's HTTP stack)
  * and response path (unmarshalling) with no side effect anywhere: what SnapStart priming needs before the snapshot.
  * Nothing stays open between calls: every connection is closed by the listener ({@code Connection: close}), so the
- * snapshot holds no socket.
+ * snapshot holds no socket. No proxy is ever used, whatever the environment says: the calls are for this process.
  */
 public final class CannedAwsHttpClient implements SdkHttpClient {
 
@@ -40,13 +46,12 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
     private static final String SSM_NO_OVERRIDE =
             "{\"Parameter\":{\"Name\":\"snapstart-priming\",\"Type\":\"String\",\"Value\":\"{}\",\"Version\":1}}";
 
-    private final SdkHttpClient transport = UrlConnectionHttpClient.create();
-    private final AtomicInteger calls = new AtomicInteger();
+    /** How long either side waits for the other: priming must fail, not hang, if the listener is never reached. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** How many calls were answered. */
-    public int calls() {
-        return calls.get();
-    }
+    private final SdkHttpClient transport = UrlConnectionHttpClient.builder()
+            .proxyConfiguration(proxy -> proxy.useSystemPropertyValues(false).useEnvironmentVariablesValues(false))
+            .build();
 
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
@@ -54,14 +59,22 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
             @Override
             public HttpExecuteResponse call() throws IOException {
                 try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                    Thread answering = Thread.ofVirtual().name("snapstart-priming-answer").start(() -> answerOne(listener));
-                    HttpExecuteResponse response = transport.prepareRequest(HttpExecuteRequest.builder()
-                            .request(request.httpRequest().toBuilder().protocol("http")
-                                    .host(listener.getInetAddress().getHostAddress()).port(listener.getLocalPort()).build())
-                            .contentStreamProvider(request.contentStreamProvider().orElse(null))
-                            .build()).call();
-                    join(answering);
-                    calls.incrementAndGet();
+                    listener.setSoTimeout((int) WAIT.toMillis());
+                    FutureTask<Void> answering = new FutureTask<>(() -> answerOne(listener));
+                    Thread.ofVirtual().name("snapstart-priming-answer").start(answering);
+                    HttpExecuteResponse response;
+                    try {
+                        response = transport.prepareRequest(HttpExecuteRequest.builder()
+                                .request(request.httpRequest().toBuilder().protocol("http")
+                                        .host(listener.getInetAddress().getHostAddress()).port(listener.getLocalPort()).build())
+                                .contentStreamProvider(request.contentStreamProvider().orElse(null))
+                                .build()).call();
+                    } catch (IOException e) {
+                        listener.close();  // ends an accept still waiting, when the call never reached the listener
+                        throw listenerFailure(answering, request).orElse(e);
+                    }
+                    Optional<IOException> failure = listenerFailure(answering, request);
+                    if (failure.isPresent()) throw failure.get();
                     return response;
                 }
             }
@@ -72,10 +85,14 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
         };
     }
 
-    private static void answerOne(ServerSocket listener) {
+    private static Void answerOne(ServerSocket listener) throws IOException {
         try (Socket connection = listener.accept()) {
+            connection.setSoTimeout((int) WAIT.toMillis());
             InputStream in = new BufferedInputStream(connection.getInputStream());
             Map<String, String> headers = readHeaders(in);
+            if (headers.containsKey("transfer-encoding")) {
+                throw new IllegalStateException("priming: a request body without a length is not answered");
+            }
             String body = new String(in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0"))),
                     StandardCharsets.UTF_8);
             Answer answer = answer(headers.get("x-amz-target"), body);
@@ -86,8 +103,7 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return null;
         }
     }
 
@@ -96,7 +112,7 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
         Map<String, String> headers = new HashMap<>();
         for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
             int colon = line.indexOf(':');
-            if (colon > 0) headers.put(line.substring(0, colon).trim().toLowerCase(), line.substring(colon + 1).trim());
+            if (colon > 0) headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
         }
         return headers;
     }
@@ -131,12 +147,24 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
                   + "<ResponseMetadata><RequestId>snapstart-priming</RequestId></ResponseMetadata></" + name + "Response>");
     }
 
-    private static void join(Thread answering) throws IOException {
+    /**
+     * Why the listener could not answer, if it failed: a better explanation than the end-of-stream the client saw
+     * because of it. A closed listener is not such a reason: it only means the call never reached it.
+     */
+    private static Optional<IOException> listenerFailure(FutureTask<Void> answering, HttpExecuteRequest request) {
         try {
-            answering.join();
+            answering.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof SocketException ? Optional.empty()
+                    : Optional.of(new IOException("priming: the loopback listener failed to answer "
+                            + request.httpRequest().getUri() + ": " + e.getCause(), e.getCause()));
+        } catch (TimeoutException e) {
+            return Optional.of(new IOException("priming: the call to " + request.httpRequest().getUri()
+                    + " never reached the loopback listener", e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("priming interrupted", e);
+            return Optional.of(new IOException("priming interrupted", e));
         }
     }
 

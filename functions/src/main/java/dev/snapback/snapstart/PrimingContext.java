@@ -11,7 +11,8 @@ import java.util.Map;
  * priming takes the remediation path, not the foreign-account one), and the request id {@value #REQUEST_ID}, which
  * marks every log line a priming pass writes.
  */
-public record PrimingContext(String functionName, String invokedFunctionArn) implements Context {
+public record PrimingContext(String functionName, String functionVersion, int memoryLimitInMb, String invokedFunctionArn)
+        implements Context {
 
     public static final String REQUEST_ID = "snapstart-priming";
 
@@ -24,18 +25,20 @@ public record PrimingContext(String functionName, String invokedFunctionArn) imp
     public static PrimingContext of(Map<String, String> environment, String account) {
         String name = environment.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "snapback");
         String region = environment.getOrDefault("AWS_REGION", "us-east-1");
-        return new PrimingContext(name, "arn:aws:lambda:" + region + ":" + account + ":function:" + name);
+        return new PrimingContext(name, environment.getOrDefault("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+                Integer.parseInt(environment.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "0")),
+                "arn:aws:lambda:" + region + ":" + account + ":function:" + name);
     }
 
     @Override public String getAwsRequestId() { return REQUEST_ID; }
     @Override public String getLogGroupName() { return "/aws/lambda/" + functionName; }
     @Override public String getLogStreamName() { return REQUEST_ID; }
     @Override public String getFunctionName() { return functionName; }
-    @Override public String getFunctionVersion() { return "$LATEST"; }
+    @Override public String getFunctionVersion() { return functionVersion; }
     @Override public String getInvokedFunctionArn() { return invokedFunctionArn; }
     @Override public CognitoIdentity getIdentity() { return null; }
     @Override public ClientContext getClientContext() { return null; }
     @Override public int getRemainingTimeInMillis() { return 60_000; }
-    @Override public int getMemoryLimitInMB() { return 0; }
+    @Override public int getMemoryLimitInMB() { return memoryLimitInMb; }
     @Override public LambdaLogger getLogger() { return DISCARD; }
 }

@@ -85,10 +85,10 @@ class SnapStartPrimingTest {
 
         handler.priming.beforeCheckpoint(null);
 
+        // That priming reaches no endpoint and emits no metric is for SnapStartHooksTest (the deployed jar) and
+        // CannedAwsHttpClientTest to show: the priming pipeline here is not wired to the stub or to these metrics.
         assertThat(handler.priming.primedPasses()).as("every pass remediated the sample on canned responses")
                 .isEqualTo(SnapStartPriming.PASSES);
-        assertThat(AWS.getAllServeEvents()).as("nothing left the process").isEmpty();
-        assertThat(metrics.flushed()).as("priming counts nothing").isEmpty();
 
         // The live clients as the snapshot holds them, once used (as a provisioned or pre-warmed one would be).
         invoke(handler);

@@ -1,0 +1,91 @@
+package dev.snapback.snapstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.snapback.remediate.AwsClients;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.regions.Region;
+
+/** Real SDK clients over the priming client: each service's call is answered in its protocol, and by nothing else. */
+class CannedAwsHttpClientTest {
+
+    @Test
+    void everyServiceOfThePipelineGetsAnAnswerItsClientCanRead() {
+        try (AwsClients clients = clients()) {
+            assertThat(clients.ssm().getParameter(r -> r.name("/snapback/modes")).parameter().value())
+                    .as("the stack's initial value: no mode override").isEqualTo("{}");
+            assertThat(clients.ec2("eu-west-1").revokeSecurityGroupIngress(r -> r.groupId("sg-0a1b2c3d4e5f60001")
+                    .securityGroupRuleIds("sgr-0123456789abcdef0")).returnValue()).isTrue();
+            assertThat(clients.sns().publish(r -> r.topicArn("arn:aws:sns:eu-west-1:111122223333:snapback-alerts")
+                    .message("priming")).messageId()).isEqualTo("snapstart-priming");
+            assertThat(clients.dynamoDb().updateItem(r -> r.tableName("snapback-audit")).attributes()).isEmpty();
+        }
+    }
+
+    @Test
+    void aProxyInTheEnvironmentIsNeverUsed() throws IOException {
+        try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger connections = countConnections(proxy);
+            System.setProperty("http.proxyHost", "127.0.0.1");
+            System.setProperty("http.proxyPort", Integer.toString(proxy.getLocalPort()));
+            try (AwsClients clients = clients()) {
+                clients.sns().publish(r -> r.topicArn("arn:aws:sns:eu-west-1:111122223333:snapback-alerts").message("priming"));
+            } finally {
+                System.clearProperty("http.proxyHost");
+                System.clearProperty("http.proxyPort");
+            }
+            assertThat(connections.get()).isZero();
+        }
+    }
+
+    @Test
+    void aCallItCannotAnswerFailsWithTheListenersReasonInsteadOfHanging() {
+        byte[] body = "not an AWS query".getBytes(StandardCharsets.UTF_8);
+        SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST)
+                .uri(URI.create("https://sns.eu-west-1.amazonaws.com/"))
+                .putHeader("Content-Length", Integer.toString(body.length)).build();
+        try (CannedAwsHttpClient client = new CannedAwsHttpClient()) {
+            assertThatThrownBy(() -> client.prepareRequest(HttpExecuteRequest.builder().request(request)
+                    .contentStreamProvider(() -> new ByteArrayInputStream(body)).build()).call())
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("failed to answer https://sns.eu-west-1.amazonaws.com/")
+                    .hasMessageContaining("neither X-Amz-Target nor Action");
+        }
+    }
+
+    private static AwsClients clients() {
+        return new AwsClients(new CannedAwsHttpClient(), Region.EU_WEST_1,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("snapstart-priming", "snapstart-priming")), null);
+    }
+
+    private static AtomicInteger countConnections(ServerSocket socket) throws IOException {
+        AtomicInteger connections = new AtomicInteger();
+        socket.setSoTimeout(200);
+        Thread.ofVirtual().start(() -> {
+            while (!socket.isClosed()) {
+                try (var ignored = socket.accept()) {
+                    connections.incrementAndGet();
+                } catch (SocketTimeoutException e) {
+                    // poll again until the test closes the socket
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return connections;
+    }
+}

@@ -12,6 +12,7 @@ import random
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -49,6 +50,12 @@ CLASS_GROUPS = [("jdk", ("java.", "javax.", "jdk.", "sun.", "com.sun.")),
                 ("snapback", ("dev.snapback.",)),
                 ("lambda-core", ("com.amazonaws.services.lambda.",))]
 BENCH_LINE = re.compile(r"^BENCH (.*)$", re.M)
+STUB_KEYSTORE_PASSWORD = "snapback-bench"  # guards a key made for one run and thrown away
+REGION = "eu-west-1"
+# The services the handler calls, by the suffix of the SDK's AWS_ENDPOINT_URL_<SERVICE> variables.
+SERVICE_HOSTS = {"EC2": f"ec2.{REGION}.amazonaws.com", "DYNAMODB": f"dynamodb.{REGION}.amazonaws.com",
+                 "SNS": f"sns.{REGION}.amazonaws.com"}
+PYTHON_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"  # what Debian's botocore trusts by default
 EXPECTED_CALLS = ["DynamoDB_20120810.UpdateItem", "DynamoDB_20120810.UpdateItem", "Publish", "RevokeSecurityGroupIngress"]
 
 
@@ -65,12 +72,59 @@ def admin(port, method, path):
         return json.loads(body) if body else None
 
 
-def start_stub(java, wiremock_jar, port, max_seconds):
-    # `timeout` bounds the stub even if this script is killed; run.sh also stops it on exit.
+def make_tls(java):
+    """AWS endpoints speak TLS, so the stub does too: a CA made for this run and a certificate it signs (RSA 2048, as
+    AWS's), sent with the CA as the chain. Each side trusts the CA the way it trusts AWS's: Java through a copy of the
+    JDK's cacerts with the CA added, password-less like cacerts itself; Python through the system bundle plus the CA.
+    On Lambda each service is another host, so the JVM's one HTTP client opens a connection, and a handshake, per
+    service: Java reaches the stub under the services' own host names (a hosts file of its own maps them to
+    127.0.0.1), Python at 127.0.0.1, where each boto3 client has its own connection pool anyway. Nothing here leaves
+    target/."""
+    tls = os.path.join(HERE, "target", "tls")
+    shutil.rmtree(tls, ignore_errors=True)
+    os.makedirs(tls)
+    keytool = os.path.join(os.path.dirname(java), "keytool")
+    ca, stub, truststore = (os.path.join(tls, n) for n in ("ca.p12", "stub.p12", "truststore.p12"))
+    ca_pem, bundle = os.path.join(tls, "ca.pem"), os.path.join(tls, "ca-bundle.pem")
+    store = ["-storepass", STUB_KEYSTORE_PASSWORD, "-storetype", "PKCS12"]
+
+    def run(*args, stdin=None):
+        return subprocess.run([keytool, *args], input=stdin, capture_output=True, text=True, check=True).stdout
+
+    run("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=Snapback cold-start bench CA", "-ext", "bc:c", "-keystore", ca, *store)
+    ca_cert = run("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, *store)
+    with open(ca_pem, "w") as f:
+        f.write(ca_cert)
+    run("-genkeypair", "-alias", "stub", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=127.0.0.1", "-keystore", stub, *store)
+    request = run("-certreq", "-alias", "stub", "-keystore", stub, *store)
+    names = ",".join(["ip:127.0.0.1", *(f"dns:{host}" for host in SERVICE_HOSTS.values())])
+    signed = run("-gencert", "-rfc", "-alias", "ca", "-keystore", ca, *store, "-validity", "2",
+                 "-ext", f"san={names}", "-ext", "eku=serverAuth", stdin=request)
+    run("-importcert", "-noprompt", "-alias", "stub", "-keystore", stub, *store, stdin=signed + ca_cert)
+    shutil.copyfile(os.path.join(os.path.dirname(os.path.dirname(java)), "lib", "security", "cacerts"), truststore)
+    run("-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE", "-J-Dkeystore.pkcs12.macAlgorithm=NONE",
+        "-importcert", "-noprompt", "-alias", "snapback-bench-ca", "-file", ca_pem, "-keystore", truststore,
+        "-storepass", "changeit")
+    with open(bundle, "w") as f, open(PYTHON_SYSTEM_CA_BUNDLE) as system:
+        f.write(system.read() + ca_cert)
+    hosts = os.path.join(tls, "hosts")
+    with open(hosts, "w") as f, open("/etc/hosts") as system:
+        f.write(system.read() + "\n127.0.0.1 " + " ".join(SERVICE_HOSTS.values()) + "\n")
+    return {"keystore": stub, "java_flags": [f"-Djavax.net.ssl.trustStore={truststore}", f"-Djdk.net.hosts.file={hosts}"],
+            "ca_bundle": bundle, "ca_pem": ca_pem}
+
+
+def start_stub(java, wiremock_jar, port, https_port, tls, max_seconds):
+    # `timeout` bounds the stub even if this script is killed; run.sh also stops it on exit. The plain port serves
+    # WireMock's admin API (and the calls, with --transport http).
     proc = subprocess.Popen(
         ["timeout", str(max_seconds), java, "-Xmx256m", "-jar", wiremock_jar, "--bind-address", "127.0.0.1",
-         "--port", str(port), "--root-dir", os.path.join(HERE, "stub"), "--disable-banner",
-         "--max-request-journal-entries", "100"],
+         "--port", str(port), "--https-port", str(https_port), "--https-keystore", tls["keystore"],
+         "--keystore-type", "PKCS12", "--keystore-password", STUB_KEYSTORE_PASSWORD,
+         "--key-manager-password", STUB_KEYSTORE_PASSWORD,
+         "--root-dir", os.path.join(HERE, "stub"), "--disable-banner", "--max-request-journal-entries", "100"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
@@ -82,15 +136,16 @@ def start_stub(java, wiremock_jar, port, max_seconds):
     sys.exit("WireMock did not start")
 
 
-def warm_stub(port, rounds=300):
-    """Let the stub's own JIT settle before any sample, so it answers every variant equally fast."""
+def warm_stub(port, endpoint, ca_pem, rounds=300):
+    """Let the stub's own JIT (and TLS) settle before any sample, so it answers every variant equally fast."""
+    tls = ssl.create_default_context(cafile=ca_pem)
     calls = [({"X-Amz-Target": "DynamoDB_20120810.UpdateItem"}, b'{"TableName":"warm-up"}'),
              ({}, b"Action=RevokeSecurityGroupIngress&GroupId=sg-1&SecurityGroupRuleId.1=sgr-0e1f2a3b4c5d60001"),
              ({}, b"Action=Publish&TopicArn=arn:aws:sns:eu-west-1:111122223333:warm-up&Message=warm-up")]
     for _ in range(rounds):
         for headers, body in calls:
-            req = urllib.request.Request(f"http://127.0.0.1:{port}/", data=body, headers=headers, method="POST")
-            urllib.request.urlopen(req, timeout=10).read()
+            req = urllib.request.Request(endpoint + "/", data=body, headers=headers, method="POST")
+            urllib.request.urlopen(req, timeout=10, context=tls).read()
     admin(port, "DELETE", "requests")
 
 
@@ -226,7 +281,8 @@ def classes_loaded(variant, env, port):
     return {"loaded": len(lines), "from_cds_or_aot": shared, "by_group": groups}
 
 
-def variants(args):
+def variants(args, java_flags):
+    """java_flags: what every JVM gets besides Lambda's flags (the trust store of the stub's CA)."""
     java, lambda_jar = args.java, args.lambda_jar
     # Jars, not directories: CDS/AOT caches accept only jars on the class path. The runtime interface client comes
     # first, as on Lambda, whose runtime puts its own jars ahead of the function's.
@@ -235,7 +291,7 @@ def variants(args):
 
     def jvm(name, cp, handler, extra=(), extra_env=None):
         return {"name": name, "kind": "java", "env": extra_env or {},
-                "cmd": [java, *LAMBDA_JVM_FLAGS, *extra, "-cp", cp, LAUNCHER, handler, EVENT]}
+                "cmd": [java, *LAMBDA_JVM_FLAGS, *java_flags, *extra, "-cp", cp, LAUNCHER, handler, EVENT]}
 
     def with_aot(base):
         """The same variant started with a JDK 25 AOT cache (JEP 483/514/515) trained by one invocation on the stub."""
@@ -270,10 +326,10 @@ def variants(args):
                 "snapshot_dir": os.path.join(HERE, "target", "snapshot-" + name), "prepare": prepare}
 
     table["java-handler+snapstart"] = with_snapshot("java-handler+snapstart", lambda port, ready: [
-        java, *SNAPSTART_JVM_FLAGS, "-cp", handler_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT])
+        java, *SNAPSTART_JVM_FLAGS, *java_flags, "-cp", handler_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT])
     if args.baseline_jar:
         table["java-baseline+snapstart"] = with_snapshot("java-baseline+snapstart", lambda port, ready: [
-            java, *SNAPSTART_JVM_FLAGS, "-cp", baseline_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT])
+            java, *SNAPSTART_JVM_FLAGS, *java_flags, "-cp", baseline_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT])
     table["python-boto3+snapstart"] = with_snapshot("python-boto3+snapstart", lambda port, ready: [
         "/usr/bin/python3", os.path.join(HERE, "python", "handler.py"), "--snapshot", str(port), ready, EVENT])
     chosen = args.variants.split(",")
@@ -283,20 +339,22 @@ def variants(args):
     return [table[v] for v in chosen]
 
 
-def base_env(port):
+def base_env(endpoint, service_endpoints, ca_bundle):
     with open(os.path.join(ROOT, "examples", "snapback-config.json")) as f:
         config = f.read()
     return {
         "PATH": os.environ["PATH"],
         "LANG": "C.UTF-8",
         # What Lambda gives a function: region, temporary credentials in the environment, no ~/.aws files.
-        "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION,
         "AWS_ACCESS_KEY_ID": "ASIABENCHEXAMPLEKEY1", "AWS_SECRET_ACCESS_KEY": "bench-secret-not-real",
         "AWS_SESSION_TOKEN": "bench-session-token", "AWS_LAMBDA_FUNCTION_NAME": "snapback-security-groups",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
         "AWS_CONFIG_FILE": "/nonexistent/aws-config", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
         "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ENDPOINT_URL": endpoint,
+        **service_endpoints,  # read by the Java SDK only
+        "AWS_CA_BUNDLE": ca_bundle,  # botocore's; the JVMs get a trust store instead
         "SNAPBACK_CONFIG": config,
         "SNAPBACK_AUDIT_TABLE": "snapback-audit",
         "SNAPBACK_ALERT_TOPIC_ARN": "arn:aws:sns:eu-west-1:111122223333:snapback-alerts",
@@ -319,19 +377,27 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--variants", default="python-boto3,java-handler")
     parser.add_argument("--results", default=os.path.join(HERE, "target", "coldstart-results.json"))
+    parser.add_argument("--transport", choices=("https", "http"), default="https",
+                        help="how the functions reach the stub: TLS, as they reach AWS, or plain HTTP")
     parser.add_argument("--jmh-classpath", help="run JMH (warm path) against the stub instead of cold samples")
     parser.add_argument("jmh_args", nargs="*")
     args = parser.parse_args()
 
-    port = free_port()
-    stub = start_stub(args.java, args.wiremock_jar, port, max_seconds=3600)
+    port, https_port = free_port(), free_port()
+    tls = make_tls(args.java)
+    stub = start_stub(args.java, args.wiremock_jar, port, https_port, tls, max_seconds=3600)
     try:
-        env = base_env(port)
-        warm_stub(port)
+        https = args.transport == "https"
+        endpoint = f"https://127.0.0.1:{https_port}" if https else f"http://127.0.0.1:{port}"
+        service_endpoints = {f"AWS_ENDPOINT_URL_{service}": f"https://{host}:{https_port}"
+                             for service, host in SERVICE_HOSTS.items()} if https else {}
+        java_flags = tls["java_flags"] if https else []
+        env = base_env(endpoint, service_endpoints, tls["ca_bundle"])
+        warm_stub(port, endpoint, tls["ca_pem"])
         if args.jmh_classpath:
-            jmh(args, env)
+            jmh(args, env, java_flags)
             return
-        chosen = variants(args)
+        chosen = variants(args, java_flags)
         samples = {v["name"]: [] for v in chosen}
         for v in chosen:
             if v["kind"] == "snapshot":
@@ -360,14 +426,14 @@ def main():
     report(chosen, samples, classes, args)
 
 
-def jmh(args, env):
+def jmh(args, env, java_flags):
     """Warm path: JMH in SampleTime mode, once with JMH's default JVM and once with Lambda's flags (C1 only)."""
     props = [f"-Dbench.event={EVENT}", f"-Dbench.config={os.path.join(ROOT, 'examples', 'snapback-config.json')}"]
     for label, flags in (("default JVM flags (C2)", []), ("Lambda on-demand flags (C1 only)", LAMBDA_JVM_FLAGS)):
         out = os.path.join(HERE, "target", f"jmh-{'lambda' if flags else 'default'}.json")
         print(f"\n## JMH, {label}\n", flush=True)
         subprocess.run([args.java, "-cp", args.jmh_classpath, "org.openjdk.jmh.Main",
-                        "-jvmArgsAppend", " ".join(props + flags), "-rf", "json", "-rff", out, *args.jmh_args],
+                        "-jvmArgsAppend", " ".join(props + java_flags + flags), "-rf", "json", "-rff", out, *args.jmh_args],
                        env={**env, "JAVA_HOME": os.path.dirname(os.path.dirname(args.java))}, check=True)
 
 
@@ -376,6 +442,7 @@ def report(chosen, samples, classes, args):
     base50 = pct([s["total_ms"] for s in baseline], 50) if baseline else None
     base90 = pct([s["total_ms"] for s in baseline], 90) if baseline else None
     print(f"\n{args.samples} cold samples per variant after {args.warmup} warm-up rounds, interleaved; "
+          f"calls to the stub over {'TLS' if args.transport == 'https' else 'plain HTTP'}; "
           f"times in ms from process start to handler return (nearest-rank percentiles). "
           f"+snapstart rows: from the start of a CRIU restore of a snapshot taken after init to handler return; "
           f"their boot is the restore, their init the afterRestore hooks.\n")
@@ -394,7 +461,7 @@ def report(chosen, samples, classes, args):
               + (f"{c['loaded']} ({c['from_cds_or_aot']})" if c else "-") + " |")
     os.makedirs(os.path.dirname(args.results), exist_ok=True)
     with open(args.results, "w") as f:
-        json.dump({"samples": samples, "classes": classes, "jvm_flags": LAMBDA_JVM_FLAGS,
+        json.dump({"samples": samples, "classes": classes, "transport": args.transport, "jvm_flags": LAMBDA_JVM_FLAGS,
                    "snapstart_jvm_flags": SNAPSTART_JVM_FLAGS,
                    "snapshots": {v["name"]: v["prepared"] for v in chosen if "prepared" in v}}, f, indent=1)
     print("\nclasses loaded by origin: " + "; ".join(

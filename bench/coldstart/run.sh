@@ -7,6 +7,7 @@
 #   VARIANTS=python-boto3,java-handler,java-handler+snapstart,python-boto3+snapstart bench/coldstart/run.sh
 #   BASELINE_JAR=/tmp/before.jar VARIANTS=python-boto3,java-baseline,java-handler bench/coldstart/run.sh
 #                                                # a change side by side: a copy of the jar from before it
+#   TRANSPORT=http bench/coldstart/run.sh        # the stub over plain HTTP instead of TLS (the default, as AWS)
 #   bench/coldstart/run.sh jmh [JMH options]     # warm path (JMH SampleTime), same stub and environment
 # Needs JDK 25 (JAVA_HOME) and Debian's python3-boto3 (/usr/bin/python3). The +snapstart variants (SnapStart emulated
 # with CRIU snapshots) need root; criu/build.sh builds the CRIU they use.
@@ -30,7 +31,8 @@ harness=(/usr/bin/python3 "$here/harness.py" --java "$JAVA_HOME/bin/java"
   --wiremock-jar "$here/target/stub/wiremock-standalone-3.13.2.jar"
   --lambda-jar "$lambda_jar"
   --launcher-jar "$here/target/snapback-bench-coldstart-0.1.0-SNAPSHOT.jar"
-  --runtime-jar "$(tr ':' '\n' <<<"$classpath" | grep /aws-lambda-java-runtime-interface-client-)")
+  --runtime-jar "$(tr ':' '\n' <<<"$classpath" | grep /aws-lambda-java-runtime-interface-client-)"
+  --transport "${TRANSPORT:-https}")
 
 variants=${VARIANTS:-python-boto3,java-handler}
 if [[ -n "${BASELINE_JAR:-}" ]]; then

@@ -1,6 +1,7 @@
 package dev.snapback.snapstart;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -29,11 +31,11 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * An HTTP client whose calls never leave the process: each call goes through a URLConnection client built like the
- * function's, to a one-shot listener on the loopback interface that this process opens for that call and closes once
- * it has answered. The answer is a minimal success in the service's own protocol (JSON for {@code X-Amz-Target}
+ * function's, over TLS ({@link PrimingTls}), to a one-shot listener on the loopback interface that this process opens
+ * for that call and closes once it has answered. The answer is a minimal success in the service's own protocol (JSON for {@code X-Amz-Target}
  * calls, with SSM's parameter holding no mode override; EC2's XML for EC2; query XML otherwise). Clients built on it
- * run the SDK's whole request path (marshalling, endpoint rules, signing, the HTTP client and the JDK's HTTP stack)
- * and response path (unmarshalling) with no side effect anywhere: what SnapStart priming needs before the snapshot.
+ * run the SDK's whole request path (marshalling, endpoint rules, signing, the HTTP client, the JDK's HTTP and TLS
+ * stacks) and response path (unmarshalling) with no side effect anywhere: what SnapStart priming needs before the snapshot.
  * Nothing stays open between calls: every connection is closed by the listener ({@code Connection: close}), so the
  * snapshot holds no socket. No proxy is ever used, whatever the environment says: the calls are for this process.
  */
@@ -49,7 +51,9 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
     /** How long either side waits for the other: priming must fail, not hang, if the listener is never reached. */
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    private final PrimingTls tls = PrimingTls.create();
     private final SdkHttpClient transport = UrlConnectionHttpClient.builder()
+            .tlsTrustManagersProvider(tls.clientTrust())
             .proxyConfiguration(proxy -> proxy.useSystemPropertyValues(false).useEnvironmentVariablesValues(false))
             .build();
 
@@ -58,24 +62,29 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() throws IOException {
-                try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                try (ServerSocket listener = tls.serverSockets().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                     listener.setSoTimeout((int) WAIT.toMillis());
                     FutureTask<Void> answering = new FutureTask<>(() -> answerOne(listener));
                     Thread.ofVirtual().name("snapstart-priming-answer").start(answering);
                     HttpExecuteResponse response;
+                    byte[] body;
                     try {
                         response = transport.prepareRequest(HttpExecuteRequest.builder()
-                                .request(request.httpRequest().toBuilder().protocol("http")
+                                .request(request.httpRequest().toBuilder().protocol("https")
                                         .host(listener.getInetAddress().getHostAddress()).port(listener.getLocalPort()).build())
                                 .contentStreamProvider(request.contentStreamProvider().orElse(null))
                                 .build()).call();
+                        // Read and closed here, so the connection closes now: the listener's TLS close waits for it.
+                        body = response.responseBody().isPresent() ? readAndClose(response.responseBody().get()) : null;
                     } catch (IOException e) {
                         listener.close();  // ends an accept still waiting, when the call never reached the listener
                         throw listenerFailure(answering, request).orElse(e);
                     }
                     Optional<IOException> failure = listenerFailure(answering, request);
                     if (failure.isPresent()) throw failure.get();
-                    return response;
+                    return HttpExecuteResponse.builder().response(response.httpResponse())
+                            .responseBody(body == null ? null : AbortableInputStream.create(new ByteArrayInputStream(body)))
+                            .build();
                 }
             }
 
@@ -85,9 +94,16 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
         };
     }
 
+    private static byte[] readAndClose(InputStream body) throws IOException {
+        try (body) {
+            return body.readAllBytes();
+        }
+    }
+
     private static Void answerOne(ServerSocket listener) throws IOException {
         try (Socket connection = listener.accept()) {
             connection.setSoTimeout((int) WAIT.toMillis());
+            connection.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(connection.getInputStream());
             Map<String, String> headers = readHeaders(in);
             if (headers.containsKey("transfer-encoding")) {

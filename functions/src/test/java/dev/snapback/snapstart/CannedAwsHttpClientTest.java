@@ -21,6 +21,8 @@ import software.amazon.awssdk.regions.Region;
 /** Real SDK clients over the priming client: each service's call is answered in its protocol, and by nothing else. */
 class CannedAwsHttpClientTest {
 
+    private static final String[] PROXY_SCHEMES = {"http", "https"};
+
     @Test
     void everyServiceOfThePipelineGetsAnAnswerItsClientCanRead() {
         try (AwsClients clients = clients()) {
@@ -40,15 +42,19 @@ class CannedAwsHttpClientTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             nothingListens = probe.getLocalPort();
         }
-        System.setProperty("http.proxyHost", "127.0.0.1");
-        System.setProperty("http.proxyPort", Integer.toString(nothingListens));
+        for (String scheme : PROXY_SCHEMES) {
+            System.setProperty(scheme + ".proxyHost", "127.0.0.1");
+            System.setProperty(scheme + ".proxyPort", Integer.toString(nothingListens));
+        }
         try (AwsClients clients = clients()) {
             assertThat(clients.sns().publish(r -> r.topicArn("arn:aws:sns:eu-west-1:111122223333:snapback-alerts")
                     .message("priming")).messageId()).as("answered by the loopback listener, not refused by the proxy")
                     .isEqualTo("snapstart-priming");
         } finally {
-            System.clearProperty("http.proxyHost");
-            System.clearProperty("http.proxyPort");
+            for (String scheme : PROXY_SCHEMES) {
+                System.clearProperty(scheme + ".proxyHost");
+                System.clearProperty(scheme + ".proxyPort");
+            }
         }
     }
 

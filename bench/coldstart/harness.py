@@ -50,6 +50,7 @@ CLASS_GROUPS = [("jdk", ("java.", "javax.", "jdk.", "sun.", "com.sun.")),
                 ("snapback", ("dev.snapback.",)),
                 ("lambda-core", ("com.amazonaws.services.lambda.",))]
 BENCH_LINE = re.compile(r"^BENCH (.*)$", re.M)
+CONTAINER_CREDENTIALS_PATH = "/container-credentials"
 STUB_KEYSTORE_PASSWORD = "snapback-bench"  # guards a key made for one run and thrown away
 REGION = "eu-west-1"
 # The services the handler calls, by the suffix of the SDK's AWS_ENDPOINT_URL_<SERVICE> variables.
@@ -158,8 +159,9 @@ def call_name(request):
 
 
 def check_calls(port, label, expected=EXPECTED_CALLS):
-    """Every sample must have made exactly these calls (audit claim and completion, alert, revoke), all answered by a
-    mapping rather than the 400 fallback."""
+    """Every sample must have made exactly these calls (audit claim and completion, alert, revoke, and for the
+    +snapstart rows whatever credential fetch the variant makes), all answered by a mapping rather than the 400
+    fallback."""
     journal = admin(port, "GET", "requests")["requests"]
     calls = sorted(call_name(r["request"]) for r in journal)
     failed = [r for r in journal if r["responseDefinition"]["status"] != 200]
@@ -245,7 +247,7 @@ def restore_once(variant, stub_port, label):
     match = BENCH_LINE.search(report.decode())
     if not match:
         sys.exit(f"{label}: no BENCH line from the restored process; see {os.path.join(work, 'process.log')}")
-    check_calls(stub_port, label)
+    check_calls(stub_port, label, variant["expected_calls"])
     f = {k: int(v) for k, v in (kv.split("=") for kv in match.group(1).split())}
     return {
         "total_ms": (f["return_ns"] - t0) / 1e6,          # restore started -> handler returned
@@ -320,18 +322,27 @@ def variants(args, java_flags):
     for name in [n for n in table if n != "python-boto3"]:
         table[name + "+aot"] = with_aot(table[name])
 
-    def with_snapshot(name, prepare):
-        """SnapStart emulated with CRIU: one snapshot after init (and the hooks' priming), restored for every sample."""
+    def with_snapshot(name, prepare, container_credentials):
+        """SnapStart emulated with CRIU: one snapshot after init (and the hooks' priming), restored for every sample.
+        container_credentials: credentials come from a container-credentials endpoint, as Lambda gives SnapStart
+        functions, and the restored process fetches them on first use, as the SDK for Java does. boto3 resolves
+        credentials when it creates its clients, at init, so a restored Python process fetches none either way; it
+        keeps them in the environment, because CRIU cannot snapshot the connection boto3 would keep open."""
         return {"name": name, "kind": "snapshot", "env": {}, "wake_port": free_port(),
-                "snapshot_dir": os.path.join(HERE, "target", "snapshot-" + name), "prepare": prepare}
+                "snapshot_dir": os.path.join(HERE, "target", "snapshot-" + name), "prepare": prepare,
+                "container_credentials": container_credentials,
+                "expected_calls": sorted(EXPECTED_CALLS + ([CONTAINER_CREDENTIALS_PATH] if container_credentials else []))}
 
     table["java-handler+snapstart"] = with_snapshot("java-handler+snapstart", lambda port, ready: [
-        java, *SNAPSTART_JVM_FLAGS, *java_flags, "-cp", handler_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT])
+        java, *SNAPSTART_JVM_FLAGS, *java_flags, "-cp", handler_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT],
+        container_credentials=True)
     if args.baseline_jar:
         table["java-baseline+snapstart"] = with_snapshot("java-baseline+snapstart", lambda port, ready: [
-            java, *SNAPSTART_JVM_FLAGS, *java_flags, "-cp", baseline_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT])
+            java, *SNAPSTART_JVM_FLAGS, *java_flags, "-cp", baseline_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT],
+            container_credentials=True)
     table["python-boto3+snapstart"] = with_snapshot("python-boto3+snapstart", lambda port, ready: [
-        "/usr/bin/python3", os.path.join(HERE, "python", "handler.py"), "--snapshot", str(port), ready, EVENT])
+        "/usr/bin/python3", os.path.join(HERE, "python", "handler.py"), "--snapshot", str(port), ready, EVENT],
+        container_credentials=False)
     chosen = args.variants.split(",")
     missing = [v for v in chosen if v not in table]
     if missing:
@@ -345,7 +356,7 @@ def base_env(endpoint, service_endpoints, ca_bundle):
     return {
         "PATH": os.environ["PATH"],
         "LANG": "C.UTF-8",
-        # What Lambda gives a function: region, temporary credentials in the environment, no ~/.aws files.
+        # What Lambda gives an on-demand function: region, temporary credentials in the environment, no ~/.aws files.
         "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION,
         "AWS_ACCESS_KEY_ID": "ASIABENCHEXAMPLEKEY1", "AWS_SECRET_ACCESS_KEY": "bench-secret-not-real",
         "AWS_SESSION_TOKEN": "bench-session-token", "AWS_LAMBDA_FUNCTION_NAME": "snapback-security-groups",
@@ -361,6 +372,14 @@ def base_env(endpoint, service_endpoints, ca_bundle):
         # The stand-in's variant switches, when given (e.g. BENCH_HTTP=crt for a JMH run of the stand-in).
         **{k: v for k, v in os.environ.items() if k.startswith("BENCH_")},
     }
+
+
+def snapstart_env(env, port):
+    """What Lambda gives a SnapStart function instead of credentials in the environment: a container-credentials
+    endpoint on the loopback interface (the stub's plain-HTTP port here) and the token to present to it."""
+    return {**{k: v for k, v in env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")},
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": f"http://127.0.0.1:{port}{CONTAINER_CREDENTIALS_PATH}",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "bench-container-token"}
 
 
 def main():
@@ -403,7 +422,7 @@ def main():
             if v["kind"] == "snapshot":
                 if not args.criu or os.geteuid() != 0:
                     sys.exit(f"{v['name']} needs root and a working CRIU (--criu); run.sh builds one")
-                prepare_snapshot(v, {**env, **v["env"]}, port, args.criu)
+                prepare_snapshot(v, snapstart_env(env, port) if v["container_credentials"] else env, port, args.criu)
             if "train" in v:
                 if os.path.exists(v["aot_cache"]):
                     os.remove(v["aot_cache"])

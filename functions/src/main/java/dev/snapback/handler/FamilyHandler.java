@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.Family;
 import dev.snapback.snapstart.PrimingContext;
+import dev.snapback.snapstart.PrimingCredentials;
 import dev.snapback.snapstart.SnapStartPriming;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -51,7 +52,8 @@ abstract class FamilyHandler implements RequestStreamHandler {
 
     /**
      * One pass of a sample finding through a priming pipeline, by the entry point an invocation takes (Powertools
-     * logging and its correlation id included); pipeline and sample are made on the first pass, never on a cold start.
+     * logging and its correlation id included), then the credentials resolution a restored function starts with;
+     * pipeline and sample are made on the first pass, never on a cold start.
      * Going through Powertools' logging spends its cold-start flag, which changes nothing that is logged: Powertools
      * reports {@code cold_start} only when {@code AWS_LAMBDA_INITIALIZATION_TYPE} is {@code on-demand}, and it is
      * {@code snap-start} wherever priming runs.
@@ -79,6 +81,8 @@ abstract class FamilyHandler implements RequestStreamHandler {
                     context = PrimingContext.of(System.getenv(), account);
                 }
                 pipeline.handle(new ByteArrayInputStream(sample), OutputStream.nullOutputStream(), context);
+                // After restore the live pipeline's first call resolves its credentials from scratch: prime that too.
+                PrimingCredentials.primeContainerCredentials(System.getenv());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

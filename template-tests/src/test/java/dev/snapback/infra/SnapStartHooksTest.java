@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * with the runtime interface client on the class path and {@code org.crac.Core.Compat} pointing at its CRaC context,
  * every handler is constructed, then every hook registered in the JVM fires through that context: Snapback's
  * priming, and the hooks its libraries register themselves. On Lambda a hook that throws fails the snapshot, and so
- * the deployment. Priming must not reach the network: the AWS endpoint is a socket that counts connections.
+ * the deployment. Priming must not reach the network: the AWS and credentials endpoints are a socket that counts
+ * connections.
  */
 class SnapStartHooksTest {
 
@@ -55,7 +56,7 @@ class SnapStartHooksTest {
                     .as("no hook warned (a priming pass that fails stops priming with a warning)").isEmpty();
             assertThat(output).contains("\"function_request_id\":\"snapstart-priming\"");
             assertThat(output).as("no EMF document: priming emits no metric").doesNotContain("\"_aws\"");
-            assertThat(connections.get()).as("connections to the AWS endpoint during priming").isZero();
+            assertThat(connections.get()).as("connections to the AWS or credentials endpoint during priming").isZero();
         }
     }
 
@@ -83,14 +84,17 @@ class SnapStartHooksTest {
         return command;
     }
 
-    /** The variables the stack gives every function, with an endpoint that only counts connections. */
+    /**
+     * The variables the stack gives every function, and the credentials Lambda gives a SnapStart function: a
+     * container-credentials endpoint rather than keys. AWS and the credentials endpoint are one socket that only counts
+     * connections, so priming fetching the role's credentials would fail the test as surely as an AWS call.
+     */
     private static Map<String, String> functionEnvironment(int awsPort) throws IOException {
         return Map.ofEntries(
                 Map.entry("AWS_REGION", SynthesizedApp.HOME),
                 Map.entry("AWS_LAMBDA_FUNCTION_NAME", "snapback-security-groups"),
-                Map.entry("AWS_ACCESS_KEY_ID", "ASIAHOOKSTESTEXAMPLE"),
-                Map.entry("AWS_SECRET_ACCESS_KEY", "hooks-test-secret"),
-                Map.entry("AWS_SESSION_TOKEN", "hooks-test-token"),
+                Map.entry("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + awsPort + "/2021-04-23/credentials"),
+                Map.entry("AWS_CONTAINER_AUTHORIZATION_TOKEN", "hooks-test-token"),
                 Map.entry("AWS_EC2_METADATA_DISABLED", "true"),
                 Map.entry("AWS_CONFIG_FILE", "/nonexistent/aws-config"),
                 Map.entry("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials"),

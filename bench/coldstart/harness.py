@@ -74,13 +74,13 @@ def admin(port, method, path):
 
 
 def make_tls(java):
-    """AWS endpoints speak TLS, so the stub does too: a CA made for this run and a certificate it signs (RSA 2048, as
-    AWS's), sent with the CA as the chain. Each side trusts the CA the way it trusts AWS's: Java through a copy of the
-    JDK's cacerts with the CA added, password-less like cacerts itself; Python through the system bundle plus the CA.
-    On Lambda each service is another host, so the JVM's one HTTP client opens a connection, and a handshake, per
-    service: Java reaches the stub under the services' own host names (a hosts file of its own maps them to
-    127.0.0.1), Python at 127.0.0.1, where each boto3 client has its own connection pool anyway. Nothing here leaves
-    target/."""
+    """AWS endpoints speak TLS, so the stub does too: a CA made for this run and a certificate it signs (RSA 2048 and
+    SHA-256, as AWS's), sent with the CA as the chain. Each side trusts the CA the way it trusts AWS's: Java through a
+    copy of the JDK's cacerts, in the format it has, with the CA added (password-less if PKCS12, as cacerts is);
+    Python through the system bundle plus the CA. On Lambda each service is another host, so the JVM's one HTTP client
+    opens a connection, and does a handshake, per service: Java reaches the stub under the services' own host names (a
+    hosts file of its own maps them to 127.0.0.1), Python at 127.0.0.1, where each boto3 client has its own
+    connection pool anyway. Nothing here leaves target/."""
     tls = os.path.join(HERE, "target", "tls")
     shutil.rmtree(tls, ignore_errors=True)
     os.makedirs(tls)
@@ -90,10 +90,14 @@ def make_tls(java):
     store = ["-storepass", STUB_KEYSTORE_PASSWORD, "-storetype", "PKCS12"]
 
     def run(*args, stdin=None):
-        return subprocess.run([keytool, *args], input=stdin, capture_output=True, text=True, check=True).stdout
+        done = subprocess.run([keytool, *args], input=stdin, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"keytool {args[0]} failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
 
     run("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=Snapback cold-start bench CA", "-ext", "bc:c", "-keystore", ca, *store)
+        "-dname", "CN=Snapback cold-start bench CA", "-ext", "bc:c", "-ext", "ku:c=keyCertSign,cRLSign",
+        "-keystore", ca, *store)
     ca_cert = run("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, *store)
     with open(ca_pem, "w") as f:
         f.write(ca_cert)
@@ -101,7 +105,7 @@ def make_tls(java):
         "-dname", "CN=127.0.0.1", "-keystore", stub, *store)
     request = run("-certreq", "-alias", "stub", "-keystore", stub, *store)
     names = ",".join(["ip:127.0.0.1", *(f"dns:{host}" for host in SERVICE_HOSTS.values())])
-    signed = run("-gencert", "-rfc", "-alias", "ca", "-keystore", ca, *store, "-validity", "2",
+    signed = run("-gencert", "-rfc", "-alias", "ca", "-keystore", ca, *store, "-validity", "2", "-sigalg", "SHA256withRSA",
                  "-ext", f"san={names}", "-ext", "eku=serverAuth", stdin=request)
     run("-importcert", "-noprompt", "-alias", "stub", "-keystore", stub, *store, stdin=signed + ca_cert)
     shutil.copyfile(os.path.join(os.path.dirname(os.path.dirname(java)), "lib", "security", "cacerts"), truststore)
@@ -314,7 +318,8 @@ def variants(args, java_flags):
         table["java-baseline"] = jvm("java-baseline", baseline_cp, HANDLER)
     if standin_cp:
         table["standin-urlconn"] = jvm("standin-urlconn", standin_cp, STANDIN)
-        table["standin-crt"] = jvm("standin-crt", standin_cp, STANDIN, extra_env={"BENCH_HTTP": "crt"})
+        if not java_flags:  # the CRT client trusts the OS's store and resolves names itself: plain HTTP only
+            table["standin-crt"] = jvm("standin-crt", standin_cp, STANDIN, extra_env={"BENCH_HTTP": "crt"})
         table["standin-default-chain"] = jvm("standin-default-chain", standin_cp, STANDIN,
                                              extra_env={"BENCH_CREDENTIALS": "default"})
         table["standin-lazy"] = jvm("standin-lazy", standin_cp, STANDIN, extra_env={"BENCH_INIT": "lazy"})
@@ -402,7 +407,10 @@ def main():
     parser.add_argument("jmh_args", nargs="*")
     args = parser.parse_args()
 
-    port, https_port = free_port(), free_port()
+    port = free_port()
+    https_port = free_port()
+    while https_port == port:
+        https_port = free_port()
     tls = make_tls(args.java)
     stub = start_stub(args.java, args.wiremock_jar, port, https_port, tls, max_seconds=3600)
     try:

@@ -18,13 +18,13 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * An HTTP client whose calls never leave the process: each call goes through a URLConnection client built like the
- * function's, over TLS ({@link PrimingTls}), to a one-shot listener on the loopback interface that this process opens
- * for that call and closes once it has answered. The answer is a minimal success in the service's own protocol (JSON for {@code X-Amz-Target}
- * calls, with SSM's parameter holding no mode override; EC2's XML for EC2; query XML otherwise). Clients built on it
- * run the SDK's whole request path (marshalling, endpoint rules, signing, the HTTP client, the JDK's HTTP and TLS
- * stacks) and response path (unmarshalling) with no side effect anywhere: what SnapStart priming needs before the snapshot.
- * Nothing stays open between calls: every connection is closed by the listener ({@code Connection: close}), so the
- * snapshot holds no socket. No proxy is ever used, whatever the environment says: the calls are for this process.
+ * function's, over TLS ({@link PrimingTls}), to a one-shot listener on the loopback interface ({@link LoopbackExchange})
+ * that this process opens for that call and closes once it has answered. The answer is a minimal success in the
+ * service's own protocol (JSON for {@code X-Amz-Target} calls, with SSM's parameter holding no mode override; EC2's XML
+ * for EC2; query XML otherwise). Clients built on it run the SDK's whole request path (marshalling, endpoint rules,
+ * signing, the HTTP client, the JDK's HTTP and TLS stacks) and response path (unmarshalling) with no side effect
+ * anywhere: what SnapStart priming needs before the snapshot. No proxy is ever used, whatever the environment says:
+ * the calls are for this process.
  */
 public final class CannedAwsHttpClient implements SdkHttpClient {
 
@@ -38,6 +38,8 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
     private final PrimingTls tls = PrimingTls.create();
     private final SdkHttpClient transport = UrlConnectionHttpClient.builder()
             .tlsTrustManagersProvider(tls.clientTrust())
+            .connectionTimeout(LoopbackExchange.WAIT)
+            .socketTimeout(LoopbackExchange.WAIT)
             .proxyConfiguration(proxy -> proxy.useSystemPropertyValues(false).useEnvironmentVariablesValues(false))
             .build();
 

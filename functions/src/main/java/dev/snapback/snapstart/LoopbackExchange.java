@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.net.ServerSocketFactory;
+import javax.net.ssl.SSLException;
 
 /**
  * One HTTP/1.1 exchange with this process itself, for priming: a listener on a loopback port of its own answers exactly
@@ -50,10 +51,10 @@ final class LoopbackExchange {
 
     /**
      * Opens a listener from {@code sockets}, answers the one request {@code call} makes to it with {@code answering},
-     * and returns what {@code call} returned. When the listener fails, its reason is what this throws: a better
-     * explanation than the end of stream the client saw because of it.
+     * and returns what {@code call} returned; when the listener fails, its reason is what this throws.
      */
-    static <T> T run(ServerSocketFactory sockets, Function<Request, Answer> answering, String what, Call<T> call) throws IOException {
+    static <T> T run(ServerSocketFactory sockets, Function<Request, Answer> answering, String what, Call<T> call)
+            throws IOException {
         try (ServerSocket listener = sockets.createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             listener.setSoTimeout((int) WAIT.toMillis());
             FutureTask<Void> answer = new FutureTask<>(() -> answerOne(listener, answering));
@@ -115,8 +116,9 @@ final class LoopbackExchange {
     }
 
     /**
-     * Why the listener could not answer, if it failed. The listener is closed first, which ends an accept still
-     * waiting: a call that never reached it (it failed before, or was answered from elsewhere) is not such a reason.
+     * Why the listener could not answer, if it failed: a better explanation than the end of stream the client saw
+     * because of it. The listener is closed first, which ends an accept still waiting: a call that never reached it
+     * (it failed before, or was answered from elsewhere) is not such a reason.
      */
     private static Optional<IOException> listenerFailure(ServerSocket listener, FutureTask<Void> answer, String what) {
         try {
@@ -124,8 +126,10 @@ final class LoopbackExchange {
             answer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.empty();
         } catch (ExecutionException e) {
-            return e.getCause() instanceof SocketException ? Optional.empty()
-                    : Optional.of(new IOException("priming: the loopback listener failed to answer " + what + ": " + e.getCause(), e.getCause()));
+            // A closed listener, or a handshake the client broke off: the client's own exception says more.
+            return e.getCause() instanceof SocketException || e.getCause() instanceof SSLException ? Optional.empty()
+                    : Optional.of(new IOException("priming: the loopback listener failed to answer " + what + ": "
+                            + e.getCause(), e.getCause()));
         } catch (IOException | TimeoutException e) {
             return Optional.of(new IOException("priming: the loopback listener for " + what + " did not finish within " + WAIT, e));
         } catch (InterruptedException e) {

@@ -22,8 +22,8 @@ public final class PrimingCredentials {
     static final String CONTAINER_ENDPOINT_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
     private static final String ENDPOINT_PROPERTY = "aws.containerCredentialsFullUri";
     private static final String TOKEN_PROPERTY = "aws.containerAuthorizationToken";
-    private static final String PLACEHOLDER_KEYS = "{\"AccessKeyId\":\"ASIASNAPSTARTPRIMING\",\"SecretAccessKey\":\"snapstart-priming\","
-            + "\"Token\":\"snapstart-priming\",\"Expiration\":\"2099-01-01T00:00:00Z\"}";
+    private static final String PLACEHOLDER_KEYS = "{\"AccessKeyId\":\"ASIASNAPSTARTPRIMING\","
+            + "\"SecretAccessKey\":\"snapstart-priming\",\"Token\":\"snapstart-priming\",\"Expiration\":\"2099-01-01T00:00:00Z\"}";
 
     private PrimingCredentials() {
     }

@@ -33,15 +33,16 @@ import software.amazon.awssdk.http.TlsTrustManagersProvider;
  * encryption. Without it the first handshakes after restore load and interpret all of that.
  *
  * <p>The identity is made in memory for one priming run and never written anywhere: a certificate authority and a
- * certificate it signs for {@code 127.0.0.1}, RSA 2048 like AWS's endpoints, valid for an hour. Only priming's own
- * client trusts that authority; the function's clients, rebuilt after restore, trust the JDK's trust store as always.
- * So no key ships in the jar, and the keys left in the snapshot authenticate nothing that outlives priming.
+ * certificate it signs for the loopback address, RSA 2048 like AWS's endpoints, valid for the next hour. Only
+ * priming's own client trusts that authority; the function's clients, rebuilt after restore, trust the JDK's trust
+ * store as always. So no key ships in the jar, and the keys left in the snapshot authenticate nothing that outlives
+ * priming.
  */
 record PrimingTls(SSLServerSocketFactory serverSockets, TlsTrustManagersProvider clientTrust) {
 
-    private static final String SIGNATURE = "SHA256withRSA";
     private static final Duration VALIDITY = Duration.ofHours(1);
-    private static final char[] IN_MEMORY = "snapstart-priming".toCharArray();
+    /** Guards a key store that only ever exists in this process's memory. */
+    private static final char[] KEY_STORE_PASSWORD = "snapstart-priming".toCharArray();
 
     static PrimingTls create() {
         try {
@@ -53,15 +54,16 @@ record PrimingTls(SSLServerSocketFactory serverSockets, TlsTrustManagersProvider
             byte[] authorityName = Der.commonName("Snapback SnapStart priming CA");
             X509Certificate authority = Der.certificate(1, authorityName, authorityName, authorityKeys.getPublic(),
                     authorityKeys.getPrivate(), now, Der.basicConstraintsAuthority());
-            X509Certificate server = Der.certificate(2, authorityName, Der.commonName("127.0.0.1"),
+            X509Certificate server = Der.certificate(2, authorityName, Der.commonName("Snapback SnapStart priming"),
                     serverKeys.getPublic(), authorityKeys.getPrivate(), now,
                     Der.subjectAltNameIp(InetAddress.getLoopbackAddress().getAddress()));
 
             KeyStore serverIdentity = KeyStore.getInstance("PKCS12");
             serverIdentity.load(null, null);
-            serverIdentity.setKeyEntry("server", serverKeys.getPrivate(), IN_MEMORY, new Certificate[] {server, authority});
+            serverIdentity.setKeyEntry("server", serverKeys.getPrivate(), KEY_STORE_PASSWORD,
+                    new Certificate[] {server, authority});
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(serverIdentity, IN_MEMORY);
+            keyManagers.init(serverIdentity, KEY_STORE_PASSWORD);
             SSLContext serverContext = SSLContext.getInstance("TLS");
             serverContext.init(keyManagers.getKeyManagers(), null, null);
 
@@ -79,6 +81,8 @@ record PrimingTls(SSLServerSocketFactory serverSockets, TlsTrustManagersProvider
     /** Just enough DER (X.690) for two X.509 v3 certificates. */
     private static final class Der {
 
+        /** One algorithm, by its JCA name and by its OID. */
+        private static final String SIGNATURE = "SHA256withRSA";
         private static final int[] SHA256_WITH_RSA = {1, 2, 840, 113549, 1, 1, 11};
         private static final int[] COMMON_NAME = {2, 5, 4, 3};
         private static final int[] BASIC_CONSTRAINTS = {2, 5, 29, 19};
@@ -91,7 +95,7 @@ record PrimingTls(SSLServerSocketFactory serverSockets, TlsTrustManagersProvider
             byte[] toBeSigned = sequence(
                     tlv(0xa0, integer(2)),  // version 3
                     integer(serial), algorithm, issuer,
-                    sequence(time(now.minus(VALIDITY)), time(now.plus(VALIDITY))),
+                    sequence(time(now), time(now.plus(VALIDITY))),
                     subject, subjectKey.getEncoded(),
                     tlv(0xa3, sequence(extension)));
             Signature signer = Signature.getInstance(SIGNATURE);

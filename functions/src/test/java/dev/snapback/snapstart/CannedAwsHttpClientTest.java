@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -24,6 +25,7 @@ class CannedAwsHttpClientTest {
     private static final String[] PROXY_SCHEMES = {"http", "https"};
 
     @Test
+    @Timeout(30)  // four calls that each waited out the listener's 10 s would take 40
     void everyServiceOfThePipelineGetsAnAnswerItsClientCanRead() {
         try (AwsClients clients = clients()) {
             assertThat(clients.ssm().getParameter(r -> r.name("/snapback/modes")).parameter().value())

@@ -288,7 +288,7 @@ def classes_loaded(variant, env, port):
 
 
 def variants(args, java_flags):
-    """java_flags: what every JVM gets besides Lambda's flags (the trust store of the stub's CA)."""
+    """java_flags: what every JVM gets besides Lambda's flags (the trust store and host names of the TLS stub)."""
     java, lambda_jar = args.java, args.lambda_jar
     # Jars, not directories: CDS/AOT caches accept only jars on the class path. The runtime interface client comes
     # first, as on Lambda, whose runtime puts its own jars ahead of the function's.

@@ -130,8 +130,11 @@ final class LoopbackExchange {
             return e.getCause() instanceof SocketException || e.getCause() instanceof SSLException ? Optional.empty()
                     : Optional.of(new IOException("priming: the loopback listener failed to answer " + what + ": "
                             + e.getCause(), e.getCause()));
-        } catch (IOException | TimeoutException e) {
-            return Optional.of(new IOException("priming: the loopback listener for " + what + " did not finish within " + WAIT, e));
+        } catch (TimeoutException e) {
+            return Optional.of(new IOException("priming: the loopback listener for " + what + " did not finish within "
+                    + WAIT, e));
+        } catch (IOException e) {
+            return Optional.of(e);  // the listener would not close
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(new IOException("priming interrupted", e));

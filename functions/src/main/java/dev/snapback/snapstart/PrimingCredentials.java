@@ -37,8 +37,8 @@ public final class PrimingCredentials {
      */
     public static AwsCredentials primeContainerCredentials(Map<String, String> environment) throws IOException {
         if (environment.get(CONTAINER_ENDPOINT_VARIABLE) == null) return null;
-        return LoopbackExchange.run(ServerSocketFactory.getDefault(), request -> new Answer("application/json", PLACEHOLDER_KEYS),
-                "the container-credentials endpoint", port -> {
+        return LoopbackExchange.run(ServerSocketFactory.getDefault(),
+                request -> new Answer("application/json", PLACEHOLDER_KEYS), "the container-credentials endpoint", port -> {
                     String endpoint = System.getProperty(ENDPOINT_PROPERTY);
                     String token = System.getProperty(TOKEN_PROPERTY);
                     System.setProperty(ENDPOINT_PROPERTY, "http://127.0.0.1:" + port + "/credentials");

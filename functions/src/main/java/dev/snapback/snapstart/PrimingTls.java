@@ -87,7 +87,8 @@ record PrimingTls(SSLServerSocketFactory serverSockets, TlsTrustManagersProvider
         private static final int[] COMMON_NAME = {2, 5, 4, 3};
         private static final int[] BASIC_CONSTRAINTS = {2, 5, 29, 19};
         private static final int[] SUBJECT_ALT_NAME = {2, 5, 29, 17};
-        private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+        private static final DateTimeFormatter UTC_TIME =
+                DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
         static X509Certificate certificate(int serial, byte[] issuer, byte[] subject, PublicKey subjectKey,
                                            PrivateKey issuerKey, Instant now, byte[] extension) throws GeneralSecurityException {
@@ -105,7 +106,8 @@ record PrimingTls(SSLServerSocketFactory serverSockets, TlsTrustManagersProvider
             byte[] bitString = new byte[signature.length + 1];  // no unused bits
             System.arraycopy(signature, 0, bitString, 1, signature.length);
             byte[] encoded = sequence(toBeSigned, algorithm, tlv(0x03, bitString));
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(encoded));
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(encoded));
         }
 
         static byte[] commonName(String name) {

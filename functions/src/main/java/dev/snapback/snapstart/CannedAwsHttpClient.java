@@ -5,7 +5,6 @@ import dev.snapback.snapstart.LoopbackExchange.Request;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,7 +51,7 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
                         request.httpRequest().getUri().toString(), port -> {
                             HttpExecuteResponse response = transport.prepareRequest(HttpExecuteRequest.builder()
                                     .request(request.httpRequest().toBuilder().protocol("https")
-                                            .host(InetAddress.getLoopbackAddress().getHostAddress()).port(port).build())
+                                            .host(LoopbackExchange.ADDRESS.getHostAddress()).port(port).build())
                                     .contentStreamProvider(request.contentStreamProvider().orElse(null))
                                     .build()).call();
                             // Read and closed here, so the connection closes now: the listener's TLS close waits for it.

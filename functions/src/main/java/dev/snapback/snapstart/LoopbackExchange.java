@@ -30,6 +30,8 @@ import javax.net.ssl.SSLException;
  */
 final class LoopbackExchange {
 
+    /** Where the listener is: the address its clients call and priming's certificate names. */
+    static final InetAddress ADDRESS = InetAddress.getLoopbackAddress();
     /** How long the listener waits for its request, and for its answer to be done. */
     static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -55,7 +57,7 @@ final class LoopbackExchange {
      */
     static <T> T run(ServerSocketFactory sockets, Function<Request, Answer> answering, String what, Call<T> call)
             throws IOException {
-        try (ServerSocket listener = sockets.createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket listener = sockets.createServerSocket(0, 1, ADDRESS)) {
             listener.setSoTimeout((int) WAIT.toMillis());
             FutureTask<Void> answer = new FutureTask<>(() -> answerOne(listener, answering));
             Thread.ofVirtual().name("snapstart-priming-answer").start(answer);

@@ -41,7 +41,7 @@ public final class PrimingCredentials {
                 request -> new Answer("application/json", PLACEHOLDER_KEYS), "the container-credentials endpoint", port -> {
                     String endpoint = System.getProperty(ENDPOINT_PROPERTY);
                     String token = System.getProperty(TOKEN_PROPERTY);
-                    System.setProperty(ENDPOINT_PROPERTY, "http://127.0.0.1:" + port + "/credentials");
+                    System.setProperty(ENDPOINT_PROPERTY, "http://" + LoopbackExchange.ADDRESS.getHostAddress() + ":" + port + "/credentials");
                     System.setProperty(TOKEN_PROPERTY, "snapstart-priming");
                     try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build()) {
                         return chain.resolveCredentials();

@@ -6,7 +6,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -56,7 +55,7 @@ record PrimingTls(SSLServerSocketFactory serverSockets, TlsTrustManagersProvider
                     authorityKeys.getPrivate(), now, Der.basicConstraintsAuthority());
             X509Certificate server = Der.certificate(2, authorityName, Der.commonName("Snapback SnapStart priming"),
                     serverKeys.getPublic(), authorityKeys.getPrivate(), now,
-                    Der.subjectAltNameIp(InetAddress.getLoopbackAddress().getAddress()));
+                    Der.subjectAltNameIp(LoopbackExchange.ADDRESS.getAddress()));
 
             KeyStore serverIdentity = KeyStore.getInstance("PKCS12");
             serverIdentity.load(null, null);

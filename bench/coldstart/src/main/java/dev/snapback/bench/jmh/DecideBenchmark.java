@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Warm per-event cost of the pure part of a Snapback function: parse the EventBridge envelope (bytes, as Lambda
  * hands them over), run the security-group function's detectors, apply mode and exemptions. No AWS calls.
- * Event and configuration come from {@code -Dbench.event} and {@code -Dbench.config} (set by jmh.sh).
+ * Event and configuration come from {@code -Dbench.event} and {@code -Dbench.config}, which
+ * {@code bench/coldstart/run.sh jmh} sets.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

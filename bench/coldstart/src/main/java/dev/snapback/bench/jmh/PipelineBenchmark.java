@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Warm cost of one whole invocation of a handler (parse, decide, revoke, audit, publish) against the loopback
- * WireMock stub that jmh.sh starts; the handler reads its endpoint and settings from the environment, as on Lambda.
+ * WireMock stub that {@code bench/coldstart/run.sh jmh} starts; the handler reads its endpoint and settings from the
+ * environment, as on Lambda.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

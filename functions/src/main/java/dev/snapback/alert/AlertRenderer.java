@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.detect.Finding;
+import dev.snapback.detect.Severity;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Mode;
 import dev.snapback.remediate.Outcome;
 import dev.snapback.remediate.Remediation;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,23 +28,37 @@ public final class AlertRenderer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_CONTEXT_LINE = 2_000;
 
-    public Alert render(Decision decision, Outcome outcome) {
+    private final Duration lateAfter;
+
+    /** @param lateAfter how old an event may be when Snapback acts on it before the alert calls it late */
+    public AlertRenderer(Duration lateAfter) {
+        this.lateAfter = lateAfter;
+    }
+
+    /** The page for one decision, whose outcome Snapback reached at {@code actedAt}. */
+    public Alert render(Decision decision, Outcome outcome, Instant actedAt) {
         Finding finding = decision.finding();
         CloudTrailEvent event = finding.cause();
-        ObjectNode json = json(decision, outcome);
+        Duration age = Duration.between(event.time(), actedAt);
+        ObjectNode json = json(decision, outcome, actedAt, age, isLate(age));
         Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("severity", finding.severity().name());
+        attributes.put("severity", outcome.pageSeverity(finding.severity()).name());
         attributes.put("detector", finding.detectorId());
         attributes.put("outcome", outcome.label());
         attributes.put("account", event.account());
         attributes.put("region", event.region());
-        return new Alert(subject(finding, outcome), text(decision, outcome, json), json.toString(), attributes);
+        return new Alert(subject(finding, outcome), text(decision, outcome, age, json), json.toString(), attributes);
+    }
+
+    /** Whether an event of this age, when acted on, is late: older than the configured {@code lateEventAfter}. */
+    public boolean isLate(Duration age) {
+        return age.compareTo(lateAfter) > 0;
     }
 
     /** {@code [HIGH] sg-0abc opened 22/tcp to 0.0.0.0/0 in 111122223333/eu-west-1 - revoked}, shortened to fit. */
     static String subject(Finding finding, Outcome outcome) {
         CloudTrailEvent event = finding.cause();
-        String prefix = "[" + finding.severity().name() + "] ";
+        String prefix = "[" + outcome.pageSeverity(finding.severity()).name() + "] ";
         String suffix = " in " + event.account() + "/" + event.region() + " - " + verdict(finding.proposed(), outcome);
         String title = oneLine(finding.title());
         int room = Alert.MAX_SUBJECT - prefix.length() - suffix.length();
@@ -83,21 +100,47 @@ public final class AlertRenderer {
                 "account", account, "detector", String.join(",", lowered.stream().map(Lowered::detectorId).toList())));
     }
 
+    /**
+     * The page that an invocation ran out of time on an event: what it did before, and that the event is retried and
+     * kept in the dead-letter queue if it never finishes.
+     */
+    public Alert couldNotFinish(CloudTrailEvent event, String detectorId, List<String> done, String error) {
+        String subject = "[HIGH] Snapback could not finish " + detectorId + " in " + event.account() + "/"
+                + event.region() + " - event " + event.eventId();
+        if (subject.length() > Alert.MAX_SUBJECT) subject = subject.substring(0, Alert.MAX_SUBJECT - 3) + "...";
+        String text = "What happened: Snapback ran out of time handling " + service(event) + ":" + event.eventName()
+                + " by " + event.actor().label() + " at " + event.time() + " (CloudTrail event " + event.eventId()
+                + ", detector " + detectorId + "): " + oneLine(error) + ".\n"
+                + "What Snapback did before: " + (done.isEmpty() ? "nothing was changed" : String.join("; ", done)) + ".\n"
+                + "What happens next: the invocation fails, so Lambda retries the event, and keeps it in the dead-letter"
+                + " queue if it never finishes. Check the resource by hand if this repeats; the audit table holds the"
+                + " record under the event id and detector.\n"
+                + "CloudTrail event: " + consoleLink(event) + "\n";
+        ObjectNode json = JSON.createObjectNode().put("type", "could-not-finish").put("severity", "HIGH")
+                .put("detector", detectorId).put("eventId", event.eventId()).put("error", error)
+                .put("account", event.account()).put("region", event.region());
+        done.forEach(json.putArray("done")::add);
+        return new Alert(ascii(subject), text, json.toString(), Map.of("severity", "HIGH", "outcome", "could-not-finish",
+                "detector", detectorId, "account", event.account(), "region", event.region()));
+    }
+
     /** The subject's last words: what became of the finding. */
     private static String verdict(Remediation remediation, Outcome outcome) {
-        Verbs verbs = Verbs.of(remediation);
+        Remediation.Verbs verbs = remediation.verbs();
         return switch (outcome) {
             case Outcome.Remediated r -> verbs.done();
             case Outcome.AlreadyCompliant a -> "already fixed";
+            case Outcome.Superseded s -> "changed since, left alone";
             case Outcome.DryRun d -> "dry run, would " + verbs.todo();
             case Outcome.Paged p -> "needs review";
             case Outcome.Exempted e -> "exempt";
             case Outcome.Off o -> "detector off";
             case Outcome.Failed f -> "FAILED to " + verbs.todo();
+            case Outcome.Refused r -> "REFUSED to " + verbs.todo();
         };
     }
 
-    private static String text(Decision decision, Outcome outcome, ObjectNode json) {
+    private String text(Decision decision, Outcome outcome, Duration age, ObjectNode json) {
         Finding finding = decision.finding();
         CloudTrailEvent event = finding.cause();
         StringBuilder text = new StringBuilder();
@@ -108,7 +151,15 @@ public final class AlertRenderer {
         if (event.sourceIp() != null) text.append(" from ").append(event.sourceIp());
         text.append(" at ").append(event.time()).append(" in account ").append(event.account())
                 .append(", region ").append(event.region()).append(".\n");
-        text.append("Detector: ").append(finding.detectorId()).append(", severity ").append(finding.severity().name())
+        text.append("When Snapback acted: ").append(humanized(age)).append(" after the call");
+        if (isLate(age)) {
+            text.append(", late (more than ").append(humanized(lateAfter)).append("): the resource's current state was read"
+                    + " first, and only what was still offending was changed");
+        }
+        text.append(".\n");
+        Severity paged = outcome.pageSeverity(finding.severity());
+        text.append("Detector: ").append(finding.detectorId()).append(", severity ").append(paged.name())
+                .append(paged == finding.severity() ? "" : " (the finding's is " + finding.severity().name() + ")")
                 .append(", mode ").append(decision.mode().label()).append(" (").append(decision.reason()).append(").\n");
         finding.context().forEach((key, value) -> text.append("  ").append(key).append(": ").append(shortened(oneLine(value))).append('\n'));
         text.append("What Snapback did: ").append(whatWasDone(finding.proposed(), outcome)).append('\n');
@@ -122,6 +173,8 @@ public final class AlertRenderer {
         return switch (outcome) {
             case Outcome.Remediated r -> String.join("; ", r.actions()) + ".";
             case Outcome.AlreadyCompliant a -> "nothing was left to change (" + a.reason() + ").";
+            case Outcome.Superseded s -> "nothing: the resource changed since the event (" + s.seen() + "). Snapback"
+                    + " never reverts a newer change.";
             case Outcome.DryRun d -> "nothing, this detector is in dry-run mode. It would have done: " + d.wouldDo() + ".";
             case Outcome.Paged p -> "nothing was changed. Please review: " + p.reason() + ".";
             case Outcome.Exempted e -> "nothing: " + e.reason() + ".";
@@ -129,6 +182,8 @@ public final class AlertRenderer {
             case Outcome.Failed f -> "it tried to " + remediation.describe() + " and FAILED (" + f.error()
                     + "). The change is still in place: fix it by hand. The invocation fails so the event is retried"
                     + " and, if it keeps failing, kept in the dead-letter queue.";
+            case Outcome.Refused r -> "nothing: it refused to " + remediation.describe() + " (" + r.reason() + "). The"
+                    + " invocation fails so the event is retried and, if this persists, kept in the dead-letter queue.";
         };
     }
 
@@ -147,12 +202,12 @@ public final class AlertRenderer {
                 + "#/events/" + event.eventId();
     }
 
-    private static ObjectNode json(Decision decision, Outcome outcome) {
+    private static ObjectNode json(Decision decision, Outcome outcome, Instant actedAt, Duration age, boolean late) {
         Finding finding = decision.finding();
         CloudTrailEvent event = finding.cause();
         ObjectNode root = JSON.createObjectNode();
         root.put("detector", finding.detectorId())
-                .put("severity", finding.severity().name())
+                .put("severity", outcome.pageSeverity(finding.severity()).name())
                 .put("title", finding.title());
         root.putObject("resource").put("type", finding.resource().type()).put("id", finding.resource().id());
         root.put("mode", decision.mode().label()).put("action", decision.action().name()).put("reason", decision.reason());
@@ -160,6 +215,7 @@ public final class AlertRenderer {
                 .put("description", finding.proposed().describe()));
         root.set("outcome", typed(outcome.label(), outcome));
         root.set("context", JSON.valueToTree(finding.context()));
+        root.put("actedAt", actedAt.toString()).put("eventAgeSeconds", age.toSeconds()).put("late", late);
         ObjectNode cause = root.putObject("event");
         cause.put("eventId", event.eventId())
                 .put("eventSource", event.eventSource())
@@ -203,20 +259,14 @@ public final class AlertRenderer {
         }
     }
 
-    /** How to say, in a subject, what a remediation does ({@code todo}) and did ({@code done}). */
-    private record Verbs(String todo, String done) {
-        static Verbs of(Remediation remediation) {
-            return switch (remediation) {
-                case Remediation.RevokeIngress r -> new Verbs("revoke", "revoked");
-                case Remediation.StartLogging s -> new Verbs("restart logging", "logging restarted");
-                case Remediation.RestoreTrailSettings s -> new Verbs("restore trail settings", "trail settings restored");
-                case Remediation.RestoreEventSelectors s -> new Verbs("restore event selectors", "event selectors restored");
-                case Remediation.DeactivateAccessKey k -> new Verbs("deactivate key", "key deactivated");
-                case Remediation.DeleteKeyPair k -> new Verbs("delete key pair", "key pair deleted");
-                case Remediation.QuarantineUser q -> new Verbs("quarantine user", "user quarantined");
-                case Remediation.ReleaseQuarantine q -> new Verbs("release quarantine", "quarantine released");
-                case Remediation.PageOnly p -> new Verbs("review", "needs review");
-            };
-        }
+    /** A duration as people say it: {@code 38 s}, {@code 12 min}, {@code 3 h 5 min}, {@code 2 d 4 h}. */
+    public static String humanized(Duration age) {
+        long seconds = Math.max(0, age.toSeconds());
+        if (seconds < 120) return seconds + " s";
+        long minutes = seconds / 60;
+        if (minutes < 120) return minutes + " min";
+        long hours = minutes / 60;
+        if (hours < 48) return hours + " h" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " min");
+        return hours / 24 + " d" + (hours % 24 == 0 ? "" : " " + hours % 24 + " h");
     }
 }

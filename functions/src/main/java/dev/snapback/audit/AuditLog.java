@@ -8,43 +8,55 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The audit trail and idempotency store: one DynamoDB item per CloudTrail {@code eventID} and detector.
  *
  * <p>Before acting, an invocation claims the item with a conditional {@code UpdateItem} (never {@code PutItem}, which
- * would erase what a failed attempt recorded). The claim succeeds when there
- * is no item yet, when the last attempt {@code FAILED} (a retry must try again), or when an earlier claim is older
- * than {@link #CLAIM_TIMEOUT} (its invocation died). Otherwise the failed condition returns the existing item, so
- * no read is needed: {@code DONE} means a duplicate delivery (act once, do nothing), a fresh {@code CLAIMED} means
- * another invocation is on it right now. After acting, {@code UpdateItem} completes the item, guarded by the claim
- * token so that an invocation whose claim was taken over cannot overwrite the newer attempt.
+ * would erase what an earlier attempt recorded). The claim succeeds when there is no item yet, when the last attempt
+ * {@code FAILED} (a retry must try again), or when an earlier claim is older than {@link #CLAIM_TIMEOUT} (its
+ * invocation died); it returns the item as it was ({@code ALL_OLD}), so a retry knows what the earlier attempt did.
+ * Otherwise the failed condition returns the existing item, so no read is needed: {@code DONE} means a duplicate
+ * delivery (act once, do nothing), a fresh {@code CLAIMED} means another invocation is on it right now.
+ *
+ * <p>After acting, and before paging, the outcomes are {@link #record}ed; after paging the item is {@link #complete}d.
+ * Both writes are guarded by the claim token, so an invocation whose claim was taken over cannot overwrite the newer
+ * attempt, and both merge into what is there: a finding an earlier attempt recorded keeps its entry unless this
+ * attempt has one for it, and {@code actions} and {@code inverses} only ever grow. A retry after a failed page
+ * therefore keeps the first attempt's fix and its inverse, and pages what was not paged yet.
  *
  * <p>Item shape (attribute: type, meaning):
  * <pre>
  * eventId      S  partition key: the CloudTrail eventID
  * detectorId   S  sort key: e.g. security-group-opened
- * status       S  CLAIMED | DONE | FAILED
+ * status       S  CLAIMED (acting, outcomes possibly recorded, pages not all sent) | DONE | FAILED
  * claimToken   S  random id of the invocation that holds the claim
- * claimedAt    N  epoch milliseconds of the claim
+ * claimedAt    N  epoch milliseconds of the latest claim
  * attempts     N  how many invocations claimed it (1, or more after failures and takeovers)
- * expiresAt    N  epoch seconds; the table's TTL attribute ({@link #RETENTION} after the claim)
+ * expiresAt    N  epoch seconds; the table's TTL attribute ({@link #RETENTION} after the latest claim)
  * eventName, eventSource, eventTime, account, region, actor   S  what the event was, for people reading the table
+ * eventAgeSeconds N  how old the event was at the latest claim
+ * recordedAt   N  epoch milliseconds when the latest attempt recorded its outcomes
  * completedAt  N  epoch milliseconds of completion
  * mode         S  the detector's mode at the time (remediate | page | dry-run | off)
  * action       S  the decisions' actions (REMEDIATE, DRY_RUN, PAGE, EXEMPT, OFF), comma-separated when several differ
- * outcome      S  failed when anything failed, else the outcomes' labels (remediated, already-compliant, dry-run, paged,
- *                 exempted, off), comma-separated when several differ
- * actions      L  of S: what was changed
- * inverses     L  of S: how to undo each change (AWS CLI commands)
- * findings     L  of M: per finding {title, resourceType, resourceId, action, reason, remediation, outcome, detail}
+ * outcome      S  failed when anything failed, else the outcomes' labels (remediated, already-compliant, superseded,
+ *                 dry-run, paged, exempted, off), comma-separated when several differ
+ * actions      L  of S: what was changed, by every attempt
+ * inverses     L  of S: how to undo each change (AWS CLI commands), by every attempt
+ * findings     L  of M: per finding {key, title, resourceType, resourceId, action, reason, remediation, outcome,
+ *                 detail, actions, inverses, paged}
  * error        S  only when FAILED: why
  * pastErrors   L  of S: every failed attempt's error, oldest first (kept when a retry succeeds)
  * </pre>
@@ -72,8 +84,8 @@ public final class AuditLog {
 
     /** The result of trying to claim an event for a detector. */
     public sealed interface Claim {
-        /** This invocation holds the claim and must act, then {@link #complete} with the token. */
-        record Acquired(String token) implements Claim {
+        /** This invocation holds the claim and must act, then record and complete with it. */
+        record Acquired(String token, Earlier earlier) implements Claim {
         }
 
         /** Already handled: a duplicate delivery. */
@@ -85,43 +97,70 @@ public final class AuditLog {
         }
     }
 
-    /** One decision and what became of it. */
-    public record Entry(Decision decision, Outcome outcome) {
+    /** What earlier attempts recorded in the item: nothing for a fresh claim. */
+    public record Earlier(List<String> actions, List<String> inverses, Map<String, Recorded> findings) {
+        static final Earlier NONE = new Earlier(List.of(), List.of(), Map.of());
+
+        public Optional<Recorded> finding(Decision decision) {
+            return Optional.ofNullable(findings.get(key(decision)));
+        }
+    }
+
+    /**
+     * One finding as an earlier attempt recorded it. {@code outcome} is present when it can stand for this attempt
+     * too: a fix that was made, or a state that was read (already compliant, superseded); anything else is decided
+     * again.
+     */
+    public record Recorded(String action, String label, Optional<Outcome> outcome, boolean paged,
+                           Map<String, AttributeValue> item) {
+    }
+
+    /** One decision, what became of it, and whether its page went out. */
+    public record Entry(Decision decision, Outcome outcome, boolean paged) {
+        public Entry asPaged() {
+            return new Entry(decision, outcome, true);
+        }
+    }
+
+    /** What identifies a finding within its item: the same event and configuration make the same findings. */
+    static String key(Decision decision) {
+        return decision.finding().resource().type() + " " + decision.finding().resource().id() + " "
+                + decision.finding().proposed().describe();
     }
 
     public Claim claim(CloudTrailEvent event, String detectorId, Instant now) {
         String token = UUID.randomUUID().toString();
-        Map<String, String> names = new LinkedHashMap<>();
-        Map<String, AttributeValue> values = new LinkedHashMap<>();
-        List<String> sets = new ArrayList<>();
-        set(sets, names, values, "status", s(CLAIMED));
-        set(sets, names, values, "claimToken", s(token));
-        set(sets, names, values, "claimedAt", n(now.toEpochMilli()));
-        set(sets, names, values, "expiresAt", n(now.plus(RETENTION).getEpochSecond()));
-        set(sets, names, values, "eventName", s(event.eventName()));
-        set(sets, names, values, "eventSource", s(event.eventSource()));
-        set(sets, names, values, "eventTime", s(event.time().toString()));
-        set(sets, names, values, "account", s(event.account()));
-        set(sets, names, values, "region", s(event.region()));
-        set(sets, names, values, "actor", s(event.actor().label()));
-        names.put("#attempts", "attempts");
-        values.put(":zero", n(0));
-        values.put(":one", n(1));
-        sets.add("#attempts = if_not_exists(#attempts, :zero) + :one");
-        values.put(":failed", s(FAILED));
-        values.put(":claimed", s(CLAIMED));
-        values.put(":staleBefore", n(now.minus(CLAIM_TIMEOUT).toEpochMilli()));
+        Update update = new Update();
+        update.set("status", s(CLAIMED));
+        update.set("claimToken", s(token));
+        update.set("claimedAt", n(now.toEpochMilli()));
+        update.set("expiresAt", n(now.plus(RETENTION).getEpochSecond()));
+        update.set("eventName", s(event.eventName()));
+        update.set("eventSource", s(event.eventSource()));
+        update.set("eventTime", s(event.time().toString()));
+        update.set("account", s(event.account()));
+        update.set("region", s(event.region()));
+        update.set("actor", s(event.actor().label()));
+        update.set("eventAgeSeconds", n(Duration.between(event.time(), now).toSeconds()));
+        update.names.put("#attempts", "attempts");
+        update.values.put(":zero", n(0));
+        update.values.put(":one", n(1));
+        update.sets.add("#attempts = if_not_exists(#attempts, :zero) + :one");
+        update.values.put(":failed", s(FAILED));
+        update.values.put(":claimed", s(CLAIMED));
+        update.values.put(":staleBefore", n(now.minus(CLAIM_TIMEOUT).toEpochMilli()));
         try {
-            // UpdateItem, not PutItem: a retry of a FAILED attempt keeps what that attempt recorded (pastErrors).
-            dynamoDb.updateItem(r -> r.tableName(table)
+            // UpdateItem, not PutItem: a retry keeps what earlier attempts recorded, and gets it back (ALL_OLD).
+            Map<String, AttributeValue> before = dynamoDb.updateItem(r -> r.tableName(table)
                     .key(key(event, detectorId))
-                    .updateExpression("SET " + String.join(", ", sets))
+                    .updateExpression("SET " + String.join(", ", update.sets))
                     .conditionExpression("attribute_not_exists(eventId) OR #status = :failed"
                             + " OR (#status = :claimed AND #claimedAt < :staleBefore)")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return new Claim.Acquired(token);
+                    .expressionAttributeNames(update.names)
+                    .expressionAttributeValues(update.values)
+                    .returnValues(ReturnValue.ALL_OLD)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+            return new Claim.Acquired(token, earlier(before));
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> existing = e.hasItem() ? e.item() : Map.of();
             AttributeValue status = existing.get("status");
@@ -135,43 +174,74 @@ public final class AuditLog {
     }
 
     /**
-     * Records what was done. {@code error} is {@code null} on success; otherwise the item is marked {@code FAILED} so
-     * the retry can claim it again. Returns {@code false} when the claim was taken over meanwhile (nothing written).
+     * Records the outcomes before the pages go out, so that an invocation that dies while paging leaves them
+     * behind. The item stays {@code CLAIMED}. Returns {@code false} when the claim was taken over meanwhile.
      */
-    public boolean complete(CloudTrailEvent event, String detectorId, String token, Mode mode, List<Entry> entries,
+    public boolean record(CloudTrailEvent event, String detectorId, Claim.Acquired claim, Mode mode, List<Entry> entries,
+                          Instant now) {
+        Update update = outcomes(claim, mode, entries, null);
+        update.set("recordedAt", n(now.toEpochMilli()));
+        return write(event, detectorId, claim, update, "");
+    }
+
+    /**
+     * Records what was done and paged. {@code error} is {@code null} on success; otherwise the item is marked
+     * {@code FAILED} so the retry can claim it again. Returns {@code false} when the claim was taken over meanwhile
+     * (nothing written).
+     */
+    public boolean complete(CloudTrailEvent event, String detectorId, Claim.Acquired claim, Mode mode, List<Entry> entries,
                             String error, Instant now) {
-        Map<String, String> names = new LinkedHashMap<>();
-        Map<String, AttributeValue> values = new LinkedHashMap<>();
-        List<String> sets = new ArrayList<>();
-        set(sets, names, values, "status", s(error == null ? DONE : FAILED));
-        set(sets, names, values, "completedAt", n(now.toEpochMilli()));
-        set(sets, names, values, "mode", s(mode.label()));
-        set(sets, names, values, "action", s(distinct(entries.stream().map(e -> e.decision().action().name()).toList())));
-        set(sets, names, values, "outcome", s(error != null ? "failed" : distinct(entries.stream().map(e -> e.outcome().label()).toList())));
-        set(sets, names, values, "actions", strings(entries.stream().flatMap(e -> actions(e.outcome()).stream()).toList()));
-        set(sets, names, values, "inverses", strings(entries.stream().flatMap(e -> inverses(e.outcome()).stream()).toList()));
-        set(sets, names, values, "findings", AttributeValue.fromL(entries.stream().map(AuditLog::finding).toList()));
+        Update update = outcomes(claim, mode, entries, error);
+        update.set("status", s(error == null ? DONE : FAILED));
+        update.set("completedAt", n(now.toEpochMilli()));
         String remove = "";
         if (error != null) {
-            set(sets, names, values, "error", s(error));
-            names.put("#pastErrors", "pastErrors");
-            values.put(":noErrors", AttributeValue.fromL(List.of()));
-            values.put(":thisError", strings(List.of(error)));
-            sets.add("#pastErrors = list_append(if_not_exists(#pastErrors, :noErrors), :thisError)");
+            update.set("error", s(error));
+            update.names.put("#pastErrors", "pastErrors");
+            update.values.put(":noErrors", AttributeValue.fromL(List.of()));
+            update.values.put(":thisError", strings(List.of(error)));
+            update.sets.add("#pastErrors = list_append(if_not_exists(#pastErrors, :noErrors), :thisError)");
         } else {
-            names.put("#error", "error");
+            update.names.put("#error", "error");
             remove = " REMOVE #error";
         }
-        names.put("#claimToken", "claimToken");
-        values.put(":claimToken", s(token));
-        String update = "SET " + String.join(", ", sets) + remove;
+        return write(event, detectorId, claim, update, remove);
+    }
+
+    /** This attempt's entries merged into what earlier attempts recorded: nothing they recorded is lost. */
+    private static Update outcomes(Claim.Acquired claim, Mode mode, List<Entry> entries, String error) {
+        Earlier earlier = claim.earlier();
+        Map<String, AttributeValue> findings = new LinkedHashMap<>();
+        earlier.findings().forEach((key, recorded) -> findings.put(key, AttributeValue.fromM(recorded.item())));
+        entries.forEach(entry -> findings.put(key(entry.decision()), finding(entry)));
+        LinkedHashSet<String> actions = new LinkedHashSet<>(earlier.actions());
+        LinkedHashSet<String> inverses = new LinkedHashSet<>(earlier.inverses());
+        for (Entry entry : entries) {
+            if (entry.outcome() instanceof Outcome.Remediated done) {
+                actions.addAll(done.actions());
+                inverses.addAll(done.inverses());
+            }
+        }
+        Update update = new Update();
+        update.set("mode", s(mode.label()));
+        update.set("action", s(distinct(entries.stream().map(e -> e.decision().action().name()).toList())));
+        update.set("outcome", s(error != null ? "failed" : distinct(entries.stream().map(e -> e.outcome().label()).toList())));
+        update.set("actions", strings(List.copyOf(actions)));
+        update.set("inverses", strings(List.copyOf(inverses)));
+        update.set("findings", AttributeValue.fromL(List.copyOf(findings.values())));
+        return update;
+    }
+
+    private boolean write(CloudTrailEvent event, String detectorId, Claim.Acquired claim, Update update, String remove) {
+        update.names.put("#claimToken", "claimToken");
+        update.values.put(":claimToken", s(claim.token()));
         try {
             dynamoDb.updateItem(r -> r.tableName(table)
                     .key(key(event, detectorId))
-                    .updateExpression(update)
+                    .updateExpression("SET " + String.join(", ", update.sets) + remove)
                     .conditionExpression("#claimToken = :claimToken")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
+                    .expressionAttributeNames(update.names)
+                    .expressionAttributeValues(update.values));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -181,6 +251,7 @@ public final class AuditLog {
     private static AttributeValue finding(Entry entry) {
         Decision decision = entry.decision();
         Map<String, AttributeValue> finding = new LinkedHashMap<>();
+        finding.put("key", s(key(decision)));
         finding.put("title", s(decision.finding().title()));
         finding.put("resourceType", s(decision.finding().resource().type()));
         finding.put("resourceId", s(decision.finding().resource().id()));
@@ -188,32 +259,64 @@ public final class AuditLog {
         finding.put("reason", s(decision.reason()));
         finding.put("remediation", s(decision.finding().proposed().describe()));
         finding.put("outcome", s(entry.outcome().label()));
-        String detail = switch (entry.outcome()) {
-            case Outcome.Remediated r -> String.join("; ", r.actions());
-            case Outcome.AlreadyCompliant a -> a.reason();
-            case Outcome.DryRun d -> "would have: " + d.wouldDo();
-            case Outcome.Paged p -> p.reason();
-            case Outcome.Exempted e -> e.reason();
-            case Outcome.Off o -> o.reason();
-            case Outcome.Failed f -> f.error();
-        };
-        finding.put("detail", s(detail));
+        finding.put("detail", s(entry.outcome().detail()));
+        if (entry.outcome() instanceof Outcome.Remediated done) {
+            finding.put("actions", strings(done.actions()));
+            finding.put("inverses", strings(done.inverses()));
+        }
+        finding.put("paged", AttributeValue.fromBool(entry.paged()));
         return AttributeValue.fromM(finding);
     }
 
-    private static List<String> actions(Outcome outcome) {
-        return outcome instanceof Outcome.Remediated r ? r.actions() : List.of();
+    /** The findings, actions and inverses an item holds; the item before this claim, or none. */
+    private static Earlier earlier(Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty()) return Earlier.NONE;
+        Map<String, Recorded> findings = new LinkedHashMap<>();
+        for (AttributeValue value : list(item.get("findings"))) {
+            Map<String, AttributeValue> finding = value.hasM() ? value.m() : Map.of();
+            String key = text(finding.get("key"));
+            if (key == null) continue;
+            findings.put(key, new Recorded(text(finding.get("action")), text(finding.get("outcome")), reusable(finding),
+                    finding.get("paged") != null && Boolean.TRUE.equals(finding.get("paged").bool()), finding));
+        }
+        return new Earlier(texts(item.get("actions")), texts(item.get("inverses")), findings);
     }
 
-    private static List<String> inverses(Outcome outcome) {
-        return outcome instanceof Outcome.Remediated r ? r.inverses() : List.of();
+    private static Optional<Outcome> reusable(Map<String, AttributeValue> finding) {
+        String detail = text(finding.get("detail"));
+        String label = text(finding.get("outcome"));
+        if (label == null) return Optional.empty();
+        return switch (label) {
+            case "remediated" -> Optional.of(new Outcome.Remediated(texts(finding.get("actions")), texts(finding.get("inverses"))));
+            case "already-compliant" -> Optional.of(new Outcome.AlreadyCompliant(detail));
+            case "superseded" -> Optional.of(new Outcome.Superseded(detail));
+            default -> Optional.empty();
+        };
     }
 
-    private static void set(List<String> sets, Map<String, String> names, Map<String, AttributeValue> values,
-                            String attribute, AttributeValue value) {
-        names.put("#" + attribute, attribute);
-        values.put(":" + attribute, value);
-        sets.add("#" + attribute + " = :" + attribute);
+    private static List<AttributeValue> list(AttributeValue value) {
+        return value != null && value.hasL() ? value.l() : List.of();
+    }
+
+    private static List<String> texts(AttributeValue value) {
+        return list(value).stream().map(AttributeValue::s).filter(Objects::nonNull).toList();
+    }
+
+    private static String text(AttributeValue value) {
+        return value == null ? null : value.s();
+    }
+
+    /** The parts of one {@code UpdateItem}: {@code SET} clauses with their attribute names and values. */
+    private static final class Update {
+        final List<String> sets = new ArrayList<>();
+        final Map<String, String> names = new LinkedHashMap<>();
+        final Map<String, AttributeValue> values = new LinkedHashMap<>();
+
+        void set(String attribute, AttributeValue value) {
+            names.put("#" + attribute, attribute);
+            values.put(":" + attribute, value);
+            sets.add("#" + attribute + " = :" + attribute);
+        }
     }
 
     private static String distinct(List<String> labels) {

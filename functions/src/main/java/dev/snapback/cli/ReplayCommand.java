@@ -1,17 +1,21 @@
 package dev.snapback.cli;
 
+import dev.snapback.alert.AlertRenderer;
 import dev.snapback.detect.Detectors;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
 import dev.snapback.policy.InvalidConfigException;
 import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.remediate.ActStep;
+import dev.snapback.remediate.AwsErrors;
 import dev.snapback.remediate.Outcome;
-import dev.snapback.remediate.SdkRemediationExecutor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -151,7 +155,7 @@ final class ReplayCommand implements Callable<Integer> {
             caller = callers.get();
         } catch (RuntimeException e) {
             err.printf("snapback: nothing applied: cannot tell which account the credentials are for (STS GetCallerIdentity: %s)%n",
-                    e instanceof AwsServiceException aws ? SdkRemediationExecutor.error(aws) : e.getClass().getSimpleName() + ": " + e.getMessage());
+                    e instanceof AwsServiceException aws ? AwsErrors.describe(aws) : e.getClass().getSimpleName() + ": " + e.getMessage());
             return false;
         }
         Map<Boolean, List<ReplayedDecision>> byAccount = remediate.stream()
@@ -173,16 +177,15 @@ final class ReplayCommand implements Callable<Integer> {
             return otherAccounts.isEmpty();
         }
         int failed = 0;
+        ActStep act = new ActStep(caller.executor());
         for (ReplayedDecision d : toApply) {
-            Outcome outcome;
-            try {
-                outcome = caller.executor().execute(d.decision().finding().proposed(), d.decision().finding().cause());
-            } catch (RuntimeException e) {
-                outcome = new Outcome.Failed(e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
-            err.printf("  %s: %s%s%n", outcome.label(), d.remediation(),
-                    outcome instanceof Outcome.Failed f ? " (" + f.error() + ")" : "");
-            if (outcome instanceof Outcome.Failed) failed++;
+            // Replayed history is late by nature: every fix reads the present state first and changes only what is
+            // still offending, so a change made since the event is left alone (superseded).
+            Outcome outcome = act.act(d.decision());
+            Duration age = Duration.between(d.decision().finding().cause().time(), Instant.now());
+            err.printf("  %s: %s%s; the event was %s old%n", outcome.label(), d.remediation(),
+                    outcome instanceof Outcome.Remediated ? "" : " (" + outcome.detail() + ")", AlertRenderer.humanized(age));
+            if (outcome.failsTheInvocation()) failed++;
         }
         if (failed > 0) err.printf("snapback: %d of %d remediations failed%n", failed, toApply.size());
         return failed == 0 && otherAccounts.isEmpty();

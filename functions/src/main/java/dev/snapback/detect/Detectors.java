@@ -12,7 +12,8 @@ public final class Detectors {
             MfaDeactivatedDetector::new,
             SecurityGroupOpenedDetector::new,
             TrailTamperedDetector::new,
-            UnmanagedKeyCreatedDetector::new);
+            UnmanagedKeyCreatedDetector::new,
+            config -> new QuarantineTamperedDetector());
 
     /** A detector's spec does not depend on the configuration, so any configuration reads it. */
     public static final List<DetectorSpec> SPECS = all(SnapbackConfig.defaults()).stream().map(Detector::spec).toList();

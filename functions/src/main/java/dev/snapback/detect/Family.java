@@ -8,7 +8,9 @@ public enum Family {
     MFA("mfa", "dev.snapback.handler.MfaHandler"),
     SECURITY_GROUPS("security-groups", "dev.snapback.handler.SecurityGroupHandler"),
     TRAILS("trails", "dev.snapback.handler.TrailHandler"),
-    KEYS("keys", "dev.snapback.handler.KeyHandler");
+    KEYS("keys", "dev.snapback.handler.KeyHandler"),
+    /** Snapback's own controls. Its role may write the quarantine policy, and the MFA role, which attaches it, may not. */
+    GUARD("guard", "dev.snapback.handler.GuardHandler");
 
     private final String functionId;
     private final String handlerClass;

@@ -1,5 +1,6 @@
 package dev.snapback.detect;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,12 @@ public record IamGrant(List<String> actions, List<String> resources, Map<String,
                 throw new IllegalArgumentException("wildcard actions are not allowed: " + action);
             }
         }
+    }
+
+    /** The grants of several remediation kinds, each statement once. */
+    @SafeVarargs
+    public static List<IamGrant> allOf(List<IamGrant>... kinds) {
+        return Arrays.stream(kinds).flatMap(List::stream).distinct().toList();
     }
 
     public static IamGrant of(String resource, String... actions) {

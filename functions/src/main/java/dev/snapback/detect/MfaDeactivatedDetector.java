@@ -4,23 +4,24 @@ import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Principal;
 import dev.snapback.policy.Mode;
 import dev.snapback.policy.SnapbackConfig;
-import dev.snapback.remediate.QuarantinePolicy;
+import dev.snapback.remediate.PageOnly;
+import dev.snapback.remediate.QuarantineUser;
+import dev.snapback.remediate.ReleaseQuarantine;
 import dev.snapback.remediate.Remediation;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * MFA turned off on an IAM user (quarantine until re-enrolled) or on root (page, CRITICAL); MFA enabled again for a
- * user (release the quarantine: LOW when someone else enrolled the device, HIGH when the user did it themself, since
- * the quarantine lets whoever holds the password enrol a device).
+ * user (release the quarantine, HIGH: the quarantine lets whoever holds the password enrol a device, so a person
+ * checks the device, who enrolled it and from where; with {@code quarantineRelease: manual} the quarantine stays
+ * for an operator to lift).
  *
  * <p>Whose device a call changed comes only from the event: the request's {@code userName}, else the caller when
  * IAM itself applies the call to the caller (an IAM user, or root). A device's serial number is never read as a user
  * name: a virtual device's name is chosen freely, so {@code mfa/alice} may belong to anyone.
  */
-public final class MfaDeactivatedDetector implements Detector {
-
-    private static final String ALL_USERS = "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*";
+public record MfaDeactivatedDetector(SnapbackConfig config) implements Detector {
 
     public static final DetectorSpec SPEC = new DetectorSpec(
             "mfa-deactivated",
@@ -29,17 +30,10 @@ public final class MfaDeactivatedDetector implements Detector {
             Severity.HIGH,
             Mode.REMEDIATE,
             List.of(EventPattern.apiCalls("iam", "DeactivateMFADevice", "DeleteVirtualMFADevice", "EnableMFADevice")),
-            List.of(IamGrant.of(ALL_USERS, "iam:ListMFADevices"),
-                    // Attach and detach only Snapback's own deny-only quarantine: never a policy that grants anything.
-                    IamGrant.of(ALL_USERS, "iam:AttachUserPolicy", "iam:DetachUserPolicy").when("ArnEquals",
-                            "iam:PolicyARN", QuarantinePolicy.arn("${AWS::Partition}", "${AWS::AccountId}"))));
+            IamGrant.allOf(QuarantineUser.GRANTS, ReleaseQuarantine.GRANTS));
 
     /** The {@code userName} CloudTrail records when root changes its own MFA from the console. */
     static final String ROOT_USER_NAME = "AWS ROOT USER";
-
-    public MfaDeactivatedDetector(SnapbackConfig config) {
-        // Nothing configurable: MFA is required of every user, managed or not.
-    }
 
     @Override
     public DetectorSpec spec() {
@@ -61,11 +55,11 @@ public final class MfaDeactivatedDetector implements Detector {
         return switch (ownerOf(event)) {
             case Owner.Root() -> rootFlagged(event, "root MFA device deactivated", serial);
             case Owner.User(String user) -> flagged(event, Severity.HIGH,
-                    "MFA device deactivated for user " + user, user(user), new Remediation.QuarantineUser(user),
+                    "MFA device deactivated for user " + user, user(user), new QuarantineUser(user),
                     user, serial);
             case Owner.Unknown(String why) -> flagged(event, Severity.HIGH,
                     "MFA device deactivated for an unknown owner", device(event, serial),
-                    new Remediation.PageOnly(why + "; nobody was quarantined, please find the user and review"),
+                    new PageOnly(why + "; nobody was quarantined, please find the user and review"),
                     null, serial);
         };
     }
@@ -82,22 +76,26 @@ public final class MfaDeactivatedDetector implements Detector {
                 : "the event names only the serial number " + serial + ", which does not tell whose device it was"
                         + " (the DeactivateMFADevice event before it is the one that quarantines the user)";
         return flagged(event, Severity.HIGH, "virtual MFA device deleted", device(event, serial),
-                new Remediation.PageOnly(reason), null, serial);
+                new PageOnly(reason), null, serial);
     }
 
-    private static Verdict enabled(CloudTrailEvent event) {
+    private Verdict enabled(CloudTrailEvent event) {
         String serial = serialNumber(event);
+        boolean manual = config.quarantineRelease() == SnapbackConfig.QuarantineRelease.MANUAL;
+        String from = Objects.requireNonNullElse(event.sourceIp(), "an unrecorded IP");
         return switch (ownerOf(event)) {
             case Owner.Root() -> Verdict.clean("root enabled an MFA device");
             case Owner.User(String user) when isCaller(event, user) -> flagged(event, Severity.HIGH,
-                    "user " + user + " re-enrolled MFA themself", user(user), new Remediation.ReleaseQuarantine(user),
-                    user, serial, "user " + user + " enrolled this device themself (" + event.actor().label() + " from "
-                            + Objects.requireNonNullElse(event.sourceIp(), "an unrecorded IP") + "), which lifts the"
-                            + " quarantine; whoever holds the password can do that, so make sure it was " + user);
-            case Owner.User(String user) -> flagged(event, Severity.LOW, "MFA device enabled for user " + user,
-                    user(user), new Remediation.ReleaseQuarantine(user), user, serial);
+                    "user " + user + " re-enrolled MFA themself", user(user), new ReleaseQuarantine(user, manual),
+                    user, serial, "user " + user + " enrolled device " + Objects.requireNonNullElse(serial, "(unnamed)")
+                            + " themself (" + event.actor().label() + " from " + from + "), which lifts a quarantine;"
+                            + " whoever holds the password can do that, so make sure it was " + user);
+            case Owner.User(String user) -> flagged(event, Severity.HIGH, "MFA device enabled for user " + user,
+                    user(user), new ReleaseQuarantine(user, manual), user, serial, event.actor().label() + " enrolled device "
+                            + Objects.requireNonNullElse(serial, "(unnamed)") + " for user " + user + " from " + from
+                            + ", which lifts a quarantine; make sure the device is " + user + "'s");
             case Owner.Unknown(String why) -> flagged(event, Severity.LOW, "MFA device enabled for an unknown owner",
-                    device(event, serial), new Remediation.PageOnly(why + "; no quarantine was released"),
+                    device(event, serial), new PageOnly(why + "; no quarantine was released"),
                     null, serial);
         };
     }
@@ -109,7 +107,7 @@ public final class MfaDeactivatedDetector implements Detector {
 
     private static Verdict rootFlagged(CloudTrailEvent event, String title, String serial) {
         return flagged(event, Severity.CRITICAL, title, Facts.rootUser(event),
-                new Remediation.PageOnly("root's MFA is never changed automatically; make sure root has MFA again"
+                new PageOnly("root's MFA is never changed automatically; make sure root has MFA again"
                         + " and find out who holds root's credentials"), null, serial);
     }
 

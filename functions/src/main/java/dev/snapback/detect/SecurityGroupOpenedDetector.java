@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.policy.Mode;
 import dev.snapback.policy.SnapbackConfig;
-import dev.snapback.remediate.Remediation;
-import dev.snapback.remediate.Remediation.IngressRule;
+import dev.snapback.remediate.IngressRule;
+import dev.snapback.remediate.PageOnly;
+import dev.snapback.remediate.RevokeIngress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +40,7 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
             Severity.HIGH,
             Mode.REMEDIATE,
             List.of(EventPattern.apiCalls("ec2", "AuthorizeSecurityGroupIngress", "ModifySecurityGroupRules")),
-            List.of(IamGrant.of("arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:security-group/*",
-                    "ec2:RevokeSecurityGroupIngress")));
+            RevokeIngress.GRANTS);
 
     private static final String GROUP = "AWS::EC2::SecurityGroup";
 
@@ -220,7 +220,7 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
         if (groupId == null) {
             return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, event.eventName() + " needs review",
                     new ResourceRef("AWS::CloudTrail::Event", event.eventId()),
-                    new Remediation.PageOnly("the " + event.eventName() + " request names no security group ID, so"
+                    new PageOnly("the " + event.eventName() + " request names no security group ID, so"
                             + " Snapback cannot tell which group changed; nothing was changed, please review it"),
                     Map.of(), event));
         }
@@ -231,18 +231,18 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
         if (!open.isEmpty()) {
             List<IngressRule> rules = open.stream().map(g -> g.rule(g.ruleId())).toList();
             findings.add(new Finding(SPEC.id(), Severity.HIGH, title(groupId, open.getFirst(), open.size()), group,
-                    new Remediation.RevokeIngress(groupId, rules), context(groupId, open, reading), event));
+                    new RevokeIngress(groupId, rules), context(groupId, open, reading), event));
         }
         if (!untrusted.isEmpty()) {
             findings.add(new Finding(SPEC.id(), Severity.MEDIUM, title(groupId, untrusted.getFirst(), untrusted.size())
                     + " (untrusted source)", group,
-                    new Remediation.PageOnly("ingress from sources outside the trusted ranges that are not world-open: "
+                    new PageOnly("ingress from sources outside the trusted ranges that are not world-open: "
                             + describe(untrusted) + "; nothing was revoked, please confirm the sources are intended"),
                     context(groupId, untrusted, reading), event));
         }
         if (!reading.problems().isEmpty()) {
             findings.add(new Finding(SPEC.id(), Severity.HIGH, groupId + " ingress change needs review", group,
-                    new Remediation.PageOnly("Snapback could not read part of this " + event.eventName() + " event ("
+                    new PageOnly("Snapback could not read part of this " + event.eventName() + " event ("
                             + String.join("; ", reading.problems()) + "); nothing was revoked for it, please review"),
                     Map.of("group", groupId), event));
         }

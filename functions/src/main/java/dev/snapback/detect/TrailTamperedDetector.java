@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.policy.Mode;
 import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.Remediation;
+import dev.snapback.remediate.RestoreEventSelectors;
+import dev.snapback.remediate.RestoreTrailSettings;
+import dev.snapback.remediate.StartLogging;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +43,7 @@ public record TrailTamperedDetector(SnapbackConfig config) implements Detector {
             Mode.REMEDIATE,
             // Advanced event selectors are set through PutEventSelectors too: CloudTrail has no other API for them.
             List.of(EventPattern.apiCalls("cloudtrail", "StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors")),
-            List.of(IamGrant.of("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*",
-                    "cloudtrail:StartLogging", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors")));
+            IamGrant.allOf(StartLogging.GRANTS, RestoreTrailSettings.GRANTS, RestoreEventSelectors.GRANTS));
 
     private static final String TRAIL = "AWS::CloudTrail::Trail";
     private static final Pattern TRAIL_ARN =
@@ -66,9 +69,9 @@ public record TrailTamperedDetector(SnapbackConfig config) implements Detector {
         }
         return switch (event.eventName()) {
             case "StopLogging" -> Verdict.flagged(finding(event, Severity.HIGH, "trail " + trail.name() + " stopped logging",
-                    trail, new Remediation.StartLogging(trail.arn(), trail.homeRegion()), Map.of()));
+                    trail, new StartLogging(trail.arn(), trail.homeRegion()), Map.of()));
             case "DeleteTrail" -> Verdict.flagged(finding(event, Severity.CRITICAL, "trail " + trail.name() + " deleted",
-                    trail, new Remediation.PageOnly("the trail was deleted; the event does not hold its bucket,"
+                    trail, new PageOnly("the trail was deleted; the event does not hold its bucket,"
                             + " selectors or KMS key, so Snapback cannot recreate it: recreate it from its source of"
                             + " truth and review what happened while it was gone"), Map.of()));
             case "UpdateTrail" -> updated(event, trail);
@@ -117,12 +120,12 @@ public record TrailTamperedDetector(SnapbackConfig config) implements Detector {
         List<Finding> findings = new ArrayList<>();
         if (!weakened.isEmpty()) {
             findings.add(finding(event, Severity.HIGH, "trail " + trail.name() + " weakened: " + String.join(", ", weakened),
-                    trail, new Remediation.RestoreTrailSettings(trail.arn(), trail.homeRegion(), multiRegion,
+                    trail, new RestoreTrailSettings(trail.arn(), trail.homeRegion(), multiRegion,
                             globalEvents, validation, restoredKey), Map.of()));
         }
         if (kmsDropped && configuredKey == null) {
             findings.add(finding(event, Severity.HIGH, "trail " + trail.name() + " KMS encryption removed", trail,
-                    new Remediation.PageOnly("KMS encryption was removed from the trail; the previous key is not in the"
+                    new PageOnly("KMS encryption was removed from the trail; the previous key is not in the"
                             + " event and trailKmsKeys configures none for " + trail.arn() + ", so Snapback does not"
                             + " guess one: re-enable encryption with the right key"), Map.of()));
         }
@@ -130,14 +133,14 @@ public record TrailTamperedDetector(SnapbackConfig config) implements Detector {
         if (!destinations.isEmpty()) {
             List<String> changes = destinations.entrySet().stream().map(d -> d.getKey() + ": " + d.getValue()).toList();
             findings.add(finding(event, Severity.HIGH, "trail " + trail.name() + " log delivery changed: "
-                    + String.join(", ", changes), trail, new Remediation.PageOnly("the trail's log delivery was changed ("
+                    + String.join(", ", changes), trail, new PageOnly("the trail's log delivery was changed ("
                     + String.join("; ", changes) + "); redirected or removed logs hide activity, and the previous"
                     + " destination is not in the event, so Snapback does not guess it: confirm the change or restore"
                     + " the destination"), destinations));
         }
         if (!problems.isEmpty()) {
             findings.add(finding(event, Severity.HIGH, "trail " + trail.name() + " update needs review", trail,
-                    new Remediation.PageOnly("Snapback could not read part of this UpdateTrail event ("
+                    new PageOnly("Snapback could not read part of this UpdateTrail event ("
                             + String.join("; ", problems) + "); nothing was changed for it, please review"), Map.of()));
         }
         return findings.isEmpty()
@@ -186,12 +189,12 @@ public record TrailTamperedDetector(SnapbackConfig config) implements Detector {
             case ManagementEventSelectors.Repair.Intact _ -> Verdict.clean("the trail still logs write management events");
             case ManagementEventSelectors.Repair.Corrected corrected -> Verdict.flagged(finding(event, Severity.HIGH,
                     "trail " + trail.name() + " stopped logging write management events", trail,
-                    new Remediation.RestoreEventSelectors(trail.arn(), trail.homeRegion(),
+                    new RestoreEventSelectors(trail.arn(), trail.homeRegion(),
                             corrected.selectors().toString(), isAdvanced),
                     Map.of("change", corrected.change() + "; every other selector is put back as the call set it")));
             case ManagementEventSelectors.Repair.Impossible impossible -> Verdict.flagged(finding(event, Severity.HIGH,
                     "trail " + trail.name() + " event selectors need review", trail,
-                    new Remediation.PageOnly(impossible.reason()), Map.of()));
+                    new PageOnly(impossible.reason()), Map.of()));
         };
     }
 
@@ -207,6 +210,6 @@ public record TrailTamperedDetector(SnapbackConfig config) implements Detector {
     private static Verdict review(CloudTrailEvent event, String why) {
         return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, event.eventName() + " needs review",
                 new ResourceRef("AWS::CloudTrail::Event", event.eventId()),
-                new Remediation.PageOnly(why + "; nothing was changed, please review it"), Map.of(), event));
+                new PageOnly(why + "; nothing was changed, please review it"), Map.of(), event));
     }
 }

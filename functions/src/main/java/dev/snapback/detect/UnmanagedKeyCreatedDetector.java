@@ -4,6 +4,9 @@ import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Principal;
 import dev.snapback.policy.Mode;
 import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.remediate.DeactivateAccessKey;
+import dev.snapback.remediate.DeleteKeyPair;
+import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.Remediation;
 import java.util.List;
 
@@ -24,8 +27,7 @@ public record UnmanagedKeyCreatedDetector(SnapbackConfig config) implements Dete
             Mode.REMEDIATE,
             List.of(EventPattern.apiCalls("iam", "CreateAccessKey", "UpdateAccessKey"),
                     EventPattern.apiCalls("ec2", "CreateKeyPair", "ImportKeyPair")),
-            List.of(IamGrant.of("arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*", "iam:UpdateAccessKey"),
-                    IamGrant.of("arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:key-pair/*", "ec2:DeleteKeyPair")));
+            IamGrant.allOf(DeactivateAccessKey.GRANTS, DeleteKeyPair.GRANTS));
 
     @Override
     public DetectorSpec spec() {
@@ -96,11 +98,18 @@ public record UnmanagedKeyCreatedDetector(SnapbackConfig config) implements Dete
         if (isManaged(event)) return managed(event);
         String keyPairId = Fields.text(event.response(), "keyPairId");
         String keyName = Fields.text(event.response(), "keyName");
+        String fingerprint = Fields.text(event.response(), "keyFingerprint");
         String verb = event.eventName().equals("ImportKeyPair") ? "imported" : "created";
-        // Events from before 2021 carry no keyPairId; the name is just as exact within the region.
-        Remediation fix = keyName != null ? new Remediation.DeleteKeyPair(keyPairId, keyName)
-                : new Remediation.PageOnly("the event's responseElements name no keyName, so the key pair cannot be"
-                        + " named exactly; nothing was deleted");
+        // Events from before 2021 carry no keyPairId: the name with the fingerprint tells the pair from a newer one
+        // that reuses the name.
+        Remediation fix = keyName == null
+                ? new PageOnly("the event's responseElements name no keyName, so the key pair cannot be named exactly;"
+                        + " nothing was deleted")
+                : keyPairId == null && fingerprint == null
+                ? new PageOnly("the event's responseElements name the key pair " + keyName + " by name only, without"
+                        + " keyPairId or keyFingerprint, so it cannot be told from a newer pair of that name; nothing"
+                        + " was deleted")
+                : new DeleteKeyPair(keyPairId, keyName, fingerprint);
         String name = keyName != null ? keyName : Fields.text(event.request(), "keyName");
         // The resource is the AWS-assigned id: the name is the caller's choice, so it must not select an exemption.
         ResourceRef resource = keyPairId != null ? new ResourceRef("AWS::EC2::KeyPair", keyPairId)
@@ -108,7 +117,7 @@ public record UnmanagedKeyCreatedDetector(SnapbackConfig config) implements Dete
         return Verdict.flagged(new Finding(SPEC.id(), Severity.MEDIUM,
                 "EC2 key pair " + (name == null ? "" : name + " ") + verb + " in " + event.region(), resource, fix,
                 Facts.of(event, "key pair", name, "key pair id", keyPairId, "region", event.region(),
-                        "fingerprint", Fields.text(event.response(), "keyFingerprint")),
+                        "fingerprint", fingerprint),
                 event));
     }
 
@@ -119,23 +128,24 @@ public record UnmanagedKeyCreatedDetector(SnapbackConfig config) implements Dete
     }
 
     private boolean isManaged(CloudTrailEvent event) {
-        return config.isManaged(event.actor().identityArn());
+        return config.isManaged(event.actor());
     }
 
     private static Verdict managed(CloudTrailEvent event) {
-        return Verdict.clean("made by the managed principal " + event.actor().identityArn());
+        Principal actor = event.actor();
+        return Verdict.clean("made by the managed principal " + (actor.identityArn() != null ? actor.identityArn() : actor.label()));
     }
 
     private static Finding rootKeyFinding(CloudTrailEvent event, String title, String keyId) {
         return new Finding(SPEC.id(), Severity.CRITICAL, title, Facts.rootUser(event),
-                new Remediation.PageOnly("root access keys are never changed automatically; delete the key unless"
+                new PageOnly("root access keys are never changed automatically; delete the key unless"
                         + " it is known and needed, and find out who holds root's credentials"),
                 Facts.of(event, "access key", keyId), event);
     }
 
     private static Verdict deactivate(CloudTrailEvent event, String title, String owner, String keyId) {
         return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, title, new ResourceRef("AWS::IAM::User", owner),
-                new Remediation.DeactivateAccessKey(owner, keyId), Facts.of(event, "user", owner, "access key", keyId),
+                new DeactivateAccessKey(owner, keyId), Facts.of(event, "user", owner, "access key", keyId),
                 event));
     }
 
@@ -144,7 +154,7 @@ public record UnmanagedKeyCreatedDetector(SnapbackConfig config) implements Dete
         ResourceRef resource = owner != null ? new ResourceRef("AWS::IAM::User", owner)
                 : new ResourceRef("AWS::CloudTrail::Event", event.eventId());
         return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, title, resource,
-                new Remediation.PageOnly(why + "; nothing was deactivated, please review the key"),
+                new PageOnly(why + "; nothing was deactivated, please review the key"),
                 Facts.of(event, "user", owner, "access key", keyId), event));
     }
 }

@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns an EventBridge envelope ({@code detail-type} "AWS API Call via CloudTrail") or a bare CloudTrail record (as
@@ -22,6 +24,7 @@ public final class EventParser {
             Set.of("AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern USER_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:user/(?:[^/]+/)*([\\w+=,.@-]{1,64})");
 
     private EventParser() {
     }
@@ -118,18 +121,31 @@ public final class EventParser {
         String type = requiredText(identity, "type", at + ".");
         String arn = optionalText(identity, "arn", at + ".");
         String accountId = optionalText(identity, "accountId", at + ".");
+        String invokedBy = optionalText(identity, "invokedBy", at + ".");
         return switch (type) {
             case "Root" -> new Principal.Root(arn, accountId);
-            case "IAMUser" -> new Principal.IamUser(arn, requiredText(identity, "userName", at + "."), accountId);
+            case "IAMUser" -> {
+                String userName = optionalText(identity, "userName", at + ".");
+                if (userName == null) userName = userFromArn(arn);
+                yield userName == null ? new Principal.Unknown(type, arn) : new Principal.IamUser(arn, userName, accountId);
+            }
             case "AssumedRole" -> {
                 JsonNode issuer = identity.path("sessionContext").path("sessionIssuer");
                 String issuerArn = optionalText(issuer, "arn", at + ".sessionContext.sessionIssuer.");
                 String sessionName = arn == null ? null : arn.substring(arn.lastIndexOf('/') + 1);
-                yield new Principal.AssumedRole(arn, issuerArn, sessionName, accountId);
+                yield new Principal.AssumedRole(arn, issuerArn, sessionName, accountId, invokedBy);
             }
-            case "AWSService" -> new Principal.AwsService(requiredText(identity, "invokedBy", at + "."));
+            case "AWSService" -> new Principal.AwsService(invokedBy);
+            case "AWSAccount" -> new Principal.AwsAccount(accountId, optionalText(identity, "principalId", at + "."));
             default -> new Principal.Unknown(type, arn);
         };
+    }
+
+    /** The user name of an IAM user ARN ({@code arn:aws:iam::111122223333:user/path/alice}), else {@code null}. */
+    private static String userFromArn(String arn) {
+        if (arn == null) return null;
+        Matcher user = USER_ARN.matcher(arn);
+        return user.matches() ? user.group(1) : null;
     }
 
     private static String requiredText(JsonNode node, String field, String at) {

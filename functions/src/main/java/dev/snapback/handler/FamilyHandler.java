@@ -2,10 +2,10 @@ package dev.snapback.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.Family;
 import dev.snapback.snapstart.PrimingContext;
 import dev.snapback.snapstart.PrimingCredentials;
+import dev.snapback.snapstart.PrimingSample;
 import dev.snapback.snapstart.SnapStartPriming;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * With SnapStart, the pipeline is primed before the snapshot on canned AWS responses and wired again after restore
  * (see {@link SnapStartPriming}); without it, the hooks never run and cost nothing.
  */
-abstract class FamilyHandler implements RequestStreamHandler {
+public abstract class FamilyHandler implements RequestStreamHandler {
 
     private volatile Pipeline pipeline;
     /** Held here: CRaC keeps registered resources only weakly. */
@@ -62,7 +62,7 @@ abstract class FamilyHandler implements RequestStreamHandler {
         private final Family family;
         private final Supplier<Pipeline> wiring;
         private Pipeline pipeline;
-        private byte[] sample;
+        private PrimingSample sample;
         private Context context;
 
         PrimingPass(Family family, Supplier<Pipeline> wiring) {
@@ -75,33 +75,16 @@ abstract class FamilyHandler implements RequestStreamHandler {
             try {
                 if (pipeline == null) {
                     pipeline = wiring.get();
-                    sample = sampleEvent(family);
+                    sample = PrimingSample.of(family);
                     // The sample's own account, so that priming takes the remediation path, not the foreign-account one.
-                    String account = new ObjectMapper().readTree(sample).path("detail").path("recipientAccountId").asText();
-                    context = PrimingContext.of(System.getenv(), account);
+                    context = PrimingContext.of(System.getenv(), sample.account());
                 }
-                pipeline.handle(new ByteArrayInputStream(sample), OutputStream.nullOutputStream(), context);
+                pipeline.handle(new ByteArrayInputStream(sample.event()), OutputStream.nullOutputStream(), context);
                 // After restore the live pipeline's first call resolves its credentials from scratch: prime that too.
                 PrimingCredentials.primeContainerCredentials(System.getenv());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-    }
-
-    /** A finding of the family's own kind, shipped in the jar (from {@code events/}), for priming. */
-    private static byte[] sampleEvent(Family family) {
-        String fixture = switch (family) {
-            case SECURITY_GROUPS -> "security-group-opened/finding/AuthorizeSecurityGroupIngress-ipv4-world-ssh.json";
-            case MFA -> "mfa-deactivated/finding/DeactivateMFADevice-iam-user-own-device.json";
-            case TRAILS -> "trail-tampered/finding/StopLogging-by-arn.json";
-            case KEYS -> "unmanaged-key-created/finding/CreateAccessKey-iam-user-for-other-user.json";
-        };
-        try (InputStream in = FamilyHandler.class.getResourceAsStream("/snapstart/" + fixture)) {
-            if (in == null) throw new IllegalStateException("priming event missing from the jar: snapstart/" + fixture);
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -7,9 +7,10 @@ import dev.snapback.detect.ResourceRef;
 import dev.snapback.detect.Verdict;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Principal;
-import dev.snapback.remediate.Remediation;
+import dev.snapback.remediate.PageOnly;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The pure heart of Snapback: event to decisions. Drops what must never be acted on (failed calls, Snapback's own
@@ -46,11 +47,12 @@ public final class Evaluator {
         if (!event.succeeded()) {
             return new Assessment.Ignored(spec.id(), event, "call failed with " + event.errorCode() + ": it changed nothing");
         }
-        if (config.isSnapback(event.actor().identityArn())) {
+        if (config.isSnapback(event.actor())) {
             return new Assessment.Ignored(spec.id(), event, "made by Snapback's own role");
         }
         if (event.actor() instanceof Principal.AwsService service) {
-            return new Assessment.Ignored(spec.id(), event, "made by the AWS service " + service.invokedBy());
+            return new Assessment.Ignored(spec.id(), event, "made by the AWS service "
+                    + Objects.requireNonNullElse(service.invokedBy(), "(unnamed in the record)"));
         }
         Verdict verdict;
         try {
@@ -77,7 +79,7 @@ public final class Evaluator {
         return switch (mode) {
             case PAGE -> new Decision(finding, mode, Decision.Action.PAGE, "detector " + spec.id() + " is in page mode");
             case DRY_RUN -> new Decision(finding, mode, Decision.Action.DRY_RUN, "detector " + spec.id() + " is in dry-run mode");
-            case REMEDIATE -> finding.proposed() instanceof Remediation.PageOnly pageOnly
+            case REMEDIATE -> finding.proposed() instanceof PageOnly pageOnly
                     ? new Decision(finding, mode, Decision.Action.PAGE, pageOnly.reason())
                     : new Decision(finding, mode, Decision.Action.REMEDIATE, "detector " + spec.id() + " remediates");
             case OFF -> throw new IllegalStateException("handled above");
@@ -88,7 +90,7 @@ public final class Evaluator {
         String reason = "Snapback could not interpret this " + event.eventName() + " event (" + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); nothing was changed, please review it";
         return new Finding(spec.id(), spec.severity(), event.eventName() + " needs review",
-                new ResourceRef("AWS::CloudTrail::Event", event.eventId()), new Remediation.PageOnly(reason),
+                new ResourceRef("AWS::CloudTrail::Event", event.eventId()), new PageOnly(reason),
                 Map.of(), event);
     }
 }

@@ -7,12 +7,17 @@ import dev.snapback.detect.Cidr;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
 import dev.snapback.detect.ResourceRef;
+import dev.snapback.event.Principal;
+import dev.snapback.event.RoleIdentity;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
@@ -28,11 +33,17 @@ import java.util.regex.Pattern;
  * @param trustedCidrs      sources that are fine on any port (default: RFC 1918 and fc00::/7)
  * @param minPrefixV4       IPv4 sources with a shorter prefix count as world-open (0.0.0.0/1 + 128.0.0.0/1)
  * @param minPrefixV6       the same for IPv6
- * @param managedPrincipals identity ARNs (IAM users, roles) allowed to create keys: the managed path
- * @param snapbackRoleArns  Snapback's own role ARNs; their calls are ignored (exact match), which breaks loops
+ * @param managedPrincipals identity ARNs (IAM users, roles) allowed to create keys: the managed path; a role matches
+ *                          its sessions by role identity (account and name, any path), a user its exact ARN
+ * @param snapbackRoleArns  Snapback's own role ARNs; their sessions' calls are ignored (by role identity, never by
+ *                          prefix), which breaks loops
  * @param exemptResources   sanctioned resources by type ({@link #EXEMPTIBLE_TYPES}) and id: a finding is exempt
  *                          only when both match, so a resource named like an exempt one of another type is not
  * @param trailKmsKeys      trail ARN to its expected KMS key ARN, so dropped encryption can be restored
+ * @param quarantineRelease whether an MFA enrolment lifts a quarantine by itself ({@code automatic}, the default), or
+ *                          pages and leaves it for an operator ({@code manual})
+ * @param lateEventAfter    an event older than this when it is acted on is late: the current state is checked as
+ *                          always, and the alert and the audit say how old it was (ISO-8601, default 15 minutes)
  */
 public record SnapbackConfig(
         Map<String, Mode> modes,
@@ -43,7 +54,21 @@ public record SnapbackConfig(
         Set<String> managedPrincipals,
         Set<String> snapbackRoleArns,
         Map<String, Set<String>> exemptResources,
-        Map<String, String> trailKmsKeys) {
+        Map<String, String> trailKmsKeys,
+        QuarantineRelease quarantineRelease,
+        Duration lateEventAfter) {
+
+    /** Whether enrolling an MFA device again lifts a user's quarantine without a person. */
+    public enum QuarantineRelease {
+        AUTOMATIC, MANUAL;
+
+        static QuarantineRelease parse(String value, String field) {
+            for (QuarantineRelease release : values()) {
+                if (release.name().equalsIgnoreCase(value.trim())) return release;
+            }
+            throw new InvalidConfigException(field, "'" + value + "' is neither automatic nor manual");
+        }
+    }
 
     /** The environment variable that carries the configuration JSON into each function. */
     public static final String ENVIRONMENT_VARIABLE = "SNAPBACK_CONFIG";
@@ -64,7 +89,9 @@ public record SnapbackConfig(
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("modes", "publicPorts", "trustedCidrs", "minPrefixV4",
-            "minPrefixV6", "managedPrincipals", "snapbackRoleArns", "exemptResources", "trailKmsKeys");
+            "minPrefixV6", "managedPrincipals", "snapbackRoleArns", "exemptResources", "trailKmsKeys", "quarantineRelease",
+            "lateEventAfter");
+    public static final Duration DEFAULT_LATE_EVENT_AFTER = Duration.ofMinutes(15);
 
     public SnapbackConfig {
         modes = Map.copyOf(modes);
@@ -86,8 +113,17 @@ public record SnapbackConfig(
         }
         managedPrincipals = requireArns("managedPrincipals", managedPrincipals);
         snapbackRoleArns = requireArns("snapbackRoleArns", snapbackRoleArns);
+        for (String arn : snapbackRoleArns) {
+            if (RoleIdentity.ofRoleArn(arn).isEmpty()) {
+                throw new InvalidConfigException("snapbackRoleArns", "not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): " + arn);
+            }
+        }
         exemptResources = requireExemptible(exemptResources);
         trailKmsKeys = Map.copyOf(trailKmsKeys);
+        Objects.requireNonNull(quarantineRelease, "quarantineRelease");
+        if (lateEventAfter.isNegative() || lateEventAfter.isZero()) {
+            throw new InvalidConfigException("lateEventAfter", "must be a positive duration, got " + lateEventAfter);
+        }
         trailKmsKeys.forEach((trail, key) -> {
             if (!trail.startsWith("arn:")) throw new InvalidConfigException("trailKmsKeys", "key must be a trail ARN: " + trail);
             if (!key.startsWith("arn:")) throw new InvalidConfigException("trailKmsKeys." + trail, "must be a KMS key ARN: " + key);
@@ -96,7 +132,7 @@ public record SnapbackConfig(
 
     public static SnapbackConfig defaults() {
         return new SnapbackConfig(Map.of(), DEFAULT_PUBLIC_PORTS, DEFAULT_TRUSTED_CIDRS.stream().map(Cidr::parse).toList(),
-                8, 32, Set.of(), Set.of(), Map.of(), Map.of());
+                8, 32, Set.of(), Set.of(), Map.of(), Map.of(), QuarantineRelease.AUTOMATIC, DEFAULT_LATE_EVENT_AFTER);
     }
 
     /** Reads {@value #ENVIRONMENT_VARIABLE}; defaults when it is unset or blank. */
@@ -130,7 +166,10 @@ public record SnapbackConfig(
                 new LinkedHashSet<>(list(root, "managedPrincipals", SnapbackConfig::text)),
                 new LinkedHashSet<>(list(root, "snapbackRoleArns", SnapbackConfig::text)),
                 exemptResources(object(root, "exemptResources")),
-                textMap(object(root, "trailKmsKeys"), "trailKmsKeys"));
+                textMap(object(root, "trailKmsKeys"), "trailKmsKeys"),
+                root.has("quarantineRelease") ? QuarantineRelease.parse(text(root.get("quarantineRelease"), "quarantineRelease"),
+                        "quarantineRelease") : d.quarantineRelease(),
+                root.has("lateEventAfter") ? duration(root.get("lateEventAfter"), "lateEventAfter") : d.lateEventAfter());
     }
 
     public Mode modeFor(DetectorSpec spec) {
@@ -140,15 +179,25 @@ public record SnapbackConfig(
     /** A copy with other modes, e.g. from a run-time override. */
     public SnapbackConfig withModes(Map<String, Mode> newModes) {
         return new SnapbackConfig(newModes, publicPorts, trustedCidrs, minPrefixV4, minPrefixV6, managedPrincipals,
-                snapbackRoleArns, exemptResources, trailKmsKeys);
+                snapbackRoleArns, exemptResources, trailKmsKeys, quarantineRelease, lateEventAfter);
     }
 
-    public boolean isManaged(String identityArn) {
-        return identityArn != null && managedPrincipals.contains(identityArn);
+    /**
+     * Whether {@code principal} is on the managed path: a listed role, in any of the forms CloudTrail names a role
+     * ({@link RoleIdentity}), or a listed user or root by its exact ARN.
+     */
+    public boolean isManaged(Principal principal) {
+        return principal.role().map(role -> listsRole(managedPrincipals, role))
+                .orElseGet(() -> principal.identityArn() != null && managedPrincipals.contains(principal.identityArn()));
     }
 
-    public boolean isSnapback(String identityArn) {
-        return identityArn != null && snapbackRoleArns.contains(identityArn);
+    /** Whether {@code principal} is a session of one of Snapback's own roles, which must never be acted on (loops). */
+    public boolean isSnapback(Principal principal) {
+        return principal.role().map(role -> listsRole(snapbackRoleArns, role)).orElse(false);
+    }
+
+    private static boolean listsRole(Set<String> arns, RoleIdentity role) {
+        return arns.stream().anyMatch(arn -> RoleIdentity.ofRoleArn(arn).filter(role::equals).isPresent());
     }
 
     /** Exempt only when the configuration lists this very id under this very type. */
@@ -243,6 +292,15 @@ public record SnapbackConfig(
             throw new InvalidConfigException(field, "expected a non-empty string");
         }
         return value.asText().trim();
+    }
+
+    private static Duration duration(JsonNode value, String field) {
+        String text = text(value, field);
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidConfigException(field, "not an ISO-8601 duration such as PT15M: " + text);
+        }
     }
 
     private static int integer(JsonNode value, String field) {

@@ -1,13 +1,14 @@
 package dev.snapback.remediate;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -29,17 +30,18 @@ import software.amazon.awssdk.services.sts.StsClient;
  *
  * <p>Everything is explicit so that cold start does no discovery: one shared {@link UrlConnectionHttpClient} (the only
  * HTTP client on the classpath), the region, the credentials provider and the SDK's standard retry mode (throttling
- * and 5xx are retried with backoff; other errors surface at once). The endpoint is left to the SDK unless one is
+ * and 5xx are retried with backoff; other errors surface at once). Every call is bounded by the {@link CallBudget}
+ * of the invocation, so a call that hangs cannot outlive the function. The endpoint is left to the SDK unless one is
  * given: the SDK itself honours {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}, which is how local stubs and the
  * integration profile point Snapback elsewhere.
  */
 public final class AwsClients implements AutoCloseable {
 
-
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials;
     private final Region home;
     private final URI endpoint;
+    private final CallBudget budget = new CallBudget(Clock.systemUTC());
     /** Clients by service and region, each built on first use and kept for the container's life. */
     private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
 
@@ -75,6 +77,11 @@ public final class AwsClients implements AutoCloseable {
 
     public Region home() {
         return home;
+    }
+
+    /** The time every call of these clients may take; a Lambda invocation starts it from its context. */
+    public CallBudget budget() {
+        return budget;
     }
 
     public Ec2Client ec2(String region) {
@@ -129,7 +136,8 @@ public final class AwsClients implements AutoCloseable {
         builder.httpClient(http)
                 .region(region)
                 .credentialsProvider(credentials)
-                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+                        .addExecutionInterceptor(budget.interceptor()).build());
         if (endpoint != null) builder.endpointOverride(endpoint);
         return builder;
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -16,9 +18,10 @@ import software.amazon.awssdk.services.cloudtrail.model.AdvancedEventSelector;
 import software.amazon.awssdk.services.cloudtrail.model.AdvancedFieldSelector;
 import software.amazon.awssdk.services.cloudtrail.model.DataResource;
 import software.amazon.awssdk.services.cloudtrail.model.EventSelector;
+import software.amazon.awssdk.services.cloudtrail.model.GetEventSelectorsResponse;
 
 /**
- * Reads {@link Remediation.RestoreEventSelectors#selectorsJson()}, CloudTrail's own JSON shape (PascalCase, as in
+ * Reads {@link RestoreEventSelectors#selectorsJson()}, CloudTrail's own JSON shape (PascalCase, as in
  * {@code PutEventSelectors}), into SDK model objects. Strict: an unknown field or a wrong type is an error, because
  * a selector we misread could log less than intended. Accepts the bare list or the request object around it.
  */
@@ -89,6 +92,52 @@ final class EventSelectorsJson {
             return Optional.empty();
         }
         return Optional.of(json);
+    }
+
+    /**
+     * Whether a trail's present selectors are the ones {@code setJson} (this class's shape) describes, with the
+     * defaults CloudTrail fills in made explicit on both sides and the order of lists that are sets ignored.
+     */
+    static boolean sameSelectors(GetEventSelectorsResponse present, String setJson, boolean advanced) {
+        if (advanced) {
+            if (!present.hasAdvancedEventSelectors() || present.advancedEventSelectors().isEmpty()) return false;
+            return normalizedAdvanced(present.advancedEventSelectors()).equals(normalizedAdvanced(advanced(setJson)));
+        }
+        if (!present.hasEventSelectors() || present.eventSelectors().isEmpty()) return false;
+        return normalizedBasic(present.eventSelectors()).equals(normalizedBasic(basic(setJson)));
+    }
+
+    private static Set<EventSelector> normalizedBasic(List<EventSelector> selectors) {
+        Set<EventSelector> out = new HashSet<>();
+        for (EventSelector s : selectors) {
+            out.add(EventSelector.builder()
+                    .readWriteType(s.readWriteTypeAsString() == null ? "All" : s.readWriteTypeAsString())
+                    .includeManagementEvents(s.includeManagementEvents() == null || s.includeManagementEvents())
+                    .dataResources(s.dataResources().stream().map(d -> DataResource.builder().type(d.type())
+                            .values(sorted(d.values())).build()).sorted(Comparator.comparing(DataResource::toString)).toList())
+                    .excludeManagementEventSources(sorted(s.excludeManagementEventSources()))
+                    .build());
+        }
+        return out;
+    }
+
+    private static Set<AdvancedEventSelector> normalizedAdvanced(List<AdvancedEventSelector> selectors) {
+        Set<AdvancedEventSelector> out = new HashSet<>();
+        for (AdvancedEventSelector s : selectors) {
+            out.add(AdvancedEventSelector.builder()
+                    .name(s.name() == null || s.name().isBlank() ? null : s.name())
+                    .fieldSelectors(s.fieldSelectors().stream().map(f -> AdvancedFieldSelector.builder().field(f.field())
+                                    .equalsValue(sorted(f.equalsValue())).startsWith(sorted(f.startsWith()))
+                                    .endsWith(sorted(f.endsWith())).notEquals(sorted(f.notEquals()))
+                                    .notStartsWith(sorted(f.notStartsWith())).notEndsWith(sorted(f.notEndsWith())).build())
+                            .sorted(Comparator.comparing(AdvancedFieldSelector::toString)).toList())
+                    .build());
+        }
+        return out;
+    }
+
+    private static List<String> sorted(List<String> values) {
+        return values.stream().sorted().toList();
     }
 
     /** CloudTrail records request fields in camelCase; the API and the CLI take PascalCase. Values stay as they are. */

@@ -1,14 +1,24 @@
 package dev.snapback.remediate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * The customer-managed policy that quarantines an IAM user whose MFA was turned off. The stack creates it once per
- * account from {@link #document}; the MFA function may only attach and detach this one policy (never write a policy),
- * so it cannot grant anyone anything.
+ * account from {@link #document}. The MFA function may only attach and detach this one policy, never write one, and
+ * attaches it only after reading that its default version is still this document ({@link #isSnapbacks}): whoever
+ * can write IAM could otherwise make it grant everything and then have Snapback attach it. Only the guard function,
+ * another role that cannot attach anything, may write its versions back ({@link RestoreQuarantinePolicy}).
  *
  * <p>Without MFA in the session it denies every action except the few a user needs to enrol a new device, and the
  * enrolment actions that name a user or device only on the caller's own user and on a virtual device named after the
@@ -36,6 +46,7 @@ public final class QuarantinePolicy {
             "iam:ListMFADevices", "iam:ResyncMFADevice");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> LIST_VALUED = Set.of("Statement", "Action", "NotAction", "Resource", "NotResource");
 
     private QuarantinePolicy() {
     }
@@ -72,6 +83,64 @@ public final class QuarantinePolicy {
                 .add(iam + "mfa/${aws:username}");
         withoutMfa(onlyOwn);
         return policy.toString();
+    }
+
+    /** The policy's default version: its id and its document, as IAM returns them (the document URL-encoded). */
+    record DefaultVersion(String versionId, String document) {
+    }
+
+    /** Reads the default version of the policy at {@code arn}; IAM's {@code NoSuchEntity} when it does not exist. */
+    static DefaultVersion defaultVersion(IamClient iam, String arn) {
+        String versionId = iam.getPolicy(r -> r.policyArn(arn)).policy().defaultVersionId();
+        String document = iam.getPolicyVersion(r -> r.policyArn(arn).versionId(versionId)).policyVersion().document();
+        return new DefaultVersion(versionId, URLDecoder.decode(document, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether {@code document} is Snapback's own deny-only document for this account, compared as normalized JSON:
+     * the order of keys, statements and list values and the one-value-or-list forms do not matter, anything else
+     * does. A document that is not JSON is not Snapback's.
+     */
+    public static boolean isSnapbacks(String document, String partition, String account) {
+        try {
+            return normalized(JSON.readTree(document)).equals(normalized(JSON.readTree(document(partition, account))));
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A canonical form: lists sorted, and the values that IAM takes as one string or a list of them (statements,
+     * actions, resources and condition values) always as lists.
+     */
+    private static JsonNode normalized(JsonNode node) {
+        if (node.isArray()) {
+            List<JsonNode> elements = new ArrayList<>();
+            node.forEach(element -> elements.add(normalized(element)));
+            elements.sort(Comparator.comparing(JsonNode::toString));
+            ArrayNode out = JSON.createArrayNode();
+            elements.forEach(out::add);
+            return out;
+        }
+        if (!node.isObject()) return node;
+        ObjectNode out = JSON.createObjectNode();
+        node.properties().forEach(field -> {
+            JsonNode value = field.getValue();
+            if (field.getKey().equals("Condition") && value.isObject()) {
+                ObjectNode operators = out.putObject("Condition");
+                value.properties().forEach(operator -> {
+                    ObjectNode keys = operators.putObject(operator.getKey());
+                    operator.getValue().properties().forEach(key -> keys.set(key.getKey(), normalized(asList(key.getValue()))));
+                });
+            } else {
+                out.set(field.getKey(), normalized(LIST_VALUED.contains(field.getKey()) ? asList(value) : value));
+            }
+        });
+        return out;
+    }
+
+    private static JsonNode asList(JsonNode value) {
+        return value.isArray() ? value : JSON.createArrayNode().add(value);
     }
 
     private static void withoutMfa(ObjectNode statement) {

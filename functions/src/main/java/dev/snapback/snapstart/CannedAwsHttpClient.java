@@ -5,6 +5,7 @@ import dev.snapback.snapstart.LoopbackExchange.Request;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,9 +19,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 /**
  * An HTTP client whose calls never leave the process: each call goes through a URLConnection client built like the
  * function's, over TLS ({@link PrimingTls}), to a one-shot listener on the loopback interface ({@link LoopbackExchange})
- * that this process opens for that call and closes once it has answered. The answer is a minimal success in the
- * service's own protocol (JSON for {@code X-Amz-Target} calls, with SSM's parameter holding no mode override; EC2's XML
- * for EC2; query XML otherwise). Clients built on it run the SDK's whole request path (marshalling, endpoint rules,
+ * that this process opens for that call and closes once it has answered. The answer is the one given for the operation,
+ * if any (the state a priming sample left: {@link PrimingSample#answers()}), else a minimal success in the service's
+ * own protocol (JSON for {@code X-Amz-Target} calls, with SSM's parameter holding no mode override; EC2's XML for EC2;
+ * query XML otherwise). Clients built on it run the SDK's whole request path (marshalling, endpoint rules,
  * signing, the HTTP client, the JDK's HTTP and TLS stacks) and response path (unmarshalling) with no side effect
  * anywhere: what SnapStart priming needs before the snapshot. No proxy is ever used, whatever the environment says:
  * the calls are for this process.
@@ -34,6 +36,7 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
     private static final String SSM_NO_OVERRIDE =
             "{\"Parameter\":{\"Name\":\"snapstart-priming\",\"Type\":\"String\",\"Value\":\"{}\",\"Version\":1}}";
 
+    private final Map<String, String> answers;
     private final PrimingTls tls = PrimingTls.create();
     private final SdkHttpClient transport = UrlConnectionHttpClient.builder()
             .tlsTrustManagersProvider(tls.clientTrust())
@@ -42,12 +45,22 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
             .proxyConfiguration(proxy -> proxy.useSystemPropertyValues(false).useEnvironmentVariablesValues(false))
             .build();
 
+    /** Minimal successes for every operation. */
+    public CannedAwsHttpClient() {
+        this(Map.of());
+    }
+
+    /** @param answers response bodies by operation ({@code Action}, or the {@code X-Amz-Target} after its dot) */
+    public CannedAwsHttpClient(Map<String, String> answers) {
+        this.answers = Map.copyOf(answers);
+    }
+
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() throws IOException {
-                return LoopbackExchange.run(tls.serverSockets(), CannedAwsHttpClient::answer,
+                return LoopbackExchange.run(tls.serverSockets(), CannedAwsHttpClient.this::answer,
                         request.httpRequest().getUri().toString(), port -> {
                             HttpExecuteResponse response = transport.prepareRequest(HttpExecuteRequest.builder()
                                     .request(request.httpRequest().toBuilder().protocol("https")
@@ -75,9 +88,11 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
         }
     }
 
-    private static Answer answer(Request request) {
+    private Answer answer(Request request) {
         String target = request.headers().get("x-amz-target");
         if (target != null) {
+            String given = answers.get(target.substring(target.lastIndexOf('.') + 1));
+            if (given != null) return new Answer("application/x-amz-json-1.1", given);
             return target.equals("AmazonSSM.GetParameter")
                     ? new Answer("application/x-amz-json-1.1", SSM_NO_OVERRIDE)
                     : new Answer("application/x-amz-json-1.0", "{}");
@@ -87,6 +102,7 @@ public final class CannedAwsHttpClient implements SdkHttpClient {
             throw new IllegalStateException("priming: neither X-Amz-Target nor Action in a request");
         }
         String name = action.group(1);
+        if (answers.containsKey(name)) return new Answer("text/xml", answers.get(name));
         return new Answer("text/xml", request.body().contains(EC2_VERSION)
                 ? "<" + name + "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>snapstart-priming</requestId>"
                   + "<return>true</return></" + name + "Response>"

@@ -18,6 +18,8 @@ import dev.snapback.remediate.Outcome;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.Decisions;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +73,7 @@ class SnsNotifierTest {
         context.put("rules", "22/tcp from 0.0.0.0/0 (sgr-0fedcba9876543210) \"é\", ".repeat(6_000));
         Decision huge = new Decision(new Finding(finding.detectorId(), finding.severity(), finding.title(), finding.resource(),
                 finding.proposed(), context, finding.cause()), Mode.REMEDIATE, Decision.Action.REMEDIATE, "remediates");
-        Alert alert = new AlertRenderer().render(huge, new Outcome.Paged("review"));
+        Alert alert = new AlertRenderer(Duration.ofMinutes(15)).render(huge, new Outcome.Paged("review"), Instant.EPOCH);
         assertThat(alert.json().getBytes(StandardCharsets.UTF_8).length).as("the case this is about").isGreaterThan(256 * 1024);
 
         String message = SnsNotifier.message(alert);
@@ -92,7 +94,7 @@ class SnsNotifierTest {
 
     @Test
     void anAlertThatFitsIsSentWhole() throws Exception {
-        Alert alert = new AlertRenderer().render(Decisions.remediate(), new Outcome.Paged("review"));
+        Alert alert = new AlertRenderer(Duration.ofMinutes(15)).render(Decisions.remediate(), new Outcome.Paged("review"), Instant.EPOCH);
 
         JsonNode parsed = JSON.readTree(SnsNotifier.message(alert));
 

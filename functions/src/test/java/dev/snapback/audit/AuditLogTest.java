@@ -65,9 +65,10 @@ class AuditLogTest {
         assertThat(body.get("UpdateExpression").asText()).startsWith("SET #status = :status, #claimToken = :claimToken,")
                 .endsWith(", #attempts = if_not_exists(#attempts, :zero) + :one");
         assertThat(body.get("ReturnValuesOnConditionCheckFailure").asText()).isEqualTo("ALL_OLD");
+        assertThat(body.get("ReturnValues").asText()).as("a retry learns what earlier attempts did").isEqualTo("ALL_OLD");
         JsonNode values = body.get("ExpressionAttributeValues");
         assertThat(values.at("/:status/S").asText()).isEqualTo("CLAIMED");
-        assertThat(values.at("/:claimToken/S").asText()).isEqualTo(((AuditLog.Claim.Acquired) claim).token());
+        assertThat(values.at("/:claimToken/S").asText()).isEqualTo(token(claim).token());
         assertThat(values.at("/:claimedAt/N").asText()).isEqualTo(Long.toString(NOW.toEpochMilli()));
         assertThat(values.at("/:expiresAt/N").asLong()).isEqualTo(NOW.plus(AuditLog.RETENTION).getEpochSecond());
         assertThat(values.at("/:eventName/S").asText()).isEqualTo("AuthorizeSecurityGroupIngress");
@@ -111,7 +112,7 @@ class AuditLogTest {
     @Test
     void aFailedItemIsClaimedAgainAndKeepsEveryFailure() {
         AWS.stubTable();
-        List<AuditLog.Entry> failed = List.of(new AuditLog.Entry(Decisions.remediate(), new Outcome.Failed("UnauthorizedOperation: denied")));
+        List<AuditLog.Entry> failed = List.of(new AuditLog.Entry(Decisions.remediate(), new Outcome.Failed("UnauthorizedOperation: denied"), false));
         AuditLog.Claim first = audit.claim(event, DETECTOR, NOW);
         audit.complete(event, DETECTOR, token(first), Mode.REMEDIATE, failed, "first: UnauthorizedOperation", NOW.plusSeconds(1));
         AuditLog.Claim second = audit.claim(event, DETECTOR, NOW.plusSeconds(2));
@@ -156,17 +157,17 @@ class AuditLogTest {
         Outcome revoked = new Outcome.Remediated(List.of("revoke sgr-0fedcba9876543210 on sg-0abc1234def567890 in eu-west-1"),
                 List.of("aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id sg-0abc1234def567890"));
 
-        boolean written = audit.complete(event, "security-group-opened", "token-1", Mode.REMEDIATE,
-                List.of(new AuditLog.Entry(Decisions.remediate(), revoked)), null, NOW.plusSeconds(1));
+        boolean written = audit.complete(event, "security-group-opened", held("token-1"), Mode.REMEDIATE,
+                List.of(new AuditLog.Entry(Decisions.remediate(), revoked, false)), null, NOW.plusSeconds(1));
 
         assertThat(written).isTrue();
         JsonNode body = JSON.readTree(only().getBodyAsString());
         assertThat(body.at("/Key/eventId/S").asText()).isEqualTo("5f0c3b7e-8d2a-4e61-b9c4-1a7d2e3f4b50");
         assertThat(body.at("/Key/detectorId/S").asText()).isEqualTo("security-group-opened");
         assertThat(body.get("ConditionExpression").asText()).isEqualTo("#claimToken = :claimToken");
-        assertThat(body.get("UpdateExpression").asText()).isEqualTo("SET #status = :status, #completedAt = :completedAt,"
-                + " #mode = :mode, #action = :action, #outcome = :outcome, #actions = :actions, #inverses = :inverses,"
-                + " #findings = :findings REMOVE #error");
+        assertThat(body.get("UpdateExpression").asText()).isEqualTo("SET #mode = :mode, #action = :action,"
+                + " #outcome = :outcome, #actions = :actions, #inverses = :inverses, #findings = :findings,"
+                + " #status = :status, #completedAt = :completedAt REMOVE #error");
         JsonNode values = body.get("ExpressionAttributeValues");
         assertThat(values.at("/:claimToken/S").asText()).isEqualTo("token-1");
         assertThat(values.at("/:status/S").asText()).isEqualTo("DONE");
@@ -183,8 +184,8 @@ class AuditLogTest {
     void aFailureMarksTheItemFailedSoTheRetryCanClaimIt() throws Exception {
         AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(json(200, JSON_10, "{}")));
 
-        audit.complete(event, "security-group-opened", "token-1", Mode.REMEDIATE,
-                List.of(new AuditLog.Entry(Decisions.remediate(), new Outcome.Failed("UnauthorizedOperation: denied"))),
+        audit.complete(event, "security-group-opened", held("token-1"), Mode.REMEDIATE,
+                List.of(new AuditLog.Entry(Decisions.remediate(), new Outcome.Failed("UnauthorizedOperation: denied"), false)),
                 "security-group-opened could not revoke: UnauthorizedOperation: denied", NOW);
 
         JsonNode body = JSON.readTree(only().getBodyAsString());
@@ -201,16 +202,81 @@ class AuditLogTest {
     void aClaimTakenOverMeanwhileIsNotOverwritten() {
         AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(conditionFailed(null)));
 
-        assertThat(audit.complete(event, "security-group-opened", "token-1", Mode.REMEDIATE, List.of(), null, NOW)).isFalse();
+        assertThat(audit.complete(event, "security-group-opened", held("token-1"), Mode.REMEDIATE, List.of(), null, NOW)).isFalse();
     }
 
-    private static String token(AuditLog.Claim claim) {
-        return ((AuditLog.Claim.Acquired) claim).token();
+    @Test
+    void aRetryAfterAFailedPageKeepsTheFixItsInverseAndWhatWasPaged() {
+        AWS.stubTable();
+        AuditLog.Claim.Acquired first = token(audit.claim(event, DETECTOR, NOW));
+        assertThat(first.earlier()).isEqualTo(AuditLog.Earlier.NONE);
+        audit.record(event, DETECTOR, first, Mode.REMEDIATE, List.of(revoked()), NOW.plusSeconds(1));
+        assertThat(AWS.table().item(event.eventId(), DETECTOR).at("/status/S").asText())
+                .as("recorded before paging, still claimed").isEqualTo("CLAIMED");
+        audit.complete(event, DETECTOR, first, Mode.REMEDIATE, List.of(revoked()), "SNS: NotFound", NOW.plusSeconds(2));
+
+        AuditLog.Claim.Acquired retry = token(audit.claim(event, DETECTOR, NOW.plusSeconds(60)));
+        AuditLog.Recorded recorded = retry.earlier().finding(Decisions.remediate()).orElseThrow();
+        assertThat(recorded.outcome()).as("the fix stands for the retry").contains(revoked().outcome());
+        assertThat(recorded.paged()).isFalse();
+        assertThat(retry.earlier().actions()).containsExactly("revoke sgr-0fedcba9876543210 on sg-0abc1234def567890 in eu-west-1");
+
+        // The retry's own read would find nothing left to revoke; the record must not shrink to that.
+        AuditLog.Entry readNow = new AuditLog.Entry(Decisions.remediate(),
+                new Outcome.AlreadyCompliant("nothing left to revoke"), true);
+        audit.complete(event, DETECTOR, retry, Mode.REMEDIATE, List.of(readNow), null, NOW.plusSeconds(61));
+
+        JsonNode item = AWS.table().item(event.eventId(), DETECTOR);
+        assertThat(item.at("/status/S").asText()).isEqualTo("DONE");
+        assertThat(item.at("/actions/L/0/S").asText()).startsWith("revoke sgr-0fedcba9876543210");
+        assertThat(item.at("/inverses/L/0/S").asText()).startsWith("aws ec2 authorize-security-group-ingress");
+        assertThat(item.at("/findings/L")).hasSize(1);
+        assertThat(item.at("/findings/L/0/M/paged/BOOL").asBoolean()).isTrue();
+        assertThat(item.at("/pastErrors/L/0/S").asText()).isEqualTo("SNS: NotFound");
+    }
+
+    @Test
+    void findingsAnEarlierAttemptRecordedAreKeptWhenThisOneHasNoEntryForThem() {
+        AWS.stubTable();
+        AuditLog.Claim.Acquired first = token(audit.claim(event, DETECTOR, NOW));
+        audit.complete(event, DETECTOR, first, Mode.REMEDIATE, List.of(revoked()), "failed later", NOW.plusSeconds(1));
+        AuditLog.Claim.Acquired retry = token(audit.claim(event, DETECTOR, NOW.plusSeconds(2)));
+
+        audit.complete(event, DETECTOR, retry, Mode.REMEDIATE, List.of(), null, NOW.plusSeconds(3));
+
+        JsonNode item = AWS.table().item(event.eventId(), DETECTOR);
+        assertThat(item.at("/findings/L/0/M/outcome/S").asText()).isEqualTo("remediated");
+        assertThat(item.at("/findings/L/0/M/actions/L/0/S").asText()).startsWith("revoke sgr-0fedcba9876543210");
+        assertThat(item.at("/actions/L")).hasSize(1);
+    }
+
+    @Test
+    void onlyFixesAndReadsStandForARetryAndFailuresAreTriedAgain() {
+        AWS.stubTable();
+        AuditLog.Claim.Acquired first = token(audit.claim(event, DETECTOR, NOW));
+        audit.complete(event, DETECTOR, first, Mode.REMEDIATE, List.of(new AuditLog.Entry(Decisions.remediate(),
+                new Outcome.Failed("Throttling"), true)), "Throttling", NOW.plusSeconds(1));
+
+        AuditLog.Recorded recorded = token(audit.claim(event, DETECTOR, NOW.plusSeconds(2))).earlier()
+                .finding(Decisions.remediate()).orElseThrow();
+
+        assertThat(recorded.outcome()).isEmpty();
+        assertThat(recorded.label()).isEqualTo("failed");
+        assertThat(recorded.paged()).isTrue();
+    }
+
+    private static AuditLog.Claim.Acquired token(AuditLog.Claim claim) {
+        return (AuditLog.Claim.Acquired) claim;
+    }
+
+    private static AuditLog.Claim.Acquired held(String token) {
+        return new AuditLog.Claim.Acquired(token, AuditLog.Earlier.NONE);
     }
 
     private static AuditLog.Entry revoked() {
         return new AuditLog.Entry(Decisions.remediate(), new Outcome.Remediated(
-                List.of("revoke sgr-0fedcba9876543210 on sg-0abc1234def567890 in eu-west-1"), List.of("aws ec2 authorize-security-group-ingress")));
+                List.of("revoke sgr-0fedcba9876543210 on sg-0abc1234def567890 in eu-west-1"), List.of("aws ec2 authorize-security-group-ingress")),
+                false);
     }
 
     static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder conditionFailed(String item) {

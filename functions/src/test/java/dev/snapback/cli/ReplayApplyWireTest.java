@@ -9,8 +9,12 @@ import static dev.snapback.testing.AwsStub.xml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.SdkRemediationExecutor;
+import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.testing.AwsAnswers;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.Fixture;
 import dev.snapback.testing.Fixtures;
@@ -27,6 +31,8 @@ class ReplayApplyWireTest {
 
     private static final String FIXTURE_ACCOUNT = "111122223333";
     private static final String EC2_NS = "xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AwsAnswers ANSWER = new AwsAnswers(AWS);
     private static final Fixture WORLD_SSH = Fixtures.all().stream()
             .filter(f -> f.toString().equals("security-group-opened/finding/AuthorizeSecurityGroupIngress-ipv4-world-ssh"))
             .findFirst().orElseThrow();
@@ -57,6 +63,7 @@ class ReplayApplyWireTest {
         JsonNode detail = WORLD_SSH.json().get("detail");
         assertThat(detail.get("recipientAccountId").asText()).isEqualTo(FIXTURE_ACCOUNT);
         callerIs(FIXTURE_ACCOUNT);
+        worldSshStillOpen();
         AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200, "<RevokeSecurityGroupIngressResponse " + EC2_NS
                 + "><requestId>59dbff89-35bd-4eac-99ed-be587example</requestId><return>true</return></RevokeSecurityGroupIngressResponse>")));
 
@@ -64,18 +71,43 @@ class ReplayApplyWireTest {
 
         assertThat(run.exit()).as(run.err()).isZero();
         List<LoggedRequest> requests = AWS.findAll(anyRequestedFor(anyUrl()));
-        assertThat(requests).extracting(AwsStub::operation).containsExactly("GetCallerIdentity", "RevokeSecurityGroupIngress");
+        assertThat(requests).extracting(AwsStub::operation)
+                .containsExactly("GetCallerIdentity", "DescribeSecurityGroupRules", "RevokeSecurityGroupIngress");
         assertThat(form(requests.get(0))).isEqualTo(Map.of("Action", "GetCallerIdentity", "Version", "2011-06-15"));
         assertThat(scope(requests.get(0))).isEqualTo("us-east-1/sts");
         assertThat(finding.at("/remediation/type").asText()).isEqualTo("RevokeIngress");
-        assertThat(form(requests.get(1))).isEqualTo(Map.of(
+        assertThat(form(requests.get(2))).isEqualTo(Map.of(
                 "Action", "RevokeSecurityGroupIngress",
                 "Version", "2016-11-15",
                 "GroupId", finding.at("/remediation/groupId").asText(),
                 "SecurityGroupRuleId.1", finding.at("/remediation/rules/0/ruleId").asText()));
-        assertThat(scope(requests.get(1))).isEqualTo(detail.get("awsRegion").asText() + "/ec2");
+        assertThat(scope(requests.get(2))).isEqualTo(detail.get("awsRegion").asText() + "/ec2");
         assertThat(run.err()).contains("1 remediations to apply in account " + FIXTURE_ACCOUNT)
-                .contains("remediated: revoke " + finding.at("/remediation/rules/0/ruleId").asText());
+                .contains("remediated: revoke " + finding.at("/remediation/rules/0/ruleId").asText())
+                .containsPattern("; the event was \\d+ d( \\d+ h)? old");
+    }
+
+    @Test
+    void replayedHistoryNeverUndoesANewerChange() {
+        callerIs(FIXTURE_ACCOUNT);
+        JsonNode rule = WORLD_SSH.expected().at("/findings/0/remediation/rules/0");
+        ANSWER.securityGroupRules(WORLD_SSH.expected().at("/findings/0/remediation/groupId").asText(), List.of(
+                new PresentRule(rule.get("ruleId").asText(), false, "tcp", 22, 22, "10.0.0.0/8")));
+
+        ReplayRun run = applyWorldSsh();
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).extracting(AwsStub::operation)
+                .containsExactly("GetCallerIdentity", "DescribeSecurityGroupRules");
+        assertThat(run.err()).contains("superseded: revoke " + rule.get("ruleId").asText())
+                .contains("now 22/tcp from 10.0.0.0/8");
+    }
+
+    /** The rule the fixture's event opened is still there as it opened it. */
+    private static void worldSshStillOpen() {
+        JsonNode remediation = WORLD_SSH.expected().at("/findings/0/remediation");
+        ANSWER.securityGroupRules(remediation.get("groupId").asText(), List.of(PresentRule.of(
+                JSON.convertValue(remediation.at("/rules/0"), IngressRule.class), remediation.at("/rules/0/ruleId").asText())));
     }
 
     @Test
@@ -110,6 +142,7 @@ class ReplayApplyWireTest {
     @Test
     void aRefusedCallIsAFailedRemediationAndExitsThree() {
         callerIs(FIXTURE_ACCOUNT);
+        worldSshStillOpen();
         AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(AwsStub.ec2Error(403, "UnauthorizedOperation",
                 "You are not authorized to perform this operation.")));
 

@@ -8,9 +8,19 @@ import dev.snapback.event.EventParser;
 import dev.snapback.event.MalformedEventException;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Evaluator;
-import dev.snapback.remediate.Remediation;
-import dev.snapback.testing.DamagedFixtures;
+import dev.snapback.remediate.DeactivateAccessKey;
+import dev.snapback.remediate.DeleteKeyPair;
+import dev.snapback.remediate.IngressRule;
+import dev.snapback.remediate.PageOnly;
+import dev.snapback.remediate.QuarantineUser;
+import dev.snapback.remediate.ReleaseQuarantine;
+import dev.snapback.remediate.RestoreEventSelectors;
+import dev.snapback.remediate.RestoreQuarantinePolicy;
+import dev.snapback.remediate.RestoreTrailSettings;
+import dev.snapback.remediate.RevokeIngress;
+import dev.snapback.remediate.StartLogging;
 import dev.snapback.testing.DamagedFixtures.Damaged;
+import dev.snapback.testing.DamagedFixtures;
 import dev.snapback.testing.Fixtures;
 import java.util.HashSet;
 import java.util.List;
@@ -76,27 +86,29 @@ class DetectorPropertyTest {
         assertThat(finding.cause()).isSameAs(event);
         assertThat(finding.context().values()).doesNotContainNull();
         switch (finding.proposed()) {
-            case Remediation.PageOnly(String reason) -> assertThat(reason).isNotBlank();
-            case Remediation.DeactivateAccessKey(String userName, String accessKeyId) -> {
+            case PageOnly(String reason) -> assertThat(reason).isNotBlank();
+            case DeactivateAccessKey(String userName, String accessKeyId) -> {
                 assertThat(userName).isNotBlank().isIn(eventTexts);
                 assertThat(accessKeyId).isNotBlank().isIn(eventTexts);
             }
-            case Remediation.QuarantineUser(String userName) -> assertThat(userName).isNotBlank().isIn(eventTexts);
-            case Remediation.ReleaseQuarantine(String userName) -> assertThat(userName).isNotBlank().isIn(eventTexts);
-            case Remediation.DeleteKeyPair(String keyPairId, String keyName) -> {
+            case QuarantineUser(String userName) -> assertThat(userName).isNotBlank().isIn(eventTexts);
+            case ReleaseQuarantine(String userName, boolean manual) -> assertThat(userName).isNotBlank().isIn(eventTexts);
+            case DeleteKeyPair(String keyPairId, String keyName, String fingerprint) -> {
                 assertThat(keyName).isNotBlank().isIn(eventTexts);
                 if (keyPairId != null) assertThat(keyPairId).isIn(eventTexts);
+                if (fingerprint != null) assertThat(fingerprint).isIn(eventTexts);
             }
-            case Remediation.RevokeIngress(String groupId, List<Remediation.IngressRule> rules) -> {
+            case RestoreQuarantinePolicy(String policyArn) -> assertThat(policyArn).isIn(eventTexts);
+            case RevokeIngress(String groupId, List<IngressRule> rules) -> {
                 assertThat(groupId).isNotBlank().isIn(eventTexts);
                 assertThat(rules).isNotEmpty().allSatisfy(rule -> {
                     if (rule.ruleId() != null) assertThat(rule.ruleId()).isIn(eventTexts);
                     assertThat(rule.cidr()).isIn(stripped(eventTexts));
                 });
             }
-            case Remediation.StartLogging(String trailArn, String homeRegion) -> assertTrailFromEvent(trailArn, eventTexts);
-            case Remediation.RestoreTrailSettings settings -> assertTrailFromEvent(settings.trailArn(), eventTexts);
-            case Remediation.RestoreEventSelectors selectors -> assertTrailFromEvent(selectors.trailArn(), eventTexts);
+            case StartLogging(String trailArn, String homeRegion) -> assertTrailFromEvent(trailArn, eventTexts);
+            case RestoreTrailSettings settings -> assertTrailFromEvent(settings.trailArn(), eventTexts);
+            case RestoreEventSelectors selectors -> assertTrailFromEvent(selectors.trailArn(), eventTexts);
             case null -> throw new AssertionError("a finding without a proposed remediation: " + finding);
         }
     }

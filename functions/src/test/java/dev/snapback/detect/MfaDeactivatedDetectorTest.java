@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.remediate.Remediation;
+import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.remediate.PageOnly;
+import dev.snapback.remediate.QuarantineUser;
+import dev.snapback.remediate.ReleaseQuarantine;
 import dev.snapback.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,7 @@ class MfaDeactivatedDetectorTest {
     void quarantinesTheUserTheRequestNamesNotTheCaller() {
         Finding finding = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES)));
 
-        assertThat(finding.proposed()).isEqualTo(new Remediation.QuarantineUser("bob"));
+        assertThat(finding.proposed()).isEqualTo(new QuarantineUser("bob"));
         assertThat(finding.severity()).isEqualTo(Severity.HIGH);
         assertThat(finding.title()).isEqualTo("MFA device deactivated for user bob");
         assertThat(finding.context()).containsOnlyKeys("actor", "source IP", "user", "MFA device")
@@ -38,7 +41,7 @@ class MfaDeactivatedDetectorTest {
                 detail -> request(detail).put("serialNumber", "arn:aws:iam::111122223333:mfa/root-account-mfa-device"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
+        assertThat(finding.proposed()).isInstanceOf(PageOnly.class);
         assertThat(finding.resource()).isEqualTo(new ResourceRef("AWS::IAM::RootUser", "arn:aws:iam::111122223333:root"));
     }
 
@@ -59,7 +62,7 @@ class MfaDeactivatedDetectorTest {
         })));
 
         assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
+        assertThat(finding.proposed()).isInstanceOf(PageOnly.class);
     }
 
     @Test
@@ -67,9 +70,9 @@ class MfaDeactivatedDetectorTest {
         Finding blank = onlyFinding(detector.evaluate(event(USER_DEACTIVATES, detail -> request(detail).put("userName", " "))));
         Finding number = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES, detail -> request(detail).put("userName", 42))));
 
-        assertThat(blank.proposed()).as("IAM applies the call to the calling user").isEqualTo(new Remediation.QuarantineUser("alice"));
-        assertThat(number.proposed()).isInstanceOf(Remediation.PageOnly.class);
-        assertThat(((Remediation.PageOnly) number.proposed()).reason()).contains("names no userName");
+        assertThat(blank.proposed()).as("IAM applies the call to the calling user").isEqualTo(new QuarantineUser("alice"));
+        assertThat(number.proposed()).isInstanceOf(PageOnly.class);
+        assertThat(((PageOnly) number.proposed()).reason()).contains("names no userName");
     }
 
     @Test
@@ -77,8 +80,8 @@ class MfaDeactivatedDetectorTest {
         Finding byUser = onlyFinding(detector.evaluate(event(USER_DEACTIVATES, detail -> detail.putNull("requestParameters"))));
         Finding byRole = onlyFinding(detector.evaluate(event(ROLE_DEACTIVATES, detail -> detail.remove("requestParameters"))));
 
-        assertThat(byUser.proposed()).isEqualTo(new Remediation.QuarantineUser("alice"));
-        assertThat(byRole.proposed()).isInstanceOf(Remediation.PageOnly.class);
+        assertThat(byUser.proposed()).isEqualTo(new QuarantineUser("alice"));
+        assertThat(byRole.proposed()).isInstanceOf(PageOnly.class);
         assertThat(byRole.resource().type()).as("no serial number either").isEqualTo("AWS::CloudTrail::Event");
     }
 
@@ -87,7 +90,7 @@ class MfaDeactivatedDetectorTest {
         Finding finding = onlyFinding(detector.evaluate(event(ROLE_DELETES, detail -> request(detail).remove("serialNumber"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.HIGH);
-        assertThat(((Remediation.PageOnly) finding.proposed()).reason()).startsWith("the event names no serial number");
+        assertThat(((PageOnly) finding.proposed()).reason()).startsWith("the event names no serial number");
         assertThat(finding.resource().id()).isEqualTo(finding.cause().eventId());
     }
 
@@ -96,7 +99,7 @@ class MfaDeactivatedDetectorTest {
         Finding finding = onlyFinding(detector.evaluate(event(ROLE_DELETES,
                 detail -> request(detail).put("serialNumber", "arn:aws:iam::111122223333:mfa/alice"))));
 
-        assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
+        assertThat(finding.proposed()).isInstanceOf(PageOnly.class);
     }
 
     @Test
@@ -104,7 +107,7 @@ class MfaDeactivatedDetectorTest {
         Finding finding = onlyFinding(detector.evaluate(event(ROLE_ENABLES, detail -> request(detail).remove("userName"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.LOW);
-        assertThat(((Remediation.PageOnly) finding.proposed()).reason()).endsWith("no quarantine was released");
+        assertThat(((PageOnly) finding.proposed()).reason()).endsWith("no quarantine was released");
     }
 
     @Test
@@ -112,18 +115,28 @@ class MfaDeactivatedDetectorTest {
         Finding finding = onlyFinding(detector.evaluate(event("mfa-deactivated/finding/EnableMFADevice-iam-user.json")));
 
         assertThat(finding.severity()).isEqualTo(Severity.HIGH);
-        assertThat(finding.proposed()).isEqualTo(new Remediation.ReleaseQuarantine("alice"));
-        assertThat(finding.context()).containsEntry("check", "user alice enrolled this device themself (user/alice from"
-                + " 203.0.113.77), which lifts the quarantine; whoever holds the password can do that, so make sure it was alice");
+        assertThat(finding.proposed()).isEqualTo(new ReleaseQuarantine("alice", false));
+        assertThat(finding.context()).containsEntry("MFA device", "arn:aws:iam::111122223333:mfa/alice-phone-2")
+                .containsEntry("check", "user alice enrolled device arn:aws:iam::111122223333:mfa/alice-phone-2 themself"
+                        + " (user/alice from 203.0.113.77), which lifts a quarantine; whoever holds the password can do"
+                        + " that, so make sure it was alice");
     }
 
     @Test
-    void anotherPrincipalEnablingAUsersMfaReleasesAtLowSeverity() {
+    void anotherPrincipalEnablingAUsersMfaReleasesAtHighSeverityNamingDeviceWhoAndWhere() {
         Finding finding = onlyFinding(detector.evaluate(event(ROLE_ENABLES)));
 
-        assertThat(finding.severity()).isEqualTo(Severity.LOW);
-        assertThat(finding.proposed()).isEqualTo(new Remediation.ReleaseQuarantine("bob"));
-        assertThat(finding.context()).doesNotContainKey("check");
+        assertThat(finding.severity()).isEqualTo(Severity.HIGH);
+        assertThat(finding.proposed()).isEqualTo(new ReleaseQuarantine("bob", false));
+        assertThat(finding.context().get("check")).startsWith(finding.context().get("actor") + " enrolled device ")
+                .contains(" for user bob from " + finding.context().get("source IP"));
+    }
+
+    @Test
+    void withManualReleaseTheQuarantineStaysForAnOperator() {
+        var manual = new MfaDeactivatedDetector(SnapbackConfig.fromJson("{\"quarantineRelease\": \"manual\"}"));
+
+        assertThat(onlyFinding(manual.evaluate(event(ROLE_ENABLES))).proposed()).isEqualTo(new ReleaseQuarantine("bob", true));
     }
 
     @Test

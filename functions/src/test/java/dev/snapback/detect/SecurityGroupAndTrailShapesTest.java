@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
 import dev.snapback.remediate.Remediation;
+import dev.snapback.remediate.RestoreEventSelectors;
+import dev.snapback.remediate.RestoreTrailSettings;
+import dev.snapback.remediate.RevokeIngress;
+import dev.snapback.remediate.StartLogging;
 import dev.snapback.testing.Fixture;
 import dev.snapback.testing.Fixtures;
 import java.util.ArrayList;
@@ -66,16 +70,16 @@ class SecurityGroupAndTrailShapesTest {
     private static void assertNamesOnlyEventValues(Remediation remediation, JsonNode event) {
         String text = event.toString();
         switch (remediation) {
-            case Remediation.RevokeIngress revoke -> {
+            case RevokeIngress revoke -> {
                 assertThat(text).contains("\"" + revoke.groupId() + "\"");
                 revoke.rules().forEach(rule -> {
                     if (rule.ruleId() != null) assertThat(text).contains("\"" + rule.ruleId() + "\"");
                     assertThat(text).contains("\"" + rule.cidr() + "\"");
                 });
             }
-            case Remediation.StartLogging start -> assertThat(text).contains(trailName(start.trailArn()));
-            case Remediation.RestoreTrailSettings restore -> assertThat(text).contains(trailName(restore.trailArn()));
-            case Remediation.RestoreEventSelectors restore -> assertThat(text).contains(trailName(restore.trailArn()));
+            case StartLogging start -> assertThat(text).contains(trailName(start.trailArn()));
+            case RestoreTrailSettings restore -> assertThat(text).contains(trailName(restore.trailArn()));
+            case RestoreEventSelectors restore -> assertThat(text).contains(trailName(restore.trailArn()));
             default -> { }
         }
     }

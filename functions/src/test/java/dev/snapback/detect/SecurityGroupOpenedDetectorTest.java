@@ -10,8 +10,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.policy.SnapbackConfig;
-import dev.snapback.remediate.Remediation;
-import dev.snapback.remediate.Remediation.IngressRule;
+import dev.snapback.remediate.IngressRule;
+import dev.snapback.remediate.PageOnly;
+import dev.snapback.remediate.RevokeIngress;
 import dev.snapback.testing.Fixtures;
 import java.util.List;
 import java.util.function.Consumer;
@@ -52,7 +53,7 @@ class SecurityGroupOpenedDetectorTest {
         Finding finding = onlyFinding(detector.evaluate(event(SSH_WORLD)));
 
         assertThat(finding.title()).isEqualTo(GROUP + " opened 22/tcp to 0.0.0.0/0");
-        assertThat(finding.proposed()).isEqualTo(new Remediation.RevokeIngress(GROUP,
+        assertThat(finding.proposed()).isEqualTo(new RevokeIngress(GROUP,
                 List.of(new IngressRule(RULE, "tcp", 22, 22, "0.0.0.0/0"))));
         assertThat(finding.context()).containsEntry("rules", "22/tcp from 0.0.0.0/0 (" + RULE + ")");
     }
@@ -61,7 +62,7 @@ class SecurityGroupOpenedDetectorTest {
     void protocolNumbersMatchTheRuleEc2DescribesByName() {
         Finding finding = onlyFinding(detector.evaluate(event(SSH_WORLD, permission(p -> p.put("ipProtocol", "6")))));
 
-        assertThat(finding.proposed()).isEqualTo(new Remediation.RevokeIngress(GROUP,
+        assertThat(finding.proposed()).isEqualTo(new RevokeIngress(GROUP,
                 List.of(new IngressRule(RULE, "tcp", 22, 22, "0.0.0.0/0"))));
     }
 
@@ -73,7 +74,7 @@ class SecurityGroupOpenedDetectorTest {
             ((ObjectNode) d.get("responseElements")).remove("securityGroupRuleSet");
         });
 
-        assertThat(onlyFinding(detector.evaluate(gre)).proposed()).isEqualTo(new Remediation.RevokeIngress(GROUP,
+        assertThat(onlyFinding(detector.evaluate(gre)).proposed()).isEqualTo(new RevokeIngress(GROUP,
                 List.of(new IngressRule(null, "47", null, null, "0.0.0.0/0"))));
     }
 
@@ -83,8 +84,8 @@ class SecurityGroupOpenedDetectorTest {
 
         Finding finding = onlyFinding(detector.evaluate(event));
 
-        assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
-        assertThat(((Remediation.PageOnly) finding.proposed()).reason())
+        assertThat(finding.proposed()).isInstanceOf(PageOnly.class);
+        assertThat(((PageOnly) finding.proposed()).reason())
                 .contains("securityGroupRuleSet has no single rule ID for 22/tcp from 0.0.0.0/0");
     }
 
@@ -92,7 +93,7 @@ class SecurityGroupOpenedDetectorTest {
     void anEgressRuleInTheResponseIsNotTakenForTheIngressRule() {
         CloudTrailEvent event = event(SSH_WORLD, d -> ruleSetItem(d).put("isEgress", true));
 
-        assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.PageOnly.class);
+        assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(PageOnly.class);
     }
 
     @Test
@@ -105,10 +106,10 @@ class SecurityGroupOpenedDetectorTest {
 
         List<Finding> findings = findings(detector.evaluate(event));
 
-        assertThat(findings).extracting(Finding::proposed).first().isEqualTo(new Remediation.RevokeIngress(GROUP,
+        assertThat(findings).extracting(Finding::proposed).first().isEqualTo(new RevokeIngress(GROUP,
                 List.of(new IngressRule(RULE, "tcp", 22, 22, "0.0.0.0/0"))));
         assertThat(findings.get(1).severity()).isEqualTo(Severity.HIGH);
-        assertThat(((Remediation.PageOnly) findings.get(1).proposed()).reason())
+        assertThat(((PageOnly) findings.get(1).proposed()).reason())
                 .contains("unreadable source: prefix length out of range: 0.0.0.0/33");
     }
 
@@ -118,7 +119,7 @@ class SecurityGroupOpenedDetectorTest {
         CloudTrailEvent tooHigh = event(SSH_WORLD, permission(p -> p.put("toPort", 70000)));
 
         for (CloudTrailEvent event : List.of(reversed, tooHigh)) {
-            assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.PageOnly.class);
+            assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(PageOnly.class);
         }
     }
 
@@ -126,7 +127,7 @@ class SecurityGroupOpenedDetectorTest {
     void anEmptyRequestIsPagedNotPassed() {
         CloudTrailEvent event = event(SSH_WORLD, d -> ((ObjectNode) d.get("requestParameters")).remove("ipPermissions"));
 
-        assertThat(((Remediation.PageOnly) onlyFinding(detector.evaluate(event)).proposed()).reason())
+        assertThat(((PageOnly) onlyFinding(detector.evaluate(event)).proposed()).reason())
                 .contains("the request lists no ipPermissions");
     }
 
@@ -148,7 +149,7 @@ class SecurityGroupOpenedDetectorTest {
 
         assertThat(strictDetector.evaluate(trustedBroad)).isInstanceOf(Verdict.Clean.class);
         assertThat(onlyFinding(strictDetector.evaluate(event(SSH_WORLD))).proposed())
-                .isInstanceOf(Remediation.RevokeIngress.class);
+                .isInstanceOf(RevokeIngress.class);
     }
 
     @Test
@@ -156,7 +157,7 @@ class SecurityGroupOpenedDetectorTest {
         CloudTrailEvent slash7 = event(SSH_WORLD, source("100.0.0.0/7"));
         CloudTrailEvent slash8 = event(SSH_WORLD, source("100.0.0.0/8"));
 
-        assertThat(onlyFinding(detector.evaluate(slash7)).proposed()).isEqualTo(new Remediation.RevokeIngress(GROUP,
+        assertThat(onlyFinding(detector.evaluate(slash7)).proposed()).isEqualTo(new RevokeIngress(GROUP,
                 List.of(new IngressRule(RULE, "tcp", 22, 22, "100.0.0.0/7"))));
         Finding untrusted = onlyFinding(detector.evaluate(slash8));
         assertThat(untrusted.severity()).isEqualTo(Severity.MEDIUM);
@@ -200,7 +201,7 @@ class SecurityGroupOpenedDetectorTest {
                 event("security-group-opened/finding/AuthorizeSecurityGroupIngress-split-halves-ssh.json")));
 
         assertThat(finding.title()).isEqualTo("sg-0a1b2c3d4e5f60003 opened 22/tcp to 0.0.0.0/1 and 1 more");
-        assertThat(((Remediation.RevokeIngress) finding.proposed()).byRuleIds()).isTrue();
+        assertThat(((RevokeIngress) finding.proposed()).rules()).allMatch(rule -> rule.ruleId() != null);
     }
 
     private static SnapbackConfig config(String json) {

@@ -11,7 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.remediate.Remediation;
+import dev.snapback.remediate.PageOnly;
+import dev.snapback.remediate.RestoreEventSelectors;
+import dev.snapback.remediate.RestoreTrailSettings;
+import dev.snapback.remediate.StartLogging;
 import dev.snapback.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,9 +52,9 @@ class TrailTamperedDetectorTest {
         CloudTrailEvent china = event(STOP, d -> d.put("awsRegion", "cn-north-1"));
         CloudTrailEvent govCloud = event(STOP, d -> d.put("awsRegion", "us-gov-west-1"));
 
-        assertThat(onlyFinding(detector.evaluate(china)).proposed()).isEqualTo(new Remediation.StartLogging(
+        assertThat(onlyFinding(detector.evaluate(china)).proposed()).isEqualTo(new StartLogging(
                 "arn:aws-cn:cloudtrail:cn-north-1:111122223333:trail/management-trail", "cn-north-1"));
-        assertThat(onlyFinding(detector.evaluate(govCloud)).proposed()).isEqualTo(new Remediation.StartLogging(
+        assertThat(onlyFinding(detector.evaluate(govCloud)).proposed()).isEqualTo(new StartLogging(
                 "arn:aws-us-gov:cloudtrail:us-gov-west-1:111122223333:trail/management-trail", "us-gov-west-1"));
     }
 
@@ -62,7 +65,7 @@ class TrailTamperedDetectorTest {
             request(d).put("name", "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail");
         });
 
-        assertThat(onlyFinding(detector.evaluate(event)).proposed()).isEqualTo(new Remediation.StartLogging(
+        assertThat(onlyFinding(detector.evaluate(event)).proposed()).isEqualTo(new StartLogging(
                 "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail", "us-east-1"));
     }
 
@@ -72,7 +75,7 @@ class TrailTamperedDetectorTest {
             CloudTrailEvent event = event(STOP, d -> request(d).put("name", name));
 
             Finding finding = onlyFinding(detector.evaluate(event));
-            assertThat(finding.proposed()).as(name).isInstanceOf(Remediation.PageOnly.class);
+            assertThat(finding.proposed()).as(name).isInstanceOf(PageOnly.class);
             assertThat(finding.resource().type()).isEqualTo("AWS::CloudTrail::Event");
         }
     }
@@ -82,7 +85,7 @@ class TrailTamperedDetectorTest {
         CloudTrailEvent event = event(UPDATE, d -> request(d).put("isMultiRegionTrail", "false"));
 
         Finding finding = onlyFinding(detector.evaluate(event));
-        assertThat(((Remediation.PageOnly) finding.proposed()).reason()).contains("isMultiRegionTrail is not a boolean");
+        assertThat(((PageOnly) finding.proposed()).reason()).contains("isMultiRegionTrail is not a boolean");
     }
 
     @Test
@@ -123,7 +126,7 @@ class TrailTamperedDetectorTest {
             Finding finding = onlyFinding(detector.evaluate(event));
             assertThat(finding.severity()).as(key).isEqualTo(Severity.HIGH);
             assertThat(finding.title()).isEqualTo("trail audit-trail log delivery changed: " + key + ": " + destination);
-            assertThat(((Remediation.PageOnly) finding.proposed()).reason()).contains(key + ": " + destination);
+            assertThat(((PageOnly) finding.proposed()).reason()).contains(key + ": " + destination);
             assertThat(finding.context()).containsEntry(key, destination);
         }
     }
@@ -136,7 +139,7 @@ class TrailTamperedDetectorTest {
         assertThat(findings).extracting(f -> f.proposed().getClass().getSimpleName())
                 .containsExactly("RestoreTrailSettings", "PageOnly", "PageOnly");
         assertThat(findings.get(1).title()).isEqualTo("trail management-trail log delivery changed: s3BucketName: elsewhere");
-        assertThat(((Remediation.PageOnly) findings.get(2).proposed()).reason()).contains("snsTopicName is not a string");
+        assertThat(((PageOnly) findings.get(2).proposed()).reason()).contains("snsTopicName is not a string");
     }
 
     @Test
@@ -146,7 +149,7 @@ class TrailTamperedDetectorTest {
         Finding finding = onlyFinding(detector.evaluate(event));
         assertThat(finding.title())
                 .isEqualTo("trail management-trail weakened: multi-region off, log file validation off, KMS encryption removed");
-        assertThat(finding.proposed()).isEqualTo(new Remediation.RestoreTrailSettings(
+        assertThat(finding.proposed()).isEqualTo(new RestoreTrailSettings(
                 "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail", "us-east-1", true, null, true,
                 "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"));
     }
@@ -167,7 +170,7 @@ class TrailTamperedDetectorTest {
         });
 
         Finding finding = onlyFinding(detector.evaluate(event));
-        assertThat(((Remediation.PageOnly) finding.proposed()).reason()).contains("already has 5 event selectors");
+        assertThat(((PageOnly) finding.proposed()).reason()).contains("already has 5 event selectors");
     }
 
     @Test
@@ -176,7 +179,7 @@ class TrailTamperedDetectorTest {
                 .put("includeInsightsEvents", true));
 
         Finding finding = onlyFinding(detector.evaluate(event));
-        assertThat(((Remediation.PageOnly) finding.proposed()).reason())
+        assertThat(((PageOnly) finding.proposed()).reason())
                 .contains("unexpected selector field 'includeInsightsEvents'");
     }
 
@@ -184,7 +187,7 @@ class TrailTamperedDetectorTest {
     void bothKindsOfSelectorsInOneCallArePaged() {
         CloudTrailEvent event = event(BASIC, d -> request(d).set("advancedEventSelectors", json("[]")));
 
-        assertThat(((Remediation.PageOnly) onlyFinding(detector.evaluate(event)).proposed()).reason())
+        assertThat(((PageOnly) onlyFinding(detector.evaluate(event)).proposed()).reason())
                 .contains("carries both eventSelectors and advancedEventSelectors");
     }
 
@@ -205,7 +208,7 @@ class TrailTamperedDetectorTest {
         assertThat(detector.evaluate(notReadOnly)).isInstanceOf(Verdict.Clean.class);
         assertThat(detector.evaluate(notEqualsTrue)).isInstanceOf(Verdict.Clean.class);
         assertThat(onlyFinding(detector.evaluate(notEqualsFalse)).proposed())
-                .isInstanceOf(Remediation.RestoreEventSelectors.class);
+                .isInstanceOf(RestoreEventSelectors.class);
     }
 
     @Test
@@ -213,7 +216,7 @@ class TrailTamperedDetectorTest {
         CloudTrailEvent event = event(ADVANCED, d -> managementConditions(d).addObject()
                 .put("field", "eventSource").set("notEquals", json("[\"kms.amazonaws.com\"]")));
 
-        var restore = (Remediation.RestoreEventSelectors) onlyFinding(detector.evaluate(event)).proposed();
+        var restore = (RestoreEventSelectors) onlyFinding(detector.evaluate(event)).proposed();
         assertThat(json(restore.selectorsJson()).get(0)).isEqualTo(json("""
                 {"Name": "Management events selector", "FieldSelectors": [
                   {"Field": "eventCategory", "Equals": ["Management"]},
@@ -228,7 +231,7 @@ class TrailTamperedDetectorTest {
                     .put("field", "eventSource").set("notEquals", json("[\"iam.amazonaws.com\"]"));
         });
 
-        assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.PageOnly.class);
+        assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(PageOnly.class);
     }
 
     private static JsonNode json(String text) {

@@ -10,7 +10,9 @@ import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
 import dev.snapback.policy.SnapbackConfig;
-import dev.snapback.remediate.Remediation;
+import dev.snapback.remediate.DeactivateAccessKey;
+import dev.snapback.remediate.DeleteKeyPair;
+import dev.snapback.remediate.PageOnly;
 import dev.snapback.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +36,7 @@ class UnmanagedKeyCreatedDetectorTest {
         Finding finding = onlyFinding(detector.evaluate(event(USER_CREATES)));
 
         assertThat(finding.proposed()).isEqualTo(
-                new Remediation.DeactivateAccessKey("svc-reporting", Fields.text(finding.cause().response(), "accessKey", "accessKeyId")));
+                new DeactivateAccessKey("svc-reporting", Fields.text(finding.cause().response(), "accessKey", "accessKeyId")));
         assertThat(finding.context()).containsEntry("actor", "user/alice").containsEntry("user", "svc-reporting");
     }
 
@@ -42,7 +44,7 @@ class UnmanagedKeyCreatedDetectorTest {
     void aRequestAndResponseThatNameDifferentUsersPage() {
         Finding finding = onlyFinding(detector.evaluate(event(USER_CREATES, detail -> request(detail).put("userName", "someone-else"))));
 
-        assertThat(((Remediation.PageOnly) finding.proposed()).reason()).contains("someone-else", "svc-reporting", "unclear");
+        assertThat(((PageOnly) finding.proposed()).reason()).contains("someone-else", "svc-reporting", "unclear");
     }
 
     @Test
@@ -55,8 +57,11 @@ class UnmanagedKeyCreatedDetectorTest {
                 .remove("sessionContext"));
 
         assertThat(detector.evaluate(event(MANAGED_ROLE_CREATES))).isInstanceOf(Verdict.Clean.class);
-        for (CloudTrailEvent event : List.of(lookalike, otherAccount, noIssuer)) {
-            assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(Remediation.DeactivateAccessKey.class);
+        assertThat(detector.evaluate(noIssuer)).as("the same role, named by its session only").isEqualTo(new Verdict.Clean(
+                "made by the managed principal arn:aws:sts::111122223333:assumed-role/key-rotation/rotation-run-8813"
+                        + " (session rotation-run-8813)"));
+        for (CloudTrailEvent event : List.of(lookalike, otherAccount)) {
+            assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(DeactivateAccessKey.class);
         }
     }
 
@@ -75,14 +80,14 @@ class UnmanagedKeyCreatedDetectorTest {
                 detail -> request(detail).put("userName", "AWS ROOT USER"))));
 
         assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
+        assertThat(finding.proposed()).isInstanceOf(PageOnly.class);
     }
 
     @Test
     void rootReactivatingAUsersKeyIsDeactivatedLikeAnyoneElses() {
         Finding finding = onlyFinding(detector.evaluate(event(ROOT_REACTIVATES, detail -> request(detail).put("userName", "legacy-app"))));
 
-        assertThat(finding.proposed()).isEqualTo(new Remediation.DeactivateAccessKey("legacy-app",
+        assertThat(finding.proposed()).isEqualTo(new DeactivateAccessKey("legacy-app",
                 Fields.text(finding.cause().request(), "accessKeyId")));
     }
 
@@ -94,7 +99,7 @@ class UnmanagedKeyCreatedDetectorTest {
                 event(USER_REACTIVATES, detail -> request(detail).put("status", true)),
                 event(USER_REACTIVATES, detail -> request(detail).remove("accessKeyId")))) {
             Finding finding = onlyFinding(detector.evaluate(event));
-            assertThat(finding.proposed()).as("%s", event.request()).isInstanceOf(Remediation.PageOnly.class);
+            assertThat(finding.proposed()).as("%s", event.request()).isInstanceOf(PageOnly.class);
             assertThat(finding.severity()).isEqualTo(Severity.HIGH);
         }
     }
@@ -103,7 +108,7 @@ class UnmanagedKeyCreatedDetectorTest {
     void aCreatedKeyWithoutResponseIsNotDeactivatedByGuess() {
         Finding finding = onlyFinding(detector.evaluate(event(ROLE_CREATES, detail -> detail.putNull("responseElements"))));
 
-        assertThat(((Remediation.PageOnly) finding.proposed()).reason())
+        assertThat(((PageOnly) finding.proposed()).reason())
                 .startsWith("the event has no responseElements.accessKey.accessKeyId");
     }
 
@@ -111,7 +116,7 @@ class UnmanagedKeyCreatedDetectorTest {
     void aKeyPairWithoutNameInTheResponsePagesButKeepsTheRequestedName() {
         Finding finding = onlyFinding(detector.evaluate(event(KEY_PAIR_CREATED, detail -> response(detail).remove("keyName"))));
 
-        assertThat(finding.proposed()).isInstanceOf(Remediation.PageOnly.class);
+        assertThat(finding.proposed()).isInstanceOf(PageOnly.class);
         assertThat(finding.resource()).isEqualTo(new ResourceRef("AWS::EC2::KeyPair", "key-0a3f9c1e7b5d24680"));
         assertThat(finding.context()).containsEntry("key pair", "bastion-admin");
     }
@@ -133,7 +138,8 @@ class UnmanagedKeyCreatedDetectorTest {
         Decision decision = onlyDecision(Fixtures.config(), namedLikeTheBastionGroup);
         assertThat(decision.action()).isEqualTo(Decision.Action.REMEDIATE);
         assertThat(decision.finding().proposed())
-                .isEqualTo(new Remediation.DeleteKeyPair("key-0a3f9c1e7b5d24680", "sg-0bastion000000001"));
+                .isEqualTo(new DeleteKeyPair("key-0a3f9c1e7b5d24680", "sg-0bastion000000001",
+                        "Qm9Xh3zL8p1sT4vYcR2nW6aE0dF5gJ7kU9iO3bN1mMs="));
         assertThat(onlyDecision(keyPairExempt, event(KEY_PAIR_CREATED)).action()).isEqualTo(Decision.Action.EXEMPT);
         assertThat(onlyDecision(keyPairExempt, namedLikeTheExemptKeyPair).action()).isEqualTo(Decision.Action.REMEDIATE);
     }

@@ -11,10 +11,11 @@ import dev.snapback.testing.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class EventParserTest {
                 .isEqualTo(new Principal.AssumedRole(
                         "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_5f3c0a1b2d9e8f70/dana@example.com",
                         "arn:aws:iam::111122223333:role/AWSReservedSSO_AdministratorAccess_5f3c0a1b2d9e8f70",
-                        "dana@example.com", Fixtures.ACCOUNT));
+                        "dana@example.com", Fixtures.ACCOUNT, null));
         assertThat(actor("unmanaged-key-created/ignored-by-detector/CreateKeyPair-aws-service.json"))
                 .isEqualTo(new Principal.AwsService("cloud9.amazonaws.com"));
 
@@ -106,6 +107,43 @@ class EventParserTest {
                 detail -> ((ObjectNode) detail.get("userIdentity")).remove("sessionContext")).actor();
 
         assertThat(role.identityArn()).as("never the per-session assumed-role ARN").isNull();
+        assertThat(role.role()).as("the role is still known from the session ARN").contains(new RoleIdentity("aws",
+                Fixtures.ACCOUNT, "AWSReservedSSO_AdministratorAccess_5f3c0a1b2d9e8f70"));
+    }
+
+    @Test
+    void readsEveryIdentityVariantWithoutDroppingTheEvent() {
+        Principal userByArn = parseEdited(detail -> ((ObjectNode) detail.get("userIdentity")).remove("userName")).actor();
+        assertThat(userByArn).as("IAMUser without userName: the user from the ARN")
+                .isEqualTo(new Principal.IamUser("arn:aws:iam::111122223333:user/alice", "alice", Fixtures.ACCOUNT));
+        Principal userWithPath = parseEdited(detail -> ((ObjectNode) detail.get("userIdentity")).put("arn",
+                "arn:aws:iam::111122223333:user/division/team/alice").remove("userName")).actor();
+        assertThat(((Principal.IamUser) userWithPath).userName()).isEqualTo("alice");
+        Principal nameless = parseEdited(detail -> ((ObjectNode) detail.get("userIdentity")).remove(List.of("userName", "arn"))).actor();
+        assertThat(nameless).as("reported, not guessed").isEqualTo(new Principal.Unknown("IAMUser", null));
+
+        Principal rootWithoutArn = parseEdited(detail -> ((ObjectNode) detail.get("userIdentity")).put("type", "Root")
+                .remove(List.of("arn", "userName"))).actor();
+        assertThat(rootWithoutArn).isEqualTo(new Principal.Root(null, Fixtures.ACCOUNT));
+        assertThat(rootWithoutArn.label()).isEqualTo("root");
+
+        Principal service = parseEdited(detail -> ((ObjectNode) detail.get("userIdentity")).removeAll().put("type", "AWSService")).actor();
+        assertThat(service).isEqualTo(new Principal.AwsService(null));
+        assertThat(service.label()).isEqualTo("an unnamed AWS service");
+
+        Principal crossAccount = parseEdited(detail -> ((ObjectNode) detail.get("userIdentity")).removeAll()
+                .put("type", "AWSAccount").put("principalId", "AIDAEXAMPLEREMOTE001").put("accountId", "444455556666")).actor();
+        assertThat(crossAccount).isEqualTo(new Principal.AwsAccount("444455556666", "AIDAEXAMPLEREMOTE001"));
+        assertThat(crossAccount.label()).isEqualTo("account 444455556666 (principal AIDAEXAMPLEREMOTE001)");
+        assertThat(crossAccount.identityArn()).isNull();
+    }
+
+    @Test
+    void aDeployByCloudFormationIsKeptOnTheSession() {
+        Principal role = event("unmanaged-key-created/finding/CreateAccessKey-assumed-role.json",
+                detail -> ((ObjectNode) detail.get("userIdentity")).put("invokedBy", "cloudformation.amazonaws.com")).actor();
+
+        assertThat(((Principal.AssumedRole) role).invokedBy()).isEqualTo("cloudformation.amazonaws.com");
     }
 
     @Test
@@ -190,8 +228,6 @@ class EventParserTest {
         assertMalformedExactly(edited(d -> d.putArray("userIdentity")), "detail.userIdentity: expected an object, got array");
         assertMalformedExactly(edited(d -> ((ObjectNode) d.get("userIdentity")).remove("type")),
                 "detail.userIdentity.type: required field is missing");
-        assertMalformedExactly(edited(d -> ((ObjectNode) d.get("userIdentity")).remove("userName")),
-                "detail.userIdentity.userName: required field is missing");
         assertMalformedExactly(edited(d -> d.put("sourceIPAddress", 198)), "detail.sourceIPAddress: expected a string, got number");
         assertMalformedExactly(edited(d -> d.putArray("requestParameters")),
                 "detail.requestParameters: expected an object or null, got array");

@@ -16,8 +16,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.detect.Detectors;
 import dev.snapback.detect.Family;
+import dev.snapback.detect.Fields;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
+import dev.snapback.remediate.IngressRule;
+import dev.snapback.remediate.QuarantinePolicy;
+import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.testing.AwsAnswers;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.Fixture;
@@ -30,7 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,9 +45,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every {@code finding} fixture in {@code events/} through its family's real handler class (found by
- * {@link Family#handlerClass()}), with AWS answering success: the wire must carry exactly the calls its sidecar's
- * remediation names, with its parameters, in the right region, each granted to the family's function by its detectors'
- * declared grants, between the audit claim and completion, then the page.
+ * {@link Family#handlerClass()}), with AWS answering that the resource is still as the event left it: the wire must
+ * carry exactly the reads and the write its sidecar's remediation names, with its parameters, in the right region,
+ * each granted to the family's function by its detectors' declared grants, between the audit claim and the record of
+ * the outcomes, then the pages, then the completion.
  */
 class FindingFixturesThroughHandlersTest {
 
@@ -51,6 +56,7 @@ class FindingFixturesThroughHandlersTest {
     static final AwsStub AWS = new AwsStub("us-east-1");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AwsAnswers ANSWER = new AwsAnswers(AWS);
 
     static Stream<Fixture> findings() {
         return Fixtures.all().stream().filter(f -> f.expectation() == Fixture.Expectation.FINDING);
@@ -72,17 +78,82 @@ class FindingFixturesThroughHandlersTest {
     }
 
     /**
-     * The user of a quarantine has no MFA device left; the user of a release has the one just enabled. Otherwise
-     * the executor rightly makes no change, and there would be nothing to see on the wire.
+     * AWS answers each remediation's reads with the state the event left: still offending. Otherwise the executor
+     * rightly makes no change, and there would be no write to see on the wire.
      */
-    private static void answerListMfaDevices(Fixture fixture) {
-        boolean releases = fixture.expected().findValues("type").stream().anyMatch(t -> t.asText().equals("ReleaseQuarantine"));
-        String devices = releases ? "<member><UserName>u</UserName><SerialNumber>arn:aws:iam::111122223333:mfa/enabled</SerialNumber>"
-                + "<EnableDate>2026-11-20T09:00:00Z</EnableDate></member>" : "";
-        AWS.stubFor(post("/").withRequestBody(containing("Action=ListMFADevices")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "text/xml").withBody("<ListMFADevicesResponse><ListMFADevicesResult>"
-                        + "<IsTruncated>false</IsTruncated><MFADevices>" + devices + "</MFADevices></ListMFADevicesResult>"
-                        + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ListMFADevicesResponse>")));
+    private static void answerTheStateTheEventLeft(JsonNode remediation, CloudTrailEvent event) {
+        String quarantine = QuarantinePolicy.arn(event.partition(), event.account());
+        switch (remediation.get("type").asText()) {
+            case "RevokeIngress" -> {
+                List<PresentRule> present = new ArrayList<>();
+                JsonNode rules = remediation.get("rules");
+                for (int n = 0; n < rules.size(); n++) {
+                    IngressRule rule = JSON.convertValue(rules.get(n), IngressRule.class);
+                    present.add(PresentRule.of(rule, presentRuleId(rule, n)));
+                }
+                ANSWER.securityGroupRules(remediation.get("groupId").asText(), present);
+            }
+            case "StartLogging" -> ANSWER.trailStatus(false);
+            case "RestoreTrailSettings" -> {
+                String key = Fields.text(event.response(), "kmsKeyId") != null ? Fields.text(event.response(), "kmsKeyId")
+                        : Fields.text(event.request(), "kmsKeyId");
+                List<String> fields = new ArrayList<>();
+                if (!remediation.get("multiRegion").isNull()) fields.add("\"IsMultiRegionTrail\":false");
+                if (!remediation.get("includeGlobalServiceEvents").isNull()) fields.add("\"IncludeGlobalServiceEvents\":false");
+                if (!remediation.get("logFileValidation").isNull()) fields.add("\"LogFileValidationEnabled\":false");
+                if (key != null) fields.add("\"KmsKeyId\":\"" + key + "\"");
+                ANSWER.trail(remediation.get("trailArn").asText(), String.join(",", fields));
+            }
+            case "RestoreEventSelectors" -> {
+                boolean advanced = remediation.get("advanced").asBoolean();
+                JsonNode set = event.request().get(advanced ? "advancedEventSelectors" : "eventSelectors");
+                ANSWER.eventSelectors(remediation.get("trailArn").asText(), pascalCase(set).toString(), advanced);
+            }
+            case "DeactivateAccessKey" -> ANSWER.accessKey(remediation.get("userName").asText(),
+                    remediation.get("accessKeyId").asText(), "Active");
+            case "DeleteKeyPair" -> ANSWER.keyPairs(new String[] {presentKeyPairId(remediation),
+                    remediation.get("keyName").asText(), remediation.get("fingerprint").asText()});
+            case "QuarantineUser" -> {
+                ANSWER.mfaDevices();
+                ANSWER.attachedPolicies();
+                ANSWER.policy(quarantine, "v1", QuarantinePolicy.document(event.partition(), event.account()));
+            }
+            case "ReleaseQuarantine" -> {
+                ANSWER.attachedPolicies(quarantine);
+                ANSWER.mfaDevices(new String[] {"arn:aws:iam::111122223333:mfa/enabled", "2026-11-20T09:00:00Z"});
+            }
+            case "RestoreQuarantinePolicy" -> {
+                ANSWER.policy(quarantine, "v2", event.request().path("policyDocument").asText("{}"));
+                AWS.stubFor(AwsStub.query("CreatePolicyVersion").willReturn(AwsStub.xml(200, "<CreatePolicyVersionResponse>"
+                        + "<CreatePolicyVersionResult><PolicyVersion><VersionId>v3</VersionId><IsDefaultVersion>true"
+                        + "</IsDefaultVersion></PolicyVersion></CreatePolicyVersionResult></CreatePolicyVersionResponse>")));
+            }
+            case "PageOnly" -> { }
+            default -> throw new AssertionError("no present state for " + remediation);
+        }
+    }
+
+    /** The id EC2 lists the rule under: the event's, or for an event without ids the one the read finds. */
+    private static String presentRuleId(IngressRule rule, int n) {
+        return rule.ruleId() != null ? rule.ruleId() : "sgr-0present00000000" + n;
+    }
+
+    private static String presentKeyPairId(JsonNode remediation) {
+        return remediation.get("keyPairId").isNull() ? "key-0present000000001" : remediation.get("keyPairId").asText();
+    }
+
+    /** CloudTrail records request fields in camelCase; GetEventSelectors answers in the API's PascalCase. */
+    private static JsonNode pascalCase(JsonNode node) {
+        if (node.isArray()) {
+            var out = JSON.createArrayNode();
+            node.forEach(element -> out.add(pascalCase(element)));
+            return out;
+        }
+        if (!node.isObject()) return node;
+        ObjectNode out = JSON.createObjectNode();
+        node.properties().forEach(field -> out.set(Character.toUpperCase(field.getKey().charAt(0)) + field.getKey().substring(1),
+                pascalCase(field.getValue())));
+        return out;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -91,13 +162,14 @@ class FindingFixturesThroughHandlersTest {
         CloudTrailEvent event = EventParser.parse(fixture.bytes());
         Family family = Detectors.spec(fixture.detectorId()).family();
         RequestStreamHandler handler = handlerOf(family);
-        answerListMfaDevices(fixture);
+        fixture.expected().get("findings").forEach(finding -> answerTheStateTheEventLeft(finding.get("remediation"), event));
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(fixture.bytes()), out, new FakeContext("snapback-" + family.functionId(), "r"));
 
         List<LoggedRequest> calls = AWS.findAll(anyRequestedFor(anyUrl()));
         List<String> expected = new ArrayList<>(List.of("UpdateItem"));
+        List<String> pages = new ArrayList<>();
         List<JsonNode> remediations = new ArrayList<>();
         for (JsonNode finding : fixture.expected().get("findings")) {
             String action = finding.get("action").asText();
@@ -106,8 +178,10 @@ class FindingFixturesThroughHandlersTest {
                 expected.addAll(operations);
                 remediations.add(finding.get("remediation"));
             }
-            if (List.of("REMEDIATE", "DRY_RUN", "PAGE").contains(action)) expected.add("Publish");
+            if (List.of("REMEDIATE", "DRY_RUN", "PAGE").contains(action)) pages.add("Publish");
         }
+        expected.add("UpdateItem");
+        expected.addAll(pages);
         expected.add("UpdateItem");
         assertThat(calls).extracting(AwsStub::operation).as("calls for %s", fixture).isEqualTo(expected);
 
@@ -131,17 +205,15 @@ class FindingFixturesThroughHandlersTest {
 
     @Test
     void enablingMfaForAUserWhoWasNeverQuarantinedIsAuditedNotPaged() throws Exception {
-        AWS.stubFor(AwsStub.query("DetachUserPolicy").willReturn(AwsStub.queryError(404, "NoSuchEntity",
-                "Policy arn:aws:iam::111122223333:policy/SnapbackMfaQuarantine was not found.")));
+        ANSWER.attachedPolicies("arn:aws:iam::aws:policy/ReadOnlyAccess");
         Fixture fixture = Fixtures.all().stream().filter(f -> f.path().endsWith("finding/EnableMFADevice-iam-user.json"))
                 .findFirst().orElseThrow();
-        answerListMfaDevices(fixture);
 
         handlerOf(Family.MFA).handleRequest(new ByteArrayInputStream(fixture.bytes()), new ByteArrayOutputStream(),
                 new FakeContext("snapback-mfa", "r"));
 
         assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).extracting(AwsStub::operation)
-                .containsExactly("UpdateItem", "ListMFADevices", "DetachUserPolicy", "UpdateItem");
+                .containsExactly("UpdateItem", "ListAttachedUserPolicies", "UpdateItem", "UpdateItem");
         JsonNode completion = JSON.readTree(AWS.findAll(anyRequestedFor(anyUrl())).getLast().getBodyAsString());
         assertThat(completion.at("/ExpressionAttributeValues/:outcome/S").asText()).isEqualTo("already-compliant");
     }
@@ -155,20 +227,21 @@ class FindingFixturesThroughHandlersTest {
                 assertThat(form).containsEntry("GroupId", remediation.get("groupId").asText());
                 JsonNode rules = remediation.get("rules");
                 for (int n = 0; n < rules.size(); n++) {
-                    JsonNode rule = rules.get(n);
-                    if (!rule.get("ruleId").isNull()) {
-                        assertThat(form).containsEntry("SecurityGroupRuleId." + (n + 1), rule.get("ruleId").asText());
-                    } else {
-                        assertPermission(form, "IpPermissions." + (n + 1) + ".", rule);
-                    }
+                    IngressRule rule = JSON.convertValue(rules.get(n), IngressRule.class);
+                    assertThat(form).containsEntry("SecurityGroupRuleId." + (n + 1), presentRuleId(rule, n));
                 }
-                assertThat(scope(call)).isEqualTo(event.region() + "/ec2");
+                assertThat(form(calls.getFirst())).containsEntry("Filter.1.Value.1", remediation.get("groupId").asText());
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
             }
             case "DeleteKeyPair" -> {
+                assertThat(form(call)).containsEntry("KeyPairId", presentKeyPairId(remediation)).doesNotContainKey("KeyName");
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
+            }
+            case "RestoreQuarantinePolicy" -> {
                 Map<String, String> form = form(call);
-                if (remediation.get("keyPairId").isNull()) assertThat(form).containsEntry("KeyName", remediation.get("keyName").asText());
-                else assertThat(form).containsEntry("KeyPairId", remediation.get("keyPairId").asText()).doesNotContainKey("KeyName");
-                assertThat(scope(call)).isEqualTo(event.region() + "/ec2");
+                assertThat(form).containsEntry("PolicyArn", remediation.get("policyArn").asText()).containsEntry("SetAsDefault", "true");
+                assertThat(QuarantinePolicy.isSnapbacks(form.get("PolicyDocument"), event.partition(), event.account())).isTrue();
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo("us-east-1/iam"));
             }
             case "DeactivateAccessKey" -> {
                 assertThat(form(call)).containsEntry("UserName", remediation.get("userName").asText())
@@ -207,20 +280,6 @@ class FindingFixturesThroughHandlersTest {
         }
     }
 
-    /** One permission of a revoke by exact permissions: protocol, ports (none for all traffic) and the one range. */
-    private static void assertPermission(Map<String, String> form, String prefix, JsonNode rule) {
-        String protocol = rule.get("protocol").asText();
-        String cidr = rule.get("cidr").asText();
-        Map<String, String> permission = new TreeMap<>();
-        permission.put(prefix + "IpProtocol", protocol);
-        if (!protocol.equals("-1")) {
-            permission.put(prefix + "FromPort", rule.get("fromPort").asText());
-            permission.put(prefix + "ToPort", rule.get("toPort").asText());
-        }
-        permission.put(prefix + (cidr.contains(":") ? "Ipv6Ranges.1.CidrIpv6" : "IpRanges.1.CidrIp"), cidr);
-        assertThat(new TreeMap<>(form).subMap(prefix, prefix + Character.MAX_VALUE)).isEqualTo(permission);
-    }
-
     /** The IAM action a wire call needs: the service of its SigV4 scope and its operation. */
     private static String iamAction(LoggedRequest call) {
         return scope(call).substring(scope(call).indexOf('/') + 1) + ":" + AwsStub.operation(call);
@@ -229,14 +288,16 @@ class FindingFixturesThroughHandlersTest {
     /** The AWS operations a remediation type calls, in order; none for page-only. */
     private static List<String> operations(String remediationType) {
         return switch (remediationType) {
-            case "RevokeIngress" -> List.of("RevokeSecurityGroupIngress");
-            case "StartLogging" -> List.of("StartLogging");
-            case "RestoreTrailSettings" -> List.of("UpdateTrail");
-            case "RestoreEventSelectors" -> List.of("PutEventSelectors");
-            case "DeactivateAccessKey" -> List.of("UpdateAccessKey");
-            case "DeleteKeyPair" -> List.of("DeleteKeyPair");
-            case "QuarantineUser" -> List.of("ListMFADevices", "AttachUserPolicy");
-            case "ReleaseQuarantine" -> List.of("ListMFADevices", "DetachUserPolicy");
+            case "RevokeIngress" -> List.of("DescribeSecurityGroupRules", "RevokeSecurityGroupIngress");
+            case "StartLogging" -> List.of("GetTrailStatus", "StartLogging");
+            case "RestoreTrailSettings" -> List.of("GetTrail", "UpdateTrail");
+            case "RestoreEventSelectors" -> List.of("GetEventSelectors", "PutEventSelectors");
+            case "DeactivateAccessKey" -> List.of("ListAccessKeys", "UpdateAccessKey");
+            case "DeleteKeyPair" -> List.of("DescribeKeyPairs", "DeleteKeyPair");
+            case "QuarantineUser" -> List.of("ListMFADevices", "ListAttachedUserPolicies", "GetPolicy", "GetPolicyVersion",
+                    "AttachUserPolicy");
+            case "ReleaseQuarantine" -> List.of("ListAttachedUserPolicies", "ListMFADevices", "DetachUserPolicy");
+            case "RestoreQuarantinePolicy" -> List.of("GetPolicy", "GetPolicyVersion", "ListPolicyVersions", "CreatePolicyVersion");
             case "PageOnly" -> List.of();
             default -> throw new AssertionError("unknown remediation type " + remediationType);
         };

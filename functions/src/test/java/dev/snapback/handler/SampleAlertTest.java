@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.Family;
+import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.testing.AwsAnswers;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.Fixtures;
@@ -18,6 +20,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,14 +38,18 @@ class SampleAlertTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FENCE = "```\n";
+    /** The sample event's call was at 09:41:12. */
+    private static final Clock THIRTY_EIGHT_SECONDS_LATER = Clock.fixed(Instant.parse("2026-11-27T09:41:50Z"), ZoneOffset.UTC);
 
     @Test
     void theReadmeQuotesTheAlertTheHandlerPublishes() throws Exception {
         AWS.stubTable();
+        new AwsAnswers(AWS).securityGroupRules(SecurityGroupHandlerTest.GROUP, List.of(
+                new PresentRule(SecurityGroupHandlerTest.RULE, false, "tcp", 22, 22, "0.0.0.0/0")));
         AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200, SecurityGroupHandlerTest.revokeResponse())));
         AWS.stubFor(query("Publish").willReturn(xml(200, SecurityGroupHandlerTest.publishResponse())));
         SecurityGroupHandler handler = new SecurityGroupHandler(Pipeline.wire(Family.SECURITY_GROUPS,
-                SecurityGroupHandlerTest.environment(), AWS.clients(), new RecordingMetrics(), Clock.systemUTC()));
+                SecurityGroupHandlerTest.environment(), AWS.clients(), new RecordingMetrics(), THIRTY_EIGHT_SECONDS_LATER));
 
         handler.handleRequest(new ByteArrayInputStream(TestEvents.bytes(TestEvents.SG_WORLD_SSH)), new ByteArrayOutputStream(),
                 new FakeContext("snapback-security-groups", "sample"));

@@ -1,5 +1,6 @@
 package dev.snapback.handler;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -21,6 +22,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.audit.AuditLog;
 import dev.snapback.detect.Family;
 import dev.snapback.event.MalformedEventException;
+import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.testing.AwsAnswers;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.Fixtures;
@@ -32,6 +35,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -67,6 +71,9 @@ class SecurityGroupHandlerTest {
     static final String GROUP = "sg-0abc1234def567890";
     static final String RULE = "sgr-0fedcba9876543210";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AwsAnswers ANSWER = new AwsAnswers(AWS);
+    /** Longer than any invocation here: a call that never answers. */
+    private static final int HANGS_MILLIS = 20_000;
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T09:41:20Z"), ZoneOffset.UTC);
 
     private RecordingMetrics metrics;
@@ -78,6 +85,7 @@ class SecurityGroupHandlerTest {
         metrics = new RecordingMetrics();
         AWS.stubTable();
         AWS.stubFor(query("Publish").willReturn(xml(200, publishResponse())));
+        ANSWER.securityGroupRules(GROUP, List.of(new PresentRule(RULE, false, "tcp", 22, 22, "0.0.0.0/0")));
     }
 
     @Test
@@ -87,14 +95,19 @@ class SecurityGroupHandlerTest {
         JsonNode summary = invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
         List<LoggedRequest> calls = calls();
-        assertThat(calls).extracting(AwsStub::operation)
-                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
-        Map<String, String> revoke = form(calls.get(1));
+        assertThat(calls).extracting(AwsStub::operation).containsExactly("UpdateItem", "DescribeSecurityGroupRules",
+                "RevokeSecurityGroupIngress", "UpdateItem", "Publish", "UpdateItem");
+        assertThat(form(calls.get(1))).containsEntry("Filter.1.Name", "group-id").containsEntry("Filter.1.Value.1", GROUP);
+        Map<String, String> revoke = form(calls.get(2));
         assertThat(revoke).containsEntry("GroupId", GROUP).containsEntry("SecurityGroupRuleId.1", RULE)
                 .doesNotContainKey("SecurityGroupRuleId.2");
-        assertThat(scope(calls.get(1))).isEqualTo("eu-west-1/ec2");
+        assertThat(scope(calls.get(2))).isEqualTo("eu-west-1/ec2");
+        JsonNode recorded = JSON.readTree(calls.get(3).getBodyAsString()).get("ExpressionAttributeValues");
+        assertThat(recorded.at("/:actions/L/0/S").asText()).as("the fix is recorded before the page goes out")
+                .isEqualTo("revoke " + RULE + " on " + GROUP + " in eu-west-1");
+        assertThat(recorded.has(":status")).isFalse();
 
-        Map<String, String> publish = form(calls.get(2));
+        Map<String, String> publish = form(calls.get(4));
         assertThat(publish).containsEntry("TopicArn", TOPIC).containsEntry("MessageStructure", "json")
                 .containsEntry("Subject", "[HIGH] " + GROUP + " opened 22/tcp to 0.0.0.0/0 in 111122223333/eu-west-1 - revoked");
         assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "remediated").containsEntry("detector", "security-group-opened")
@@ -109,7 +122,7 @@ class SecurityGroupHandlerTest {
         JsonNode claim = JSON.readTree(calls.get(0).getBodyAsString());
         assertThat(claim.at("/Key/eventId/S").asText()).isEqualTo(EVENT_ID);
         assertThat(claim.at("/Key/detectorId/S").asText()).isEqualTo("security-group-opened");
-        JsonNode completion = JSON.readTree(calls.get(3).getBodyAsString()).get("ExpressionAttributeValues");
+        JsonNode completion = JSON.readTree(calls.get(5).getBodyAsString()).get("ExpressionAttributeValues");
         assertThat(completion.at("/:claimToken/S").asText()).isEqualTo(claim.at("/ExpressionAttributeValues/:claimToken/S").asText());
         JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
         assertThat(item.at("/status/S").asText()).isEqualTo("DONE");
@@ -161,19 +174,19 @@ class SecurityGroupHandlerTest {
         invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
         JsonNode second = invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "DescribeSecurityGroupRules",
+                "RevokeSecurityGroupIngress", "UpdateItem", "Publish", "UpdateItem", "UpdateItem");
         assertThat(second.at("/results/0/outcome").asText()).isEqualTo("duplicate");
         assertThat(metrics.total("Duplicates", "security-group-opened")).isEqualTo(1.0);
     }
 
     @Test
     void aRuleAlreadyGoneIsAlreadyCompliantAndStillPaged() throws Exception {
-        AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(
-                ec2Error(400, "InvalidPermission.NotFound", "The specified rule does not exist in this security group.")));
+        ANSWER.securityGroupRules(GROUP, List.of());
 
         invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
+        assertThat(calls()).extracting(AwsStub::operation).doesNotContain("RevokeSecurityGroupIngress");
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).endsWith(" - already fixed");
         assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "already-compliant");
@@ -189,8 +202,8 @@ class SecurityGroupHandlerTest {
 
         JsonNode summary = invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly(
-                "UpdateItem", "RevokeSecurityGroupIngress", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "DescribeSecurityGroupRules",
+                "RevokeSecurityGroupIngress", "RevokeSecurityGroupIngress", "UpdateItem", "Publish", "UpdateItem");
         assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
     }
 
@@ -203,8 +216,8 @@ class SecurityGroupHandlerTest {
                 .isInstanceOf(RemediationFailedException.class)
                 .hasMessageContaining(EVENT_ID).hasMessageContaining("UnauthorizedOperation");
 
-        assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "DescribeSecurityGroupRules",
+                "RevokeSecurityGroupIngress", "UpdateItem", "Publish", "UpdateItem");
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).endsWith(" - FAILED to revoke");
         assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "failed");
@@ -232,7 +245,7 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "Publish", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem", "Publish", "UpdateItem");
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).endsWith(" - dry run, would revoke");
         assertThat(JSON.readTree(publish.get("Message")).get("default").asText())
@@ -246,7 +259,7 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem", "UpdateItem");
         JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
         assertThat(item.at("/action/S").asText()).isEqualTo("OFF");
         assertThat(item.at("/mode/S").asText()).isEqualTo("off");
@@ -259,7 +272,7 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment()), bastion);
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem", "UpdateItem");
         JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
         assertThat(item.at("/action/S").asText()).isEqualTo("EXEMPT");
         assertThat(item.at("/outcome/S").asText()).isEqualTo("exempted");
@@ -274,7 +287,7 @@ class SecurityGroupHandlerTest {
         invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
         assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("GetParameter", "Publish", "UpdateItem", "Publish", "UpdateItem", "UpdateItem");
+                .containsExactly("GetParameter", "Publish", "UpdateItem", "UpdateItem", "Publish", "UpdateItem", "UpdateItem");
         List<LoggedRequest> pages = calls().stream().filter(r -> AwsStub.operation(r).equals("Publish")).toList();
         Map<String, String> lowered = form(pages.get(0));
         assertThat(lowered.get("Subject")).isEqualTo("[HIGH] Snapback mode lowered in 111122223333: security-group-opened remediate -> page");
@@ -292,7 +305,8 @@ class SecurityGroupHandlerTest {
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
         assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("GetParameter", "UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+                .containsExactly("GetParameter", "UpdateItem", "DescribeSecurityGroupRules", "RevokeSecurityGroupIngress",
+                        "UpdateItem", "Publish", "UpdateItem");
         assertThat(metrics.total("ModeLowered", "security-group-opened")).isZero();
     }
 
@@ -304,7 +318,7 @@ class SecurityGroupHandlerTest {
 
         JsonNode summary = invoke(handler(environment()), foreign);
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "Publish", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem", "Publish", "UpdateItem");
         Map<String, String> publish = form(call("Publish"));
         assertThat(publish.get("Subject")).startsWith("[HIGH] event for account 444455556666 delivered to Snap")
                 .endsWith(" in 444455556666/eu-west-1 - needs review");
@@ -386,12 +400,116 @@ class SecurityGroupHandlerTest {
         assertThatThrownBy(() -> invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH)))
                 .isInstanceOf(AuthorizationErrorException.class).hasMessageContaining("Not authorized to publish");
 
-        assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "DescribeSecurityGroupRules",
+                "RevokeSecurityGroupIngress", "UpdateItem", "Publish", "UpdateItem");
         JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
         assertThat(item.at("/status/S").asText()).as("the retry claims it again and pages").isEqualTo("FAILED");
         assertThat(item.at("/error/S").asText()).contains("AuthorizationError");
+        assertThat(item.at("/actions/L/0/S").asText()).isEqualTo("revoke " + RULE + " on " + GROUP + " in eu-west-1");
         assertThat(metrics.total("Failures", "security-group-opened")).isEqualTo(1.0);
+    }
+
+    @Test
+    void theRetryOfAFailedPageKeepsTheFixAndItsUndoAndPagesOnce() throws Exception {
+        stubRevoke();
+        AWS.stubFor(query("Publish").inScenario("sns").whenScenarioStateIs(STARTED)
+                .willReturn(AwsStub.queryError(403, "AuthorizationError", "Not authorized to publish.")).willSetStateTo("back"));
+        AWS.stubFor(query("Publish").inScenario("sns").whenScenarioStateIs("back").willReturn(xml(200, publishResponse())));
+        SecurityGroupHandler handler = handler(environment());
+        assertThatThrownBy(() -> invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH))).isInstanceOf(AuthorizationErrorException.class);
+        // Gone now: the first attempt revoked it, so a fresh read would say there is nothing to undo.
+        ANSWER.securityGroupRules(GROUP, List.of());
+        AWS.resetRequests();
+
+        JsonNode retried = invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(calls()).extracting(AwsStub::operation).as("no second read or revoke")
+                .containsExactly("UpdateItem", "UpdateItem", "Publish", "UpdateItem");
+        Map<String, String> page = form(call("Publish"));
+        assertThat(page.get("Subject")).endsWith(" - revoked");
+        assertThat(JSON.readTree(page.get("Message")).get("default").asText())
+                .contains("How to undo: aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id " + GROUP);
+        assertThat(retried.at("/results/0/outcome").asText()).isEqualTo("remediated");
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/status/S").asText()).isEqualTo("DONE");
+        assertThat(item.at("/actions/L")).hasSize(1);
+        assertThat(item.at("/inverses/L/0/S").asText()).startsWith("aws ec2 authorize-security-group-ingress");
+        assertThat(item.at("/findings/L/0/M/paged/BOOL").asBoolean()).isTrue();
+        assertThat(item.at("/pastErrors/L/0/S").asText()).contains("AuthorizationError");
+
+        AWS.resetRequests();
+        invoke(handler, TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+        assertThat(calls()).extracting(AwsStub::operation).as("done: the next delivery is a duplicate").containsExactly("UpdateItem");
+    }
+
+    @Test
+    void aRuleNarrowedSinceTheEventIsLeftAloneAndPagedLow() throws Exception {
+        stubRevoke();
+        ANSWER.securityGroupRules(GROUP, List.of(new PresentRule(RULE, false, "tcp", 22, 22, "10.0.0.0/8")));
+
+        JsonNode summary = invoke(handler(environment()), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(calls()).extracting(AwsStub::operation).doesNotContain("RevokeSecurityGroupIngress");
+        Map<String, String> publish = form(call("Publish"));
+        assertThat(publish.get("Subject")).startsWith("[LOW] ").endsWith(" - changed since, left alone");
+        assertThat(AwsStub.messageAttributes(publish)).containsEntry("outcome", "superseded").containsEntry("severity", "LOW");
+        assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("superseded");
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/findings/L/0/M/detail/S").asText()).contains("now 22/tcp from 10.0.0.0/8");
+        assertThat(item.at("/actions/L")).isEmpty();
+    }
+
+    @Test
+    void aCallThatNeverAnswersPagesThatItCouldNotFinishAndFailsWithinTheFunctionsTimeout() throws Exception {
+        AWS.stubFor(query("DescribeSecurityGroupRules").willReturn(aResponse().withFixedDelay(HANGS_MILLIS)));
+        FakeContext eightSeconds = new FakeContext("snapback-security-groups", "r", "111122223333", 8_000);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> handler(environment()).handleRequest(new ByteArrayInputStream(TestEvents.bytes(TestEvents.SG_WORLD_SSH)),
+                new ByteArrayOutputStream(), eightSeconds))
+                .isInstanceOf(CouldNotFinishException.class).hasMessageContaining(EVENT_ID).hasMessageContaining("out of time");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(took).as("the invocation ends before the function's timeout").isLessThan(Duration.ofSeconds(8));
+        Map<String, String> page = form(call("Publish"));
+        assertThat(page.get("Subject")).startsWith("[HIGH] Snapback could not finish security-group-opened in 111122223333/eu-west-1");
+        assertThat(AwsStub.messageAttributes(page)).containsEntry("outcome", "could-not-finish");
+        assertThat(JSON.readTree(page.get("Message")).get("default").asText()).contains(EVENT_ID,
+                "What Snapback did before: nothing was changed", "the invocation fails, so Lambda retries the event");
+        assertThat(calls()).extracting(AwsStub::operation).doesNotContain("RevokeSecurityGroupIngress");
+        JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
+        assertThat(item.at("/status/S").asText()).as("the retry claims it again").isEqualTo("FAILED");
+        assertThat(item.at("/error/S").asText()).startsWith("out of time");
+        assertThat(metrics.total("OutOfTime", "security-group-opened")).isEqualTo(1.0);
+    }
+
+    @Test
+    void whenTheAlertTopicHangsTooTheInvocationStillFailsWithinTheFunctionsTimeout() throws Exception {
+        AWS.stubFor(query("DescribeSecurityGroupRules").willReturn(aResponse().withFixedDelay(HANGS_MILLIS)));
+        AWS.stubFor(query("Publish").willReturn(aResponse().withFixedDelay(HANGS_MILLIS)));
+        FakeContext eightSeconds = new FakeContext("snapback-security-groups", "r", "111122223333", 8_000);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> handler(environment()).handleRequest(new ByteArrayInputStream(TestEvents.bytes(TestEvents.SG_WORLD_SSH)),
+                new ByteArrayOutputStream(), eightSeconds))
+                .isInstanceOf(CouldNotFinishException.class)
+                .satisfies(e -> assertThat(e.getSuppressed()).as("the page that could not be sent").isNotEmpty());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        assertThat(AWS.table().item(EVENT_ID, "security-group-opened").at("/status/S").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aLateEventSaysHowOldItWas() throws Exception {
+        stubRevoke();
+        Clock threeHoursLater = Clock.offset(CLOCK, Duration.ofHours(3));
+
+        invoke(new SecurityGroupHandler(Pipeline.wire(Family.SECURITY_GROUPS, environment(), AWS.clients(), metrics,
+                threeHoursLater)), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
+
+        assertThat(JSON.readTree(form(call("Publish")).get("Message")).get("default").asText())
+                .contains("When Snapback acted: 3 h after the call, late (more than 15 min)");
+        assertThat(AWS.table().item(EVENT_ID, "security-group-opened").at("/eventAgeSeconds/N").asLong()).isEqualTo(10_808);
     }
 
     @Test
@@ -414,7 +532,8 @@ class SecurityGroupHandlerTest {
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
         assertThat(calls()).extracting(AwsStub::operation)
-                .containsExactly("GetParameter", "UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+                .containsExactly("GetParameter", "UpdateItem", "DescribeSecurityGroupRules", "RevokeSecurityGroupIngress",
+                        "UpdateItem", "Publish", "UpdateItem");
         assertThat(metrics.total("InvalidModeOverrides", null)).isEqualTo(1.0);
     }
 

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.Family;
 import dev.snapback.remediate.AwsClients;
 import dev.snapback.snapstart.SnapStartPriming;
+import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.testing.AwsAnswers;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.RecordingMetrics;
@@ -53,6 +55,8 @@ class SnapStartPrimingTest {
     void stubAwsAndTheSnapshotsCredentials() {
         AWS.stubFor(target("DynamoDB_20120810.PutItem").willReturn(json(200, DDB, "{}")));
         AWS.stubFor(target("DynamoDB_20120810.UpdateItem").willReturn(json(200, DDB, "{}")));
+        new AwsAnswers(AWS).securityGroupRules(SecurityGroupHandlerTest.GROUP, List.of(
+                new PresentRule(SecurityGroupHandlerTest.RULE, false, "tcp", 22, 22, "0.0.0.0/0")));
         AWS.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200,
                 "<RevokeSecurityGroupIngressResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
                 + "<requestId>59dbff89-35bd-4eac-99ed-be587example</requestId><return>true</return>"
@@ -105,7 +109,8 @@ class SnapStartPrimingTest {
 
         assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
         assertThat(AWS.findAll(postRequestedFor(urlEqualTo("/")))).extracting(AwsStub::operation)
-                .containsExactly("UpdateItem", "RevokeSecurityGroupIngress", "Publish", "UpdateItem");
+                .containsExactly("UpdateItem", "DescribeSecurityGroupRules", "RevokeSecurityGroupIngress", "UpdateItem",
+                        "Publish", "UpdateItem");
         assertThat(signers()).containsOnly("ASIARESTOREDEXAMPLE1");
         assertThat(AWS.findAll(getRequestedFor(urlEqualTo("/container-credentials"))))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.getHeader("Authorization")).isEqualTo("restore-token"));

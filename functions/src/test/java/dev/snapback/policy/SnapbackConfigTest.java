@@ -7,7 +7,9 @@ import dev.snapback.detect.Cidr;
 import dev.snapback.detect.MfaDeactivatedDetector;
 import dev.snapback.detect.ResourceRef;
 import dev.snapback.detect.UnmanagedKeyCreatedDetector;
+import dev.snapback.event.Principal;
 import dev.snapback.testing.Fixtures;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,14 +23,16 @@ class SnapbackConfigTest {
     void readsTheExampleConfiguration() {
         SnapbackConfig config = Fixtures.config();
 
-        assertThat(config.modes()).hasSize(4).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
+        assertThat(config.modes()).hasSize(5).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
         assertThat(config.publicPorts()).containsExactlyInAnyOrder(80, 443);
         assertThat(config.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));
         assertThat(config.minPrefixV4()).isEqualTo(8);
         assertThat(config.minPrefixV6()).isEqualTo(32);
         assertThat(config.managedPrincipals()).containsExactlyInAnyOrder(
                 "arn:aws:iam::111122223333:role/key-rotation", "arn:aws:iam::111122223333:user/ci-deployer");
-        assertThat(config.snapbackRoleArns()).hasSize(4).contains("arn:aws:iam::111122223333:role/snapback-keys");
+        assertThat(config.snapbackRoleArns()).hasSize(5).contains("arn:aws:iam::111122223333:role/snapback-keys");
+        assertThat(config.quarantineRelease()).isEqualTo(SnapbackConfig.QuarantineRelease.AUTOMATIC);
+        assertThat(config.lateEventAfter()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.exemptResources()).containsExactly(Map.entry("AWS::EC2::SecurityGroup", Set.of("sg-0bastion000000001")));
         assertThat(config.trailKmsKeys()).containsKey("arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail");
     }
@@ -63,13 +67,49 @@ class SnapbackConfigTest {
     void allowlistsMatchExactly() {
         SnapbackConfig config = Fixtures.config();
 
-        assertThat(config.isManaged("arn:aws:iam::111122223333:role/key-rotation")).isTrue();
-        assertThat(config.isManaged("arn:aws:iam::111122223333:role/key-rotation2")).isFalse();
-        assertThat(config.isManaged("arn:aws:sts::111122223333:assumed-role/key-rotation/run-1")).isFalse();
-        assertThat(config.isManaged(null)).isFalse();
-        assertThat(config.isSnapback("arn:aws:iam::111122223333:role/snapback-mfa")).isTrue();
-        assertThat(config.isSnapback("arn:aws:iam::111122223333:role/SNAPBACK-MFA")).isFalse();
-        assertThat(config.isSnapback(null)).isFalse();
+        assertThat(config.isManaged(session("arn:aws:iam::111122223333:role/key-rotation", "run-1"))).isTrue();
+        assertThat(config.isManaged(session("arn:aws:iam::111122223333:role/key-rotation2", "run-1"))).isFalse();
+        assertThat(config.isManaged(session("arn:aws:iam::444455556666:role/key-rotation", "run-1"))).as("other account").isFalse();
+        assertThat(config.isManaged(new Principal.IamUser("arn:aws:iam::111122223333:user/ci-deployer", "ci-deployer",
+                "111122223333"))).isTrue();
+        assertThat(config.isManaged(new Principal.IamUser("arn:aws:iam::111122223333:user/ci-deployer2", "ci-deployer2",
+                "111122223333"))).isFalse();
+        assertThat(config.isManaged(new Principal.AwsService("cloudformation.amazonaws.com"))).isFalse();
+        assertThat(config.isSnapback(session("arn:aws:iam::111122223333:role/snapback-mfa", "fn"))).isTrue();
+        assertThat(config.isSnapback(session("arn:aws:iam::111122223333:role/SNAPBACK-MFA", "fn"))).isFalse();
+        assertThat(config.isSnapback(new Principal.Unknown("IdentityCenterUser", null))).isFalse();
+    }
+
+    @Test
+    void ownRolesAreRecognisedInEveryFormCloudTrailNamesThem() {
+        SnapbackConfig config = SnapbackConfig.fromJson("""
+                {"snapbackRoleArns": ["arn:aws:iam::111122223333:role/snapback-mfa",
+                                      "arn:aws:iam::111122223333:role/service/snapback-keys"]}""");
+
+        assertThat(config.isSnapback(session("arn:aws:iam::111122223333:role/snapback-mfa", "fn"))).isTrue();
+        assertThat(config.isSnapback(session("arn:aws:iam::111122223333:role/lambda/snapback-mfa", "fn")))
+                .as("the issuer with a path").isTrue();
+        assertThat(config.isSnapback(new Principal.AssumedRole("arn:aws:sts::111122223333:assumed-role/snapback-mfa/fn",
+                null, "fn", "111122223333", null))).as("a session without its issuer").isTrue();
+        assertThat(config.isSnapback(session("arn:aws:iam::111122223333:role/snapback-keys", "fn")))
+                .as("configured with a path, seen without").isTrue();
+        assertThat(config.isSnapback(new Principal.AssumedRole("arn:aws:sts::111122223333:assumed-role/snapback-keys/fn",
+                null, "fn", "111122223333", null))).isTrue();
+        assertThat(config.isSnapback(session("arn:aws:iam::111122223333:role/snapback-mfa-admin", "fn")))
+                .as("a role whose name only starts the same").isFalse();
+        assertThat(config.isSnapback(new Principal.AssumedRole("arn:aws:sts::111122223333:assumed-role/snapback-mfa-admin/fn",
+                null, "fn", "111122223333", null))).isFalse();
+        assertThat(config.isSnapback(new Principal.AssumedRole("arn:aws:sts::444455556666:assumed-role/snapback-mfa/fn",
+                null, "fn", "444455556666", null))).as("the same name in another account").isFalse();
+        assertThat(config.isSnapback(new Principal.IamUser("arn:aws:iam::111122223333:user/snapback-mfa", "snapback-mfa",
+                "111122223333"))).as("a user of the same name").isFalse();
+    }
+
+    private static Principal session(String roleArn, String session) {
+        String name = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+        String account = roleArn.split(":")[4];
+        return new Principal.AssumedRole("arn:aws:sts::" + account + ":assumed-role/" + name + "/" + session, roleArn,
+                session, account, null);
     }
 
     @Test
@@ -107,6 +147,10 @@ class SnapbackConfigTest {
             {"managedPrincipals": ["key-rotation"]}                       | managedPrincipals     | not an exact IAM ARN
             {"managedPrincipals": [""]}                                   | managedPrincipals[0]  | expected a non-empty string
             {"snapbackRoleArns": ["arn:aws:iam::1111:role/snapback-mfa"]} | snapbackRoleArns      | not an exact IAM ARN
+            {"snapbackRoleArns": ["arn:aws:iam::111122223333:user/snapback"]} | snapbackRoleArns  | not an IAM role ARN
+            {"quarantineRelease": "sometimes"}                            | quarantineRelease     | 'sometimes' is neither automatic nor manual
+            {"lateEventAfter": "15 minutes"}                              | lateEventAfter        | not an ISO-8601 duration such as PT15M
+            {"lateEventAfter": "PT0S"}                                    | lateEventAfter        | must be a positive duration
             {"exemptResources": ["sg-0bastion000000001"]}                 | exemptResources       | expected an object
             {"exemptResources": {"AWS::EC2::SecurityGroup": "sg-1"}}      | exemptResources.AWS::EC2::SecurityGroup | expected a list
             {"exemptResources": {"AWS::EC2::SecurityGroup": [1]}}         | exemptResources.AWS::EC2::SecurityGroup[0] | expected a non-empty string
@@ -132,10 +176,12 @@ class SnapbackConfigTest {
         SnapbackConfig d = SnapbackConfig.defaults();
 
         assertThatThrownBy(() -> new SnapbackConfig(d.modes(), d.publicPorts(), d.trustedCidrs(), 8, 32,
-                Set.of("arn:aws:iam::111122223333:user/?lice"), d.snapbackRoleArns(), d.exemptResources(), d.trailKmsKeys()))
+                Set.of("arn:aws:iam::111122223333:user/?lice"), d.snapbackRoleArns(), d.exemptResources(), d.trailKmsKeys(),
+                d.quarantineRelease(), d.lateEventAfter()))
                 .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("managedPrincipals: ");
         assertThatThrownBy(() -> new SnapbackConfig(d.modes(), d.publicPorts(), d.trustedCidrs(), 8, 32,
-                d.managedPrincipals(), d.snapbackRoleArns(), Map.of("sg", Set.of("sg-1")), d.trailKmsKeys()))
+                d.managedPrincipals(), d.snapbackRoleArns(), Map.of("sg", Set.of("sg-1")), d.trailKmsKeys(),
+                d.quarantineRelease(), d.lateEventAfter()))
                 .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("exemptResources.sg: ");
     }
 }

@@ -7,7 +7,8 @@ import dev.snapback.detect.Severity;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Mode;
-import dev.snapback.remediate.Remediation;
+import dev.snapback.remediate.IngressRule;
+import dev.snapback.remediate.RevokeIngress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class Decisions {
         context.put("rule", RULE + ": 22/tcp from 0.0.0.0/0");
         return new Finding(SecurityGroupOpenedDetector.SPEC.id(), Severity.HIGH, GROUP + " opened 22/tcp to 0.0.0.0/0",
                 new ResourceRef("AWS::EC2::SecurityGroup", GROUP),
-                new Remediation.RevokeIngress(GROUP, List.of(new Remediation.IngressRule(RULE, "tcp", 22, 22, "0.0.0.0/0"))),
+                new RevokeIngress(GROUP, List.of(new IngressRule(RULE, "tcp", 22, 22, "0.0.0.0/0"))),
                 context, event);
     }
 

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * An in-memory DynamoDB table behind the {@link AwsStub}, for {@code UpdateItem} only: it evaluates the condition
  * and update expressions (the subset the audit log uses: {@code attribute_not_exists}, {@code =}, {@code <},
  * {@code AND}, {@code OR}, parentheses; {@code SET} with {@code if_not_exists}, {@code list_append} and {@code +};
- * {@code REMOVE}) the way DynamoDB documents them, so the claim protocol is exercised against state, not strings.
+ * {@code REMOVE}; {@code ReturnValues ALL_OLD}) the way DynamoDB documents them, so the claim protocol is exercised
+ * against state, not strings.
  * Select it with {@code .withTransformers(FakeDynamoDb.NAME)}; the table empties before each test.
  */
 public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
@@ -73,7 +74,9 @@ public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
             }
             expression.update(request.get("UpdateExpression").asText(), item);
             items.put(id, item);
-            return AwsStub.json(200, JSON_10, "{}").build();
+            ObjectNode response = JSON.createObjectNode();
+            if ("ALL_OLD".equals(request.path("ReturnValues").asText()) && existing != null) response.set("Attributes", existing);
+            return AwsStub.json(200, JSON_10, response.toString()).build();
         } catch (Exception e) {
             return error("ValidationException", "fake table: " + e, null);
         }

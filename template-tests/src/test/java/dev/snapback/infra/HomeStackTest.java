@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.Family;
 import dev.snapback.policy.SnapbackConfig;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,7 +50,7 @@ class HomeStackTest {
             assertThat(props.at("/SnapStart/ApplyOn").asText()).isEqualTo("PublishedVersions");
             assertThat(props.at("/LoggingConfig/LogGroup/Ref").asText()).startsWith(logicalIdPrefix(props));
         }
-        template.resourcePropertiesCountIs("AWS::Logs::LogGroup", Map.of("RetentionInDays", 90), 4);
+        template.resourcePropertiesCountIs("AWS::Logs::LogGroup", Map.of("RetentionInDays", 90), Family.values().length);
     }
 
     @Test

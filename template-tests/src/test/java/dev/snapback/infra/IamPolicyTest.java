@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
 class IamPolicyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNode QUARANTINE = JSON.valueToTree(Map.of("Fn::Sub",
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/SnapbackMfaQuarantine"));
+    private static final Set<String> ATTACH = Set.of("iam:AttachUserPolicy", "iam:DetachUserPolicy");
+    private static final Set<String> POLICY_WRITES = Set.of("iam:CreatePolicy", "iam:CreatePolicyVersion",
+            "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion");
     private static JsonNode json;
 
     /** Action to the resource type it must be scoped to, for what every function needs besides its detectors' grants. */
@@ -79,17 +84,38 @@ class IamPolicyTest {
 
     @Test
     void theMfaFunctionMayAttachAndDetachOnlyTheQuarantinePolicyAndWriteNone() {
-        JsonNode onlyQuarantine = JSON.valueToTree(Map.of("ArnEquals", Map.of("iam:PolicyARN",
-                List.of(Map.of("Fn::Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/SnapbackMfaQuarantine")))));
-        assertThat(statements(Family.MFA)).filteredOn(s -> strings(s.get("Action")).contains("iam:AttachUserPolicy"))
-                .singleElement().satisfies(statement -> {
-                    assertThat(strings(statement.get("Action"))).containsExactlyInAnyOrder("iam:AttachUserPolicy", "iam:DetachUserPolicy");
+        JsonNode onlyQuarantine = JSON.valueToTree(Map.of("ArnEquals", Map.of("iam:PolicyARN", List.of(QUARANTINE))));
+        assertThat(statements(Family.MFA)).filteredOn(s -> strings(s.get("Action")).stream().anyMatch(ATTACH::contains))
+                .hasSize(2).allSatisfy(statement -> {
+                    assertThat(strings(statement.get("Action"))).hasSize(1).isSubsetOf(ATTACH);
                     assertThat(statement.get("Condition")).isEqualTo(onlyQuarantine);
                 });
+        assertThat(statements(Family.MFA)).filteredOn(s -> strings(s.get("Action")).contains("iam:GetPolicyVersion"))
+                .singleElement().satisfies(statement -> assertThat(list(statement.get("Resource"))).containsExactly(QUARANTINE));
+    }
+
+    @Test
+    void onlyTheGuardFunctionWritesAPolicyOnlyTheQuarantineAndNoRoleCanBothWriteAndAttach() {
+        assertThat(statements(Family.GUARD)).filteredOn(s -> strings(s.get("Action")).stream().anyMatch(POLICY_WRITES::contains))
+                .singleElement().satisfies(statement -> assertThat(list(statement.get("Resource"))).containsExactly(QUARANTINE));
         for (Family family : Family.values()) {
-            assertThat(statements(family)).flatExtracting(s -> strings(s.get("Action"))).as(family.functionId())
-                    .doesNotContain("iam:PutUserPolicy", "iam:PutRolePolicy", "iam:CreatePolicy", "iam:CreatePolicyVersion",
-                            "iam:AttachRolePolicy", "iam:PutUserPermissionsBoundary");
+            List<String> actions = statements(family).stream().flatMap(s -> strings(s.get("Action")).stream()).toList();
+            assertThat(actions).as(family.functionId()).doesNotContain("iam:PutUserPolicy", "iam:PutRolePolicy",
+                    "iam:PutGroupPolicy", "iam:AttachRolePolicy", "iam:AttachGroupPolicy", "iam:PutUserPermissionsBoundary",
+                    "iam:PutRolePermissionsBoundary", "iam:SetDefaultPolicyVersion");
+            boolean writes = actions.stream().anyMatch(POLICY_WRITES::contains);
+            boolean attaches = actions.stream().anyMatch(ATTACH::contains);
+            assertThat(writes && attaches).as(family.functionId() + " may write and attach policies").isFalse();
+            assertThat(writes).as(family.functionId() + " writes a policy").isEqualTo(family == Family.GUARD);
+        }
+    }
+
+    @Test
+    void onlyEc2ReadsWhichTakeNoResourceLevelPermissionsAreGrantedOnEveryResource() {
+        for (Family family : Family.values()) {
+            assertThat(statements(family)).filteredOn(s -> list(s.get("Resource")).contains(JSON.valueToTree(Map.of("Fn::Sub", "*"))))
+                    .as(family.functionId()).allSatisfy(statement -> assertThat(strings(statement.get("Action")))
+                            .allMatch(action -> action.startsWith("ec2:Describe")));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.detect.Family;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,8 @@ class SnapStartSwitchTest {
         JsonNode json = new ObjectMapper().valueToTree(Template.fromStack(stack).toJSON());
 
         Map<String, JsonNode> functions = resources(json, "AWS::Lambda::Function");
-        assertThat(functions).hasSize(4);
+        assertThat(functions).hasSize(Family.values().length);
         assertThat(functions.values()).allSatisfy(f -> assertThat(f.at("/Properties/SnapStart").isMissingNode()).isTrue());
-        assertThat(resources(json, "AWS::Lambda::Alias")).hasSize(4);
+        assertThat(resources(json, "AWS::Lambda::Alias")).hasSize(Family.values().length);
     }
 }

@@ -10,7 +10,8 @@ import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
 import dev.snapback.policy.SnapbackConfig;
-import dev.snapback.remediate.Remediation;
+import dev.snapback.remediate.IngressRule;
+import dev.snapback.remediate.RevokeIngress;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,17 +60,17 @@ public final class StandInSecurityGroupHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws java.io.IOException {
         CloudTrailEvent event = EventParser.parse(input);
-        List<Remediation.RevokeIngress> revokes = evaluator.assess(event).stream()
+        List<RevokeIngress> revokes = evaluator.assess(event).stream()
                 .flatMap(a -> a instanceof Assessment.Decided d ? d.decisions().stream() : Stream.empty())
                 .filter(d -> d.action() == Decision.Action.REMEDIATE)
                 .map(d -> d.finding().proposed())
-                .flatMap(r -> r instanceof Remediation.RevokeIngress revoke ? Stream.of(revoke) : Stream.empty())
+                .flatMap(r -> r instanceof RevokeIngress revoke ? Stream.of(revoke) : Stream.empty())
                 .toList();
         if (revokes.size() != 1) {
             throw new IllegalStateException("the benchmark event must decide exactly one revoke, got " + revokes);
         }
         String groupId = revokes.getFirst().groupId();
-        List<String> ruleIds = revokes.getFirst().rules().stream().map(Remediation.IngressRule::ruleId).toList();
+        List<String> ruleIds = revokes.getFirst().rules().stream().map(IngressRule::ruleId).toList();
 
         ec2.get().revokeSecurityGroupIngress(r -> r.groupId(groupId).securityGroupRuleIds(ruleIds));
         String table = System.getenv("SNAPBACK_AUDIT_TABLE");

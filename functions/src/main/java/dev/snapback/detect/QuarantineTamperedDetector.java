@@ -1,0 +1,65 @@
+package dev.snapback.detect;
+
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Principal;
+import dev.snapback.policy.Mode;
+import dev.snapback.remediate.QuarantinePolicy;
+import dev.snapback.remediate.RestoreQuarantinePolicy;
+import java.util.List;
+
+/**
+ * Someone other than Snapback changed its quarantine policy: a new version ({@code CreatePolicyVersion}, with or
+ * without {@code --set-as-default}), another default ({@code SetDefaultPolicyVersion}), a version or the policy
+ * deleted. Whoever can write IAM could make the policy grant everything and then turn off their own MFA, so that
+ * Snapback attaches it: CRITICAL, and Snapback's deny-only document is made the default version again.
+ *
+ * <p>Which policy comes from the request's {@code policyArn}, compared exactly with the one in the event's account.
+ * Snapback's own calls (the guard function restoring it) never reach a detector; a CloudFormation deploy's
+ * ({@code invokedBy} CloudFormation) is the stack putting its own document in place, and is not tampering.
+ */
+public record QuarantineTamperedDetector() implements Detector {
+
+    public static final DetectorSpec SPEC = new DetectorSpec(
+            "quarantine-tampered",
+            "Snapback's quarantine policy changed",
+            Family.GUARD,
+            Severity.CRITICAL,
+            Mode.REMEDIATE,
+            List.of(EventPattern.apiCalls("iam", "CreatePolicyVersion", "SetDefaultPolicyVersion", "DeletePolicyVersion",
+                    "DeletePolicy")),
+            RestoreQuarantinePolicy.GRANTS);
+
+    private static final String CLOUDFORMATION = "cloudformation.amazonaws.com";
+
+    @Override
+    public DetectorSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Verdict evaluate(CloudTrailEvent event) {
+        String quarantine = QuarantinePolicy.arn(event.partition(), event.account());
+        String policyArn = Fields.text(event.request(), "policyArn");
+        if (!quarantine.equals(policyArn)) {
+            return Verdict.clean(event.eventName() + " on " + (policyArn == null ? "no named policy" : policyArn)
+                    + ", not Snapback's quarantine policy");
+        }
+        if (event.actor() instanceof Principal.AssumedRole role && CLOUDFORMATION.equals(role.invokedBy())) {
+            return Verdict.clean("CloudFormation deploying the stack's own quarantine policy (" + role.label() + ")");
+        }
+        String version = Fields.text(event.request(), "versionId");
+        String what = switch (event.eventName()) {
+            case "CreatePolicyVersion" -> "a new version" + (Boolean.TRUE.equals(Fields.bool(event.request(), "setAsDefault"))
+                    ? " set as the default" : "");
+            case "SetDefaultPolicyVersion" -> "its default version set to " + version;
+            case "DeletePolicyVersion" -> "its version " + version + " deleted";
+            default -> "the policy deleted";
+        };
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.CRITICAL, "Snapback's quarantine policy changed: " + what,
+                new ResourceRef("AWS::IAM::ManagedPolicy", quarantine), new RestoreQuarantinePolicy(quarantine),
+                Facts.of(event, "policy", quarantine, "change", event.eventName() + ": " + what, "check",
+                        "whoever can change this policy can make it grant access and have Snapback attach it; find out"
+                                + " who " + event.actor().label() + " is and why they changed it"),
+                event));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.snapback.testing;
+
+import static dev.snapback.testing.AwsStub.json;
+import static dev.snapback.testing.AwsStub.query;
+import static dev.snapback.testing.AwsStub.target;
+import static dev.snapback.testing.AwsStub.xml;
+
+import dev.snapback.remediate.IngressRule;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * What AWS answers to the reads and writes of Snapback's remediations, in the documented wire shapes (EC2 and IAM
+ * query XML, CloudTrail JSON 1.1), registered on an {@link AwsStub}: the present state a test sets up.
+ */
+public final class AwsAnswers {
+
+    public static final String EC2_NS = "xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"";
+    public static final String IAM_NS = "xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"";
+    public static final String CLOUDTRAIL = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
+    public static final String AMZ_JSON_11 = "application/x-amz-json-1.1";
+
+    private final AwsStub aws;
+
+    public AwsAnswers(AwsStub aws) {
+        this.aws = aws;
+    }
+
+    /** One present security group rule: an ingress rule unless {@code egress}. */
+    public record PresentRule(String ruleId, boolean egress, String protocol, int fromPort, int toPort, String cidr) {
+        public static PresentRule of(IngressRule rule, String ruleId) {
+            boolean all = "-1".equals(rule.protocol());
+            return new PresentRule(ruleId, false, rule.protocol(), all ? -1 : rule.fromPort(), all ? -1 : rule.toPort(), rule.cidr());
+        }
+
+        String xml(String groupId) {
+            return "<item><securityGroupRuleId>" + ruleId + "</securityGroupRuleId><groupId>" + groupId + "</groupId>"
+                    + "<groupOwnerId>111122223333</groupOwnerId><isEgress>" + egress + "</isEgress><ipProtocol>" + protocol
+                    + "</ipProtocol><fromPort>" + fromPort + "</fromPort><toPort>" + toPort + "</toPort>"
+                    + (cidr.contains(":") ? "<cidrIpv6>" + cidr + "</cidrIpv6>" : "<cidrIpv4>" + cidr + "</cidrIpv4>")
+                    + "<tagSet/></item>";
+        }
+    }
+
+    public void securityGroupRules(String groupId, List<PresentRule> rules) {
+        StringBuilder items = new StringBuilder();
+        rules.forEach(rule -> items.append(rule.xml(groupId)));
+        aws.stubFor(query("DescribeSecurityGroupRules").willReturn(xml(200, "<DescribeSecurityGroupRulesResponse " + EC2_NS
+                + "><requestId>r</requestId><securityGroupRuleSet>" + items + "</securityGroupRuleSet>"
+                + "</DescribeSecurityGroupRulesResponse>")));
+    }
+
+    public void revokeSucceeds() {
+        aws.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200, "<RevokeSecurityGroupIngressResponse " + EC2_NS
+                + "><requestId>59dbff89-35bd-4eac-99ed-be587example</requestId><return>true</return>"
+                + "</RevokeSecurityGroupIngressResponse>")));
+    }
+
+    /** The key pairs DescribeKeyPairs answers, each {@code {id, name, fingerprint}}. */
+    public void keyPairs(String[]... pairs) {
+        StringBuilder items = new StringBuilder();
+        for (String[] pair : pairs) {
+            items.append("<item><keyPairId>").append(pair[0]).append("</keyPairId><keyName>").append(pair[1])
+                    .append("</keyName><keyFingerprint>").append(pair[2]).append("</keyFingerprint><keyType>rsa</keyType>"
+                            + "<tagSet/></item>");
+        }
+        aws.stubFor(query("DescribeKeyPairs").willReturn(xml(200, "<DescribeKeyPairsResponse " + EC2_NS
+                + "><requestId>r</requestId><keySet>" + items + "</keySet></DescribeKeyPairsResponse>")));
+    }
+
+    public void deleteKeyPairSucceeds() {
+        aws.stubFor(query("DeleteKeyPair").willReturn(xml(200, "<DeleteKeyPairResponse " + EC2_NS
+                + "><requestId>r</requestId><return>true</return></DeleteKeyPairResponse>")));
+    }
+
+    public void accessKey(String user, String keyId, String status) {
+        aws.stubFor(query("ListAccessKeys").willReturn(xml(200, iam("ListAccessKeys", "<AccessKeyMetadata><member><UserName>"
+                + user + "</UserName><AccessKeyId>" + keyId + "</AccessKeyId><Status>" + status
+                + "</Status><CreateDate>2026-11-20T09:14:07Z</CreateDate></member></AccessKeyMetadata><IsTruncated>false</IsTruncated>"))));
+    }
+
+    public void noAccessKeys() {
+        aws.stubFor(query("ListAccessKeys").willReturn(xml(200, iam("ListAccessKeys",
+                "<AccessKeyMetadata/><IsTruncated>false</IsTruncated>"))));
+    }
+
+    /** The user's MFA devices, each {@code {serial, enableDate}}. */
+    public void mfaDevices(String[]... devices) {
+        StringBuilder members = new StringBuilder();
+        for (String[] device : devices) {
+            members.append("<member><UserName>u</UserName><SerialNumber>").append(device[0])
+                    .append("</SerialNumber><EnableDate>").append(device[1]).append("</EnableDate></member>");
+        }
+        aws.stubFor(query("ListMFADevices").willReturn(xml(200, iam("ListMFADevices",
+                "<IsTruncated>false</IsTruncated><MFADevices>" + members + "</MFADevices>"))));
+    }
+
+    public void attachedPolicies(String... arns) {
+        StringBuilder members = new StringBuilder();
+        for (String arn : arns) {
+            members.append("<member><PolicyName>").append(arn.substring(arn.lastIndexOf('/') + 1))
+                    .append("</PolicyName><PolicyArn>").append(arn).append("</PolicyArn></member>");
+        }
+        aws.stubFor(query("ListAttachedUserPolicies").willReturn(xml(200, iam("ListAttachedUserPolicies",
+                "<AttachedPolicies>" + members + "</AttachedPolicies><IsTruncated>false</IsTruncated>"))));
+    }
+
+    /** A managed policy whose default version is {@code versionId} with {@code document} (sent URL-encoded, as IAM does). */
+    public void policy(String arn, String versionId, String document) {
+        aws.stubFor(query("GetPolicy").willReturn(xml(200, iam("GetPolicy", "<Policy><PolicyName>"
+                + arn.substring(arn.lastIndexOf('/') + 1) + "</PolicyName><DefaultVersionId>" + versionId
+                + "</DefaultVersionId><PolicyId>ANPAEXAMPLEQUARANTINE</PolicyId><Path>/</Path><Arn>" + arn
+                + "</Arn><AttachmentCount>0</AttachmentCount><CreateDate>2026-11-01T00:00:00Z</CreateDate>"
+                + "<UpdateDate>2026-11-20T09:30:12Z</UpdateDate></Policy>"))));
+        aws.stubFor(query("GetPolicyVersion").willReturn(xml(200, iam("GetPolicyVersion", "<PolicyVersion><Document>"
+                + URLEncoder.encode(document, StandardCharsets.UTF_8).replace("+", "%20") + "</Document><IsDefaultVersion>true"
+                + "</IsDefaultVersion><VersionId>" + versionId + "</VersionId><CreateDate>2026-11-20T09:30:12Z</CreateDate>"
+                + "</PolicyVersion>"))));
+    }
+
+    /** An IAM call that succeeds with an empty result. */
+    public void iamOk(String action) {
+        aws.stubFor(query(action).willReturn(xml(200, "<" + action + "Response " + IAM_NS + "><ResponseMetadata><RequestId>r"
+                + "</RequestId></ResponseMetadata></" + action + "Response>")));
+    }
+
+    public void trailStatus(boolean logging) {
+        aws.stubFor(target(CLOUDTRAIL + "GetTrailStatus").willReturn(json(200, AMZ_JSON_11,
+                "{\"IsLogging\":" + logging + ",\"LatestDeliveryTime\":1.7959968E9}")));
+    }
+
+    /** GetTrail's answer: {@code trailJson} holds the Trail's fields, e.g. {@code "IsMultiRegionTrail":false}. */
+    public void trail(String trailArn, String trailJson) {
+        aws.stubFor(target(CLOUDTRAIL + "GetTrail").willReturn(json(200, AMZ_JSON_11, "{\"Trail\":{\"Name\":\""
+                + trailArn.substring(trailArn.lastIndexOf('/') + 1) + "\",\"TrailARN\":\"" + trailArn + "\","
+                + "\"S3BucketName\":\"trail-bucket\"" + (trailJson.isEmpty() ? "" : "," + trailJson) + "}}")));
+    }
+
+    /** GetEventSelectors' answer, the selectors in the API's shape. */
+    public void eventSelectors(String trailArn, String selectorsJson, boolean advanced) {
+        aws.stubFor(target(CLOUDTRAIL + "GetEventSelectors").willReturn(json(200, AMZ_JSON_11, "{\"TrailARN\":\"" + trailArn
+                + "\",\"" + (advanced ? "AdvancedEventSelectors" : "EventSelectors") + "\":" + selectorsJson + "}")));
+    }
+
+    /** A CloudTrail write that succeeds. */
+    public void cloudTrailOk(String operation) {
+        aws.stubFor(target(CLOUDTRAIL + operation).willReturn(json(200, AMZ_JSON_11, "{}")));
+    }
+
+    private static String iam(String action, String result) {
+        return "<" + action + "Response " + IAM_NS + "><" + action + "Result>" + result + "</" + action + "Result>"
+                + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></" + action + "Response>";
+    }
+}

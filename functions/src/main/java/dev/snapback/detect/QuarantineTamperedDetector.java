@@ -49,13 +49,14 @@ public record QuarantineTamperedDetector() implements Detector {
         }
         String version = Fields.text(event.request(), "versionId");
         String what = switch (event.eventName()) {
-            case "CreatePolicyVersion" -> "a new version" + (Boolean.TRUE.equals(Fields.bool(event.request(), "setAsDefault"))
-                    ? " set as the default" : "");
-            case "SetDefaultPolicyVersion" -> "its default version set to " + version;
-            case "DeletePolicyVersion" -> "its version " + version + " deleted";
-            default -> "the policy deleted";
+            case "CreatePolicyVersion" -> Boolean.TRUE.equals(Fields.bool(event.request(), "setAsDefault"))
+                    ? "new default version" : "new version";
+            case "SetDefaultPolicyVersion" -> "default version set to " + version;
+            case "DeletePolicyVersion" -> "version " + version + " deleted";
+            default -> "deleted";
         };
-        return Verdict.flagged(new Finding(SPEC.id(), Severity.CRITICAL, "Snapback's quarantine policy changed: " + what,
+        // Short: the subject still has to say where and what Snapback did within SNS's 100 characters.
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.CRITICAL, "quarantine policy: " + what,
                 new ResourceRef("AWS::IAM::ManagedPolicy", quarantine), new RestoreQuarantinePolicy(quarantine),
                 Facts.of(event, "policy", quarantine, "change", event.eventName() + ": " + what, "check",
                         "whoever can change this policy can make it grant access and have Snapback attach it; find out"

@@ -32,7 +32,7 @@ public record RestoreQuarantinePolicy(String policyArn) implements Remediation {
 
     @Override
     public Verbs verbs() {
-        return new Verbs("restore quarantine policy", "quarantine policy restored");
+        return new Verbs("restore policy", "policy restored");
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One file under {@code events/}. Its folder says where it must be filtered: {@code finding} (alerts; the sidecar
@@ -63,6 +64,22 @@ public record Fixture(Path path, String detectorId, Expectation expectation, Str
             return JSON.readTree(sidecar.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("finding fixture needs its sidecar " + sidecar, e);
+        }
+    }
+
+    /**
+     * The sidecar {@code <name>.present} of a finding fixture whose resource changed before the event was handled:
+     * the state AWS answers with now ({@code securityGroupRules}, {@code eventSelectors}, {@code keyPairs},
+     * {@code mfaDevices} or {@code trail}), the {@code reads} the remediation makes before it leaves it alone, and the
+     * {@code outcome} that state must lead to. Empty for the others.
+     */
+    public Optional<JsonNode> present() {
+        Path sidecar = path.resolveSibling(name + ".present");
+        if (!Files.exists(sidecar)) return Optional.empty();
+        try {
+            return Optional.of(JSON.readTree(sidecar.toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -15,7 +15,10 @@ import java.util.function.BiPredicate;
  * Streams the CloudTrail records of one input with Jackson's streaming parser; never holds more than one record.
  *
  * <p>Accepted shapes, as root values (one per {@code .json} file, one per line in JSON lines, or simply several in a
- * row): a CloudTrail S3 log file {@code {"Records":[...]}}, an EventBridge envelope, or a bare CloudTrail record.
+ * row): a CloudTrail S3 log file {@code {"Records":[...]}}, an EventBridge envelope, a bare CloudTrail record, or a
+ * JSON array of records (as query tools export them). A record may be in an exported form (lower-case field names,
+ * see {@link dev.snapback.event.ExportedForms}); the scan reads {@code eventsource}, {@code eventname} and
+ * {@code errorcode} as well.
  * Each record is first only scanned: its values are skipped without being decoded, except {@code eventSource},
  * {@code eventName} and {@code errorCode}. Only when a pattern names the call (or the value is an EventBridge
  * envelope) are the record's bytes, kept by {@link KeepingInputStream}, parsed into a tree.
@@ -87,18 +90,20 @@ final class RecordReader {
         long run() throws IOException {
             parser = FACTORY.createParser(kept);
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                value(token, true);
+                value(token, null);
             }
             return parser.currentLocation().getByteOffset();
         }
 
-        /** A root value, or an element of a {@code Records} array. */
-        private void value(JsonToken token, boolean root) throws IOException {
+        /** A root value ({@code within} null), or an element of the array {@code within} names. */
+        private void value(JsonToken token, String within) throws IOException {
             if (token == JsonToken.START_OBJECT) {
-                object(root);
+                object(within == null);
+            } else if (within == null && token == JsonToken.START_ARRAY) {
+                records(token, "array of records");
             } else {
                 sink.malformed(position(parser.currentTokenLocation(), index++),
-                        (root ? "" : "Records: ") + "expected a JSON object, got " + describe(token));
+                        (within == null ? "" : within + ": ") + "expected a JSON object, got " + describe(token));
                 parser.skipChildren();
             }
         }
@@ -124,14 +129,16 @@ final class RecordReader {
                     case "Records" -> {
                         if (root) {
                             logFile = true;
-                            records(value);
+                            records(value, "Records");
                             continue;
                         }
                     }
-                    case "eventSource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    case "eventName" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    case "errorCode" -> {
+                    case "eventSource", "eventsource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "eventName", "eventname" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "errorCode", "errorcode" -> {
+                        // CloudTrail leaves errorCode out of a call without error; an export's column holds null.
                         if (value == JsonToken.VALUE_STRING) errorCode = '"' + parser.getText() + '"';
+                        else if (value == JsonToken.VALUE_NULL) errorCode = null;
                         else if (value.isScalarValue()) errorCode = parser.getText();
                         else problem = "errorCode: expected a string, got " + describe(value);
                     }
@@ -163,15 +170,15 @@ final class RecordReader {
             }
         }
 
-        /** The {@code Records} array of a CloudTrail S3 log file. */
-        private void records(JsonToken token) throws IOException {
+        /** The {@code Records} array of a CloudTrail S3 log file, or an exported array of records. */
+        private void records(JsonToken token, String name) throws IOException {
             if (token != JsonToken.START_ARRAY) {
-                sink.malformed(position(parser.currentTokenLocation(), index++), "Records: expected an array, got " + describe(token));
+                sink.malformed(position(parser.currentTokenLocation(), index++), name + ": expected an array, got " + describe(token));
                 parser.skipChildren();
                 return;
             }
             for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
-                value(element, false);
+                value(element, name);
             }
         }
 

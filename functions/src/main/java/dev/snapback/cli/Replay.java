@@ -1,9 +1,12 @@
 package dev.snapback.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.detect.Detector;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
+import dev.snapback.event.ExportedForms;
 import dev.snapback.event.MalformedEventException;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Decision;
@@ -120,6 +123,15 @@ final class Replay {
             skip(position, problem);
         }
 
+        /** A bare record in CloudTrail's shape, counting the exported forms it came in. */
+        private JsonNode normalized(JsonNode record) {
+            if (!(record instanceof ObjectNode object)) return record;
+            ExportedForms.Normalized normalized = ExportedForms.normalize(object);
+            normalized.forms().forEach(form -> summary.normalised.merge(form, 1L, Long::sum));
+            if (!normalized.forms().isEmpty()) summary.normalisedRecords++;
+            return normalized.record();
+        }
+
         private void skip(String position, String problem) {
             summary.malformedRecords++;
             problems.report(file, position, problem, false);
@@ -133,7 +145,7 @@ final class Replay {
             if (matched.isEmpty()) return;
             CloudTrailEvent event;
             try {
-                event = c.envelope() ? EventParser.parseEnvelope(c.json()) : EventParser.parseRecord(c.json());
+                event = c.envelope() ? EventParser.parseEnvelope(c.json()) : EventParser.parseRecord(normalized(c.json()));
             } catch (MalformedEventException e) {
                 skip(c.position(), e.getMessage());
                 return;

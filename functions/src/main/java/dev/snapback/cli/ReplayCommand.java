@@ -39,8 +39,10 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
                 "Replays CloudTrail events through the deployed EventBridge patterns, the detectors and the policy,",
                 "and reports every decision. Dry run unless --apply.",
                 "Inputs: EventBridge envelopes (.json), CloudTrail S3 log files ({\"Records\":[...]}, .json or .json.gz),",
-                "JSON lines of either (.jsonl, .ndjson, optionally .gz). Directories are read recursively; other files",
-                "in them are counted and left alone."},
+                "JSON lines of either (.jsonl, .ndjson, optionally .gz), and bare records as CloudTrail Lake, Athena",
+                "and SIEM exports write them (lower-case or flattened names, JSON-string fields, spaced or epoch-millis",
+                "eventTime; read back into CloudTrail's shape and counted). Directories are read recursively; other",
+                "files in them are counted and left alone."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:every input read; under --apply every remediation applied",

@@ -1,6 +1,7 @@
 package dev.snapback.cli;
 
 import dev.snapback.detect.DetectorSpec;
+import dev.snapback.event.ExportedForms;
 import dev.snapback.policy.Decision;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -46,6 +47,9 @@ final class ReplaySummary {
     /** Inputs that could not be read to their end (bad gzip, invalid or truncated JSON, I/O error). */
     long failedFiles;
     final Map<String, Tally> detectors = new LinkedHashMap<>();
+    /** Records read from an exported form, and how often each form occurred. */
+    long normalisedRecords;
+    final Map<ExportedForms.Form, Long> normalised = new EnumMap<>(ExportedForms.Form.class);
 
     ReplaySummary(List<DetectorSpec> specs) {
         specs.forEach(spec -> detectors.put(spec.id(), new Tally()));
@@ -72,5 +76,7 @@ final class ReplaySummary {
         malformedRecords += other.malformedRecords;
         failedFiles += other.failedFiles;
         other.detectors.forEach((id, tally) -> detectors.get(id).add(tally));
+        normalisedRecords += other.normalisedRecords;
+        other.normalised.forEach((form, n) -> normalised.merge(form, n, Long::sum));
     }
 }

@@ -41,6 +41,10 @@ final class Report {
         if (otherFiles > 0) out.printf("Not inputs (not .json, .jsonl or .ndjson, optionally .gz): %,d files, left alone.%n", otherFiles);
         if (s.skipped() > 0) out.printf("Skipped: %,d malformed records, %,d files not read to the end (see stderr).%n",
                 s.malformedRecords, s.failedFiles);
+        if (s.normalisedRecords > 0) {
+            out.printf("Read from exported forms: %,d records (%s).%n", s.normalisedRecords, String.join(", ",
+                    s.normalised.entrySet().stream().map(e -> e.getKey().description() + ": " + e.getValue()).toList()));
+        }
         out.println();
         String row = "%-24s %9s %9s %10s %6s %8s %7s %5s %8s%n";
         out.printf(row, "DETECTOR", "SEEN", "MATCHED", "REMEDIATE", "PAGE", "DRY-RUN", "EXEMPT", "OFF", "IGNORED");
@@ -52,9 +56,17 @@ final class Report {
         if (anyIgnored) {
             out.println();
             out.println("Ignored after matching, by reason:");
-            s.detectors.forEach((id, t) -> t.ignored.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TEXT_REASONS)
-                    .forEach(e -> out.printf("  %-24s %6d  %s%n", id, e.getValue(), e.getKey())));
+            s.detectors.forEach((id, t) -> {
+                List<Map.Entry<String, Long>> reasons = t.ignored.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
+                reasons.stream().limit(TEXT_REASONS)
+                        .forEach(e -> out.printf("  %-24s %6d  %s%n", id, e.getValue(), e.getKey()));
+                if (reasons.size() > TEXT_REASONS) {
+                    long rest = reasons.stream().skip(TEXT_REASONS).mapToLong(Map.Entry::getValue).sum();
+                    out.printf("  %-24s %6d  under %d other reasons (--format json lists them all)%n", id, rest,
+                            reasons.size() - TEXT_REASONS);
+                }
+            });
         }
         out.println();
         List<ReplayedDecision> decisions = result.decisions();
@@ -88,6 +100,10 @@ final class Report {
             g.writeNumberField("failedFiles", s.failedFiles);
             g.writeNumberField("otherFiles", otherFiles);
             g.writeNumberField("seconds", Math.round(seconds * 1000) / 1000.0);
+            g.writeNumberField("normalisedRecords", s.normalisedRecords);
+            g.writeObjectFieldStart("normalised");
+            for (var form : s.normalised.entrySet()) g.writeNumberField(form.getKey().name().toLowerCase(), form.getValue());
+            g.writeEndObject();
             g.writeObjectFieldStart("detectors");
             for (var entry : s.detectors.entrySet()) {
                 ReplaySummary.Tally t = entry.getValue();

@@ -43,6 +43,12 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
             RevokeIngress.GRANTS);
 
     private static final String GROUP = "AWS::EC2::SecurityGroup";
+    /** The top-level request fields of the API's older single-rule form. */
+    private static final List<String> LEGACY_FIELDS = List.of("ipProtocol", "fromPort", "toPort", "cidrIp",
+            "sourceSecurityGroupName", "sourceSecurityGroupOwnerId");
+    /** Sources nothing outside the host or its link can reach: loopback and link-local, IPv4 and IPv6. */
+    private static final List<Cidr> UNREACHABLE = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"),
+            Cidr.parse("169.254.0.0/16"), Cidr.parse("fe80::/10"));
 
     @Override
     public DetectorSpec spec() {
@@ -52,7 +58,7 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
     @Override
     public Verdict evaluate(CloudTrailEvent event) {
         return switch (event.eventName()) {
-            case "AuthorizeSecurityGroupIngress" -> judge(event, Fields.text(event.request(), "groupId"), authorized(event));
+            case "AuthorizeSecurityGroupIngress" -> judge(event, groupOf(event), authorized(event));
             case "ModifySecurityGroupRules" -> {
                 JsonNode request = event.request().path("ModifySecurityGroupRulesRequest");
                 yield judge(event, Fields.text(request, "GroupId"), modified(request));
@@ -82,7 +88,8 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
 
     /** How far a grant opens its group; {@code fine} says why the harmless ones are harmless. */
     private enum Exposure {
-        ICMP("ICMP is not flagged"), PUBLIC_PORTS("public ports only"), TRUSTED("trusted source"), UNTRUSTED(null),
+        ICMP("ICMP is not flagged"), PUBLIC_PORTS("public ports only"),
+        UNREACHABLE("loopback or link-local: not reachable from outside"), TRUSTED("trusted source"), UNTRUSTED(null),
         OPEN(null);
 
         final String fine;
@@ -92,12 +99,20 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
         }
     }
 
+    /**
+     * The sources an {@code AuthorizeSecurityGroupIngress} let in. The request is read in both forms the API takes:
+     * {@code ipPermissions}, and the older top-level {@code ipProtocol}, {@code fromPort}, {@code toPort} and
+     * {@code cidrIp} (what {@code aws ec2 authorize-security-group-ingress --protocol --port --cidr} sends, with
+     * {@code ipPermissions} empty), whose source may instead be a group ({@code sourceSecurityGroupName}). When the
+     * response lists the rules AWS created ({@code securityGroupRuleSet}), those are what is judged, each with its rule
+     * id; the request then only shows what the response must also list: a world-open source it lacks is paged, never
+     * guessed, and a request source that does not read (partial, anonymised) is paged as well, never widened.
+     */
     private Reading authorized(CloudTrailEvent event) {
-        List<Grant> grants = new ArrayList<>();
+        JsonNode request = event.request();
+        List<Grant> requested = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        List<JsonNode> permissions = Fields.items(event.request().path("ipPermissions"));
-        if (permissions.isEmpty()) problems.add("the request lists no ipPermissions");
-        List<JsonNode> created = Fields.items(event.response().path("securityGroupRuleSet"));
+        List<JsonNode> permissions = Fields.items(request.path("ipPermissions"));
         for (JsonNode permission : permissions) {
             List<String> cidrs = new ArrayList<>();
             Fields.items(permission.path("ipRanges")).forEach(range -> cidrs.add(Fields.text(range, "cidrIp")));
@@ -107,25 +122,40 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
             if (cidrs.isEmpty() && !otherSources) problems.add("a permission names no source");
             for (String cidr : cidrs) {
                 read(null, Fields.text(permission, "ipProtocol"), Fields.integer(permission, "fromPort"),
-                        Fields.integer(permission, "toPort"), cidr, grants, problems);
+                        Fields.integer(permission, "toPort"), cidr, requested, problems);
             }
         }
-        if (created.isEmpty()) return new Reading(grants, problems, false);
-        // The response lists every rule the call created: name each world-open grant by its rule ID.
-        List<Grant> identified = new ArrayList<>();
-        for (Grant grant : grants) {
-            List<String> ids = created.stream().filter(rule -> sameRule(grant, rule))
-                    .map(rule -> Fields.text(rule, "securityGroupRuleId")).toList();
-            if (ids.size() == 1 && ids.getFirst() != null) {
-                identified.add(new Grant(ids.getFirst(), grant.protocol(), grant.fromPort(), grant.toPort(),
-                        grant.cidrText(), grant.cidr()));
-            } else if (exposure(grant) == Exposure.OPEN) {
+        boolean topLevel = LEGACY_FIELDS.stream().anyMatch(field -> !request.path(field).isMissingNode());
+        if (topLevel) {
+            String cidr = Fields.text(request, "cidrIp");
+            if (cidr != null || Fields.text(request, "sourceSecurityGroupName") == null
+                    && Fields.text(request, "sourceSecurityGroupOwnerId") == null) {
+                // Without a CIDR or a source group the API itself defaults to nothing: a source that did not read.
+                read(null, Fields.text(request, "ipProtocol"), Fields.integer(request, "fromPort"),
+                        Fields.integer(request, "toPort"), cidr, requested, problems);
+            }
+        }
+        if (permissions.isEmpty() && !topLevel) problems.add("the request lists no ipPermissions");
+        List<JsonNode> ruleSet = Fields.items(event.response().path("securityGroupRuleSet"));
+        if (ruleSet.isEmpty()) return new Reading(requested, problems, false);
+        List<JsonNode> created = ruleSet.stream().filter(rule -> !Boolean.TRUE.equals(Fields.bool(rule, "isEgress"))).toList();
+
+        List<Grant> grants = new ArrayList<>();
+        for (JsonNode rule : created) {
+            String cidr = cidr(rule, "cidrIpv4", "cidrIpv6");
+            // A rule that references a group or a prefix list has no CIDR: nothing to judge.
+            if (cidr == null) continue;
+            String ruleId = Fields.text(rule, "securityGroupRuleId");
+            if (ruleId == null) problems.add("securityGroupRuleSet lists a rule for " + cidr + " without its id");
+            else read(ruleId, Fields.text(rule, "ipProtocol"), Fields.integer(rule, "fromPort"), Fields.integer(rule, "toPort"),
+                    cidr, grants, problems);
+        }
+        for (Grant grant : requested) {
+            if (exposure(grant) == Exposure.OPEN && created.stream().noneMatch(rule -> sameRule(grant, rule))) {
                 problems.add("securityGroupRuleSet has no single rule ID for " + grant.describe());
-            } else {
-                identified.add(grant);
             }
         }
-        return new Reading(identified, problems, false);
+        return new Reading(grants, problems, false);
     }
 
     private Reading modified(JsonNode request) {
@@ -153,6 +183,18 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
                     Fields.integer(rule, "ToPort"), cidr, grants, problems);
         }
         return new Reading(grants, problems, true);
+    }
+
+    /**
+     * The group the call changed: the request's {@code groupId}, else (a call that named it by {@code groupName}) the
+     * one group the response's rules belong to.
+     */
+    private static String groupOf(CloudTrailEvent event) {
+        String requested = Fields.text(event.request(), "groupId");
+        if (requested != null) return requested;
+        List<String> responded = Fields.items(event.response().path("securityGroupRuleSet")).stream()
+                .map(rule -> Fields.text(rule, "groupId")).distinct().toList();
+        return responded.size() == 1 ? responded.getFirst() : null;
     }
 
     /** Adds the grant, or the reason it cannot be judged. */
@@ -212,6 +254,7 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
         // The whole internet is never trusted, whatever the trusted list says; broad trusted ranges
         // (the default fc00::/7) are.
         if (grant.cidr().isWorld()) return Exposure.OPEN;
+        if (UNREACHABLE.stream().anyMatch(range -> range.contains(grant.cidr()))) return Exposure.UNREACHABLE;
         if (config.isTrusted(grant.cidr())) return Exposure.TRUSTED;
         return config.isBroad(grant.cidr()) ? Exposure.OPEN : Exposure.UNTRUSTED;
     }
@@ -220,8 +263,10 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
         if (groupId == null) {
             return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, event.eventName() + " needs review",
                     new ResourceRef("AWS::CloudTrail::Event", event.eventId()),
-                    new PageOnly("the " + event.eventName() + " request names no security group ID, so"
-                            + " Snapback cannot tell which group changed; nothing was changed, please review it"),
+                    new PageOnly("the " + event.eventName() + " request names no security group ID"
+                            + (Fields.text(event.request(), "groupName") == null ? ""
+                                    : " (only the name " + Fields.text(event.request(), "groupName") + ", and the response no rule set)")
+                            + ", so Snapback cannot tell which group changed; nothing was changed, please review it"),
                     Map.of(), event));
         }
         List<Grant> open = reading.grants().stream().filter(g -> exposure(g) == Exposure.OPEN).toList();

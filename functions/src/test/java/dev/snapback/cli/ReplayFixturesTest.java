@@ -149,6 +149,19 @@ class ReplayFixturesTest {
                 .flatMap(e -> e.actions().values().stream()).mapToLong(Long::longValue).sum();
         assertThat(run.out()).contains("Decisions (" + decisions + ")");
         assertThat(run.out().lines().filter(l -> l.startsWith("    -> ")).count()).isEqualTo(decisions);
+        Detectors.SPECS.forEach(spec -> assertThat(reasonLinesTotal(run.out(), spec.id()))
+                .as("ignored reasons of %s add up to its IGNORED column", spec.id())
+                .isEqualTo(ignoredColumn(run.out(), spec.id())));
+    }
+
+    private static long ignoredColumn(String text, String detector) {
+        return text.lines().filter(l -> l.startsWith(detector + " ")).findFirst()
+                .map(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).orElseThrow();
+    }
+
+    private static long reasonLinesTotal(String text, String detector) {
+        return text.lines().filter(l -> l.startsWith("  " + detector + " "))
+                .mapToLong(l -> Long.parseLong(l.substring(2 + detector.length()).strip().split(" ")[0])).sum();
     }
 
     /** Remembers what it was asked to do and answers with the given outcome. */

@@ -112,7 +112,7 @@ class ReplayInputsTest {
         String log = s3Log(RECORDS);
         write(dir.resolve("truncated.json"), log.substring(0, log.length() - 40), false);
         write(dir.resolve("wrong-shape.jsonl"), String.join("\n",
-                "[1, 2]",
+                "[1, [2]]",
                 "{\"Records\": \"none\"}",
                 "{\"Records\": [7, " + RECORDS.get(0) + "]}",
                 "{\"hello\": \"world\"}",
@@ -124,7 +124,7 @@ class ReplayInputsTest {
         assertThat(run.exit()).isEqualTo(ReplayCommand.SKIPPED);
         JsonNode summary = run.summary();
         assertThat(summary.get("failedFiles").asLong()).isEqualTo(3);
-        assertThat(summary.get("malformedRecords").asLong()).isEqualTo(5);
+        assertThat(summary.get("malformedRecords").asLong()).isEqualTo(6);
         assertThat(summary.at("/detectors/security-group-opened/matched").asLong())
                 .as("good.json.gz, the records of truncated.json before the cut, the good records in wrong-shape.jsonl")
                 .isEqualTo(4);
@@ -132,13 +132,14 @@ class ReplayInputsTest {
                 .contains(dir.resolve("not-gzip.json.gz") + ": byte 0: Not in GZIP format (rest of file skipped)")
                 .containsPattern("truncated-gzip.json.gz: record #\\d+ at line 1, column \\d+, byte \\d+: Unexpected end of ZLIB input stream")
                 .containsPattern("truncated.json: record #2 at line 1, column \\d+, byte \\d+: not valid JSON: Unexpected end-of-input")
-                .contains("wrong-shape.jsonl: record #0 at line 1, column 1, byte 0: expected a JSON object, got an array (record skipped)")
-                .contains("wrong-shape.jsonl: record #1 at line 2, column 13, byte 19: Records: expected an array, got a string")
-                .containsPattern("wrong-shape.jsonl: record #2 at line 3, column \\d+, byte \\d+: Records: expected a JSON object, got a number")
-                .contains("wrong-shape.jsonl: record #4 at line 4")
+                .contains("wrong-shape.jsonl: record #0 at line 1, column 2, byte 1: array of records: expected a JSON object, got a number (record skipped)")
+                .contains("wrong-shape.jsonl: record #1 at line 1, column 5, byte 4: array of records: expected a JSON object, got an array (record skipped)")
+                .contains("wrong-shape.jsonl: record #2 at line 2, column 13, byte 21: Records: expected an array, got a string")
+                .containsPattern("wrong-shape.jsonl: record #3 at line 3, column \\d+, byte \\d+: Records: expected a JSON object, got a number")
+                .contains("wrong-shape.jsonl: record #5 at line 4")
                 .contains("neither a CloudTrail record")
-                .containsPattern("wrong-shape.jsonl: record #5 at line 5.*eventTime: required field is missing")
-                .contains("snapback: skipped 5 malformed records and 3 unreadable files");
+                .containsPattern("wrong-shape.jsonl: record #6 at line 5.*eventTime: required field is missing")
+                .contains("snapback: skipped 6 malformed records and 3 unreadable files");
     }
 
     @Test

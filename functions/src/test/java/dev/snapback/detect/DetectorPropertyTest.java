@@ -133,7 +133,6 @@ class DetectorPropertyTest {
         return out;
     }
 
-    /** Every string value anywhere in the record. */
     /** Every string of the record, and the user name of each IAM user ARN in it (the caller's, when it has no userName). */
     private static Set<String> texts(JsonNode node) {
         Set<String> texts = new HashSet<>();

@@ -29,6 +29,16 @@ class IgnoredForTheirReasonTest {
             unmanaged-key-created/ignored-by-detector/UpdateAccessKey-deactivated       | access key set inactive
             unmanaged-key-created/ignored-by-detector/UpdateAccessKey-snapback-role     | made by Snapback's own role
             unmanaged-key-created/ignored-by-detector/CreateKeyPair-aws-service         | made by the AWS service cloud9.amazonaws.com
+            mfa-deactivated/ignored-by-detector/DeactivateMFADevice-aws-service-unnamed | made by the AWS service (unnamed in the record)
+            security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-loopback-ssh | nothing opened to the world or to untrusted sources: 22/tcp from 127.0.0.1/32 (sgr-0e1f2a3b4c5d60046) (loopback or link-local: not reachable from outside)
+            security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-link-local-metadata | nothing opened to the world or to untrusted sources: 22/tcp from 169.254.169.254/32 (sgr-0e1f2a3b4c5d60047) (loopback or link-local: not reachable from outside)
+            security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-ipv6-loopback | nothing opened to the world or to untrusted sources: 22/tcp from ::1/128 (sgr-0e1f2a3b4c5d60048) (loopback or link-local: not reachable from outside)
+            security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-ipv6-link-local | nothing opened to the world or to untrusted sources: 22/tcp from fe80::/10 (sgr-0e1f2a3b4c5d60049) (loopback or link-local: not reachable from outside)
+            security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-top-level-source-group-by-name | only security-group references and prefix lists were let in
+            quarantine-tampered/ignored-by-detector/CreatePolicyVersion-another-policy  | CreatePolicyVersion on arn:aws:iam::111122223333:policy/ReadOnlyForAuditors, not Snapback's quarantine policy
+            quarantine-tampered/ignored-by-detector/CreatePolicyVersion-another-accounts-quarantine | CreatePolicyVersion on arn:aws:iam::444455556666:policy/SnapbackMfaQuarantine, not Snapback's quarantine policy
+            quarantine-tampered/ignored-by-detector/CreatePolicyVersion-snapback-guard-role | made by Snapback's own role
+            quarantine-tampered/ignored-by-detector/CreatePolicyVersion-cloudformation-deploy | CloudFormation deploying the stack's own quarantine policy (role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1 (session AWSCloudFormation))
             """)
     void ignoredForTheirReason(String fixture, String reason) {
         assertThat(EVALUATOR.assess(event(fixture + ".json"))).singleElement()

@@ -79,13 +79,14 @@ class SecurityGroupOpenedDetectorTest {
     }
 
     @Test
-    void anIdForAWorldOpenRuleThatTheResponseDoesNotListIsNeverGuessed() {
+    void theResponsesRulesAreJudgedAndARequestedRuleItDoesNotListIsPagedNeverGuessed() {
         CloudTrailEvent event = event(SSH_WORLD, d -> ruleSetItem(d).put("toPort", 23));
 
-        Finding finding = onlyFinding(detector.evaluate(event));
+        List<Finding> findings = findings(detector.evaluate(event));
 
-        assertThat(finding.proposed()).isInstanceOf(PageOnly.class);
-        assertThat(((PageOnly) finding.proposed()).reason())
+        assertThat(findings.getFirst().proposed()).as("the rule AWS says it created, by its id")
+                .isEqualTo(new RevokeIngress(GROUP, List.of(new IngressRule(RULE, "tcp", 22, 23, "0.0.0.0/0"))));
+        assertThat(((PageOnly) findings.get(1).proposed()).reason())
                 .contains("securityGroupRuleSet has no single rule ID for 22/tcp from 0.0.0.0/0");
     }
 
@@ -124,10 +125,17 @@ class SecurityGroupOpenedDetectorTest {
     }
 
     @Test
-    void anEmptyRequestIsPagedNotPassed() {
+    void anEmptyRequestIsPagedNotPassedAndTheRulesTheResponseListsAreStillRevoked() {
         CloudTrailEvent event = event(SSH_WORLD, d -> ((ObjectNode) d.get("requestParameters")).remove("ipPermissions"));
+        CloudTrailEvent neither = event(SSH_WORLD, d -> {
+            ((ObjectNode) d.get("requestParameters")).remove("ipPermissions");
+            d.putNull("responseElements");
+        });
 
-        assertThat(((PageOnly) onlyFinding(detector.evaluate(event)).proposed()).reason())
+        List<Finding> findings = findings(detector.evaluate(event));
+        assertThat(findings.getFirst().proposed()).isInstanceOf(RevokeIngress.class);
+        assertThat(((PageOnly) findings.get(1).proposed()).reason()).contains("the request lists no ipPermissions");
+        assertThat(((PageOnly) onlyFinding(detector.evaluate(neither)).proposed()).reason())
                 .contains("the request lists no ipPermissions");
     }
 
@@ -170,6 +178,7 @@ class SecurityGroupOpenedDetectorTest {
             ObjectNode permission = firstPermission(d).put("ipProtocol", "58").put("fromPort", -1).put("toPort", -1);
             permission.putObject("ipRanges");
             permission.putObject("ipv6Ranges").putArray("items").addObject().put("cidrIpv6", "::/0");
+            ruleSetItem(d).put("ipProtocol", "58").put("fromPort", -1).put("toPort", -1).put("cidrIpv6", "::/0").remove("cidrIpv4");
         });
 
         assertThat(detector.evaluate(icmpv6)).isInstanceOf(Verdict.Clean.class);
@@ -212,7 +221,7 @@ class SecurityGroupOpenedDetectorTest {
         return d -> {
             ObjectNode permission = firstPermission(d);
             edit.accept(permission);
-            permission.fields().forEachRemaining(field -> {
+            permission.properties().forEach(field -> {
                 if (field.getKey().endsWith("Port")) ruleSetItem(d).set(field.getKey(), field.getValue());
             });
         };

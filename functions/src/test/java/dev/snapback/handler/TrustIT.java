@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
 import software.amazon.awssdk.services.ec2.model.KeyPairInfo;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
@@ -73,8 +74,9 @@ class TrustIT {
         Ec2Client ec2 = aws.clients().ec2(REGION);
         String group = group(ec2);
         String rule = openSsh(ec2, group, "0.0.0.0/0");
-        ec2.modifySecurityGroupRules(r -> r.groupId(group).securityGroupRules(m -> m.securityGroupRuleId(rule)
-                .securityGroupRule(s -> s.ipProtocol("tcp").fromPort(22).toPort(22).cidrIpv4("10.0.0.0/8"))));
+        ec2.modifySecurityGroupRules(r -> r.groupId(group).securityGroupRules(SecurityGroupRuleUpdate.builder()
+                .securityGroupRuleId(rule)
+                .securityGroupRule(s -> s.ipProtocol("tcp").fromPort(22).toPort(22).cidrIpv4("10.0.0.0/8")).build()));
 
         JsonNode summary = handler(Family.SECURITY_GROUPS).invoke(sshOpened(group, rule, Instant.now().minusSeconds(3 * 3600)));
 

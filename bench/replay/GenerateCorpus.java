@@ -143,11 +143,13 @@ public class GenerateCorpus {
                     .append(ACCOUNT).append(":assumed-role/developer/alice is not authorized to perform: ")
                     .append(service).append(':').append(name).append('"');
         }
+        // The rule an AuthorizeSecurityGroupIngress asks for is the rule its response lists, as in AWS's own records.
+        Ingress ingress = name.equals("AuthorizeSecurityGroupIngress") ? Ingress.random(r) : null;
         j.append(",\"requestParameters\":");
-        request(j, r, service, name, callRegion);
+        request(j, r, service, name, callRegion, ingress);
         j.append(",\"responseElements\":");
         if (errorCode != null) j.append("null");
-        else response(j, r, service, name);
+        else response(j, r, service, name, ingress);
         j.append(",\"requestID\":\"").append(uuid(r)).append("\",\"eventID\":\"").append(uuid(r)).append('"');
         j.append(",\"readOnly\":").append(name.startsWith("Describe") || name.startsWith("List") || name.startsWith("Get") || name.equals("LookupEvents"));
         if (name.equals("ConsoleLogin")) j.append(",\"eventType\":\"AwsConsoleSignIn\"");
@@ -189,7 +191,13 @@ public class GenerateCorpus {
         }
     }
 
-    static void request(StringBuilder j, Random r, String service, String name, String region) {
+    record Ingress(String groupId, int port, String cidr) {
+        static Ingress random(Random r) {
+            return new Ingress("sg-" + hex(r, 17), r.nextInt(4) == 0 ? 443 : 22, r.nextInt(3) == 0 ? "10.0.0.0/16" : "0.0.0.0/0");
+        }
+    }
+
+    static void request(StringBuilder j, Random r, String service, String name, String region, Ingress ingress) {
         String trail = "arn:aws:cloudtrail:us-east-1:" + ACCOUNT + ":trail/management-trail";
         String user = USERS[r.nextInt(USERS.length)];
         switch (name) {
@@ -205,13 +213,10 @@ public class GenerateCorpus {
             case "GetParameter" -> j.append("{\"name\":\"/app/prod/db-url-").append(r.nextInt(30)).append("\",\"withDecryption\":true}");
             case "CreateLogStream" -> j.append("{\"logGroupName\":\"/aws/lambda/orders-").append(r.nextInt(40))
                     .append("\",\"logStreamName\":\"2026/03/01/[$LATEST]").append(hex(r, 32)).append("\"}");
-            case "AuthorizeSecurityGroupIngress" -> {
-                int port = r.nextInt(4) == 0 ? 443 : 22;
-                String cidr = r.nextInt(3) == 0 ? "10.0.0.0/16" : "0.0.0.0/0";
-                j.append("{\"groupId\":\"sg-").append(hex(r, 17)).append("\",\"ipPermissions\":{\"items\":[{\"ipProtocol\":\"tcp\",\"fromPort\":")
-                        .append(port).append(",\"toPort\":").append(port).append(",\"groups\":{},\"ipRanges\":{\"items\":[{\"cidrIp\":\"")
-                        .append(cidr).append("\"}]},\"ipv6Ranges\":{},\"prefixListIds\":{}}]}}");
-            }
+            case "AuthorizeSecurityGroupIngress" -> j.append("{\"groupId\":\"").append(ingress.groupId())
+                    .append("\",\"ipPermissions\":{\"items\":[{\"ipProtocol\":\"tcp\",\"fromPort\":").append(ingress.port())
+                    .append(",\"toPort\":").append(ingress.port()).append(",\"groups\":{},\"ipRanges\":{\"items\":[{\"cidrIp\":\"")
+                    .append(ingress.cidr()).append("\"}]},\"ipv6Ranges\":{},\"prefixListIds\":{}}]}}");
             case "ModifySecurityGroupRules" -> j.append("{\"ModifySecurityGroupRulesRequest\":{\"GroupId\":\"sg-").append(hex(r, 17))
                     .append("\",\"SecurityGroupRule\":{\"SecurityGroupRuleId\":\"sgr-").append(hex(r, 17))
                     .append("\",\"SecurityGroupRule\":{\"IpProtocol\":\"tcp\",\"FromPort\":3389,\"ToPort\":3389,\"CidrIpv4\":\"0.0.0.0/0\"}}}}");
@@ -231,14 +236,16 @@ public class GenerateCorpus {
         }
     }
 
-    static void response(StringBuilder j, Random r, String service, String name) {
+    static void response(StringBuilder j, Random r, String service, String name, Ingress ingress) {
         switch (name) {
             case "AssumeRole" -> j.append("{\"credentials\":{\"accessKeyId\":\"ASIA").append(hex(r, 16).toUpperCase())
                     .append("\",\"sessionToken\":\"").append(hex(r, 120)).append("\",\"expiration\":\"Mar 1, 2026, 1:00:00 PM\"},\"assumedRoleUser\":{\"assumedRoleId\":\"AROA")
                     .append(hex(r, 16).toUpperCase()).append(":session\",\"arn\":\"arn:aws:sts::").append(ACCOUNT).append(":assumed-role/developer/session\"}}");
             case "AuthorizeSecurityGroupIngress" -> j.append("{\"requestId\":\"").append(uuid(r))
                     .append("\",\"_return\":true,\"securityGroupRuleSet\":{\"items\":[{\"groupOwnerId\":\"").append(ACCOUNT)
-                    .append("\",\"securityGroupRuleId\":\"sgr-").append(hex(r, 17)).append("\",\"isEgress\":false,\"ipProtocol\":\"tcp\",\"fromPort\":22,\"toPort\":22,\"cidrIpv4\":\"0.0.0.0/0\"}]}}");
+                    .append("\",\"groupId\":\"").append(ingress.groupId()).append("\",\"securityGroupRuleId\":\"sgr-").append(hex(r, 17))
+                    .append("\",\"isEgress\":false,\"ipProtocol\":\"tcp\",\"fromPort\":").append(ingress.port()).append(",\"toPort\":")
+                    .append(ingress.port()).append(",\"cidrIpv4\":\"").append(ingress.cidr()).append("\"}]}}");
             case "CreateAccessKey" -> j.append("{\"accessKey\":{\"accessKeyId\":\"AKIA").append(hex(r, 16).toUpperCase())
                     .append("\",\"status\":\"Active\",\"userName\":\"bob\",\"createDate\":\"Mar 1, 2026, 12:00:00 PM\"}}");
             case "CreateKeyPair" -> j.append("{\"requestId\":\"").append(uuid(r)).append("\",\"keyName\":\"kp\",\"keyFingerprint\":\"")

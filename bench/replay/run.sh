@@ -3,15 +3,22 @@
 # bench/out/, then times side by side in one run:
 #   (a) bin/snapback replay --format ndjson over it,
 #   (b) the parse-only floor: gunzip + Jackson over every record, same parallelism (tokens; and full trees),
-#   (c) jq selecting the same calls (zcat | jq, as many parallel pipelines as cores).
-# Knobs: RECORDS (default 2000000), PER_FILE (records per file, default 800), RUNS (repetitions, default 1).
+#   (c) jq selecting the same calls (zcat | jq, as many parallel pipelines as cores),
+#   (d) replay over the same records as an Athena export (bare records, lower-case names, JSON-string fields, spaced
+#       times: every guarded record read back into CloudTrail's shape), which must give the same decisions,
+#   (e) with BASELINE_JAR=path, another build of the jar (one kept from before a change) over the canonical corpus.
+# Knobs: RECORDS (default 2000000), PER_FILE (records per file, default 800), RUNS (repetitions, default 1; the
+# variants take turns within each repetition, and the fastest of each is kept), BASELINE_JAR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RECORDS=${RECORDS:-2000000}
 PER_FILE=${PER_FILE:-800}
 RUNS=${RUNS:-1}
 out=bench/out
-corpus=$out/corpus-$RECORDS-$PER_FILE
+# The generator's version is in the names: a corpus written by an older GenerateCorpus is not reused.
+corpus=$out/corpus-v2-$RECORDS-$PER_FILE
+exported=$out/athena-v2-$RECORDS-$PER_FILE
+baseline=${BASELINE_JAR:-}
 cores=$(nproc)
 
 java=""
@@ -26,13 +33,20 @@ command -v jq >/dev/null || { echo "bench: needs jq (apt-get install jq)" >&2; e
 jar=functions/target/snapback-functions-lambda.jar
 [ -f "$jar" ] || ./mvnw -q -pl functions package -DskipTests
 mkdir -p "$out/classes"
-"$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$jar" bench/replay/ParseOnly.java bench/replay/GenerateCorpus.java
+"$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$jar" bench/replay/ParseOnly.java bench/replay/GenerateCorpus.java \
+  bench/replay/ExportCorpus.java
 
 if [ ! -f "$corpus/facts" ]; then
   echo "Generating $RECORDS records, $PER_FILE per file, into $corpus ..." >&2
   rm -rf "$corpus"
   "$java" -cp "$out/classes" GenerateCorpus "$corpus" "$RECORDS" "$PER_FILE" > "$corpus.facts.tmp"
   mv "$corpus.facts.tmp" "$corpus/facts"
+fi
+if [ ! -f "$exported/done" ]; then
+  echo "Writing the same records as an Athena export into $exported ..." >&2
+  rm -rf "$exported"
+  "$java" -cp "$out/classes:$jar" ExportCorpus "$corpus" "$exported"
+  touch "$exported/done"
 fi
 facts=$(cat "$corpus/facts")
 fact() { sed -nE "s/.*$1=([0-9]+).*/\1/p" <<<"$facts"; }
@@ -59,9 +73,10 @@ run() { # name command... ; keeps the fastest of RUNS, by wall clock, with its C
   fi
 }
 
-replay() {
-  SNAPBACK_JAVA_OPTS="$jvm_opts -Xlog:gc:file=$out/replay-gc.log" bin/snapback replay --format ndjson \
-    --config examples/snapback-config.json "$corpus" > "$out/replay.ndjson" 2> "$out/replay.err"
+replay() { # name jar corpus: bin/snapback's command line, with the given jar
+  "$java" -Xlog:disable -Xlog:all=warning:stderr $jvm_opts -Xlog:gc:file="$out/$1-gc.log" -Dsnapback.tty.in=false \
+    -Dsnapback.tty.err=false -jar "$2" replay --format ndjson --config examples/snapback-config.json "$3" \
+    > "$out/$1.ndjson" 2> "$out/$1.err"
 }
 floor() { "$java" $jvm_opts -cp "$out/classes:$jar" ParseOnly "$1" "$corpus" > "$out/floor-$1.out"; }
 jq_select() {
@@ -71,7 +86,9 @@ jq_select() {
 
 echo "Load before: $(cut -d' ' -f1-3 /proc/loadavg) on $cores cores" >&2
 for i in $(seq "$RUNS"); do
-  run replay replay
+  run replay replay replay "$jar" "$corpus"
+  run replay-exported replay replay-exported "$jar" "$exported"
+  [ -z "$baseline" ] || run replay-baseline replay replay-baseline "$baseline" "$corpus"
   run floor-tokens floor tokens
   run floor-tree floor tree
   run jq jq_select
@@ -90,7 +107,8 @@ echo "Corpus: $records records in $files gzipped S3-log files, $(mb "$compressed
 echo "Matched by the deployed patterns: replay $replay_matched, jq $jq_matched, generator $expected; replay decisions: $decisions"
 echo "Replay heap (-Xmx256m): peak before GC ${peak_heap:-?} MB"
 printf "\n%-22s %8s %8s %11s %10s %11s %13s\n" "" "wall s" "CPU s" "records/s" "MB/s gz" "MB/s json" "records/CPU-s"
-for name in replay floor-tokens floor-tree jq; do
+variants="replay replay-exported ${baseline:+replay-baseline} floor-tokens floor-tree jq"
+for name in $variants; do
   t=${wall[$name]}; c=${cpu[$name]}
   printf "%-22s %8.2f %8.2f %11.0f %10.1f %11.1f %13.0f\n" "$name" "$t" "$c" "$(echo "$records / $t" | bc -l)" \
     "$(echo "$compressed / $t / 1000000" | bc -l)" "$(echo "$uncompressed / $t / 1000000" | bc -l)" "$(echo "$records / $c" | bc -l)"
@@ -100,4 +118,9 @@ ratio() { printf "%-34s wall %5.2fx   CPU %5.2fx\n" "$1" "$(echo "${wall[$3]} / 
 ratio "replay speed / jq speed:" replay jq
 ratio "replay speed / floor (tokens):" replay floor-tokens
 ratio "replay speed / floor (trees):" replay floor-tree
+ratio "exported / canonical speed:" replay-exported replay
+[ -z "$baseline" ] || ratio "replay speed / baseline speed:" replay replay-baseline
+cmp -s <(sort "$out/replay.ndjson") <(sort "$out/replay-exported.ndjson") \
+  || { echo "bench: the exported corpus gives other decisions than the canonical one" >&2; exit 1; }
+echo "Exported corpus: the same $decisions decisions as the canonical one"
 [ "$replay_matched" = "$jq_matched" ] || { echo "bench: replay and jq disagree on what matches" >&2; exit 1; }

@@ -16,12 +16,13 @@ import java.util.function.BiPredicate;
  *
  * <p>Accepted shapes, as root values (one per {@code .json} file, one per line in JSON lines, or simply several in a
  * row): a CloudTrail S3 log file {@code {"Records":[...]}}, an EventBridge envelope, a bare CloudTrail record, or a
- * JSON array of records (as query tools export them). A record may be in an exported form (lower-case field names,
- * see {@link dev.snapback.event.ExportedForms}); the scan reads {@code eventsource}, {@code eventname} and
- * {@code errorcode} as well.
+ * JSON array of records (as query tools export them).
  * Each record is first only scanned: its values are skipped without being decoded, except {@code eventSource},
  * {@code eventName} and {@code errorCode}. Only when a pattern names the call (or the value is an EventBridge
- * envelope) are the record's bytes, kept by {@link KeepingInputStream}, parsed into a tree.
+ * envelope) are the record's bytes, kept by {@link KeepingInputStream}, parsed into a tree. A record without those
+ * names may be an export with lower-case names ({@link dev.snapback.event.ExportedForms}): it is parsed and routed by
+ * {@code eventsource}, {@code eventname} and {@code errorcode}, so the scan of CloudTrail's own logs stays as lean as
+ * it was.
  */
 final class RecordReader {
 
@@ -133,14 +134,11 @@ final class RecordReader {
                             continue;
                         }
                     }
-                    case "eventSource", "eventsource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    case "eventName", "eventname" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    case "errorCode", "errorcode" -> {
-                        // CloudTrail leaves errorCode out of a call without error; an export's column holds null.
-                        if (value == JsonToken.VALUE_STRING) errorCode = '"' + parser.getText() + '"';
-                        else if (value == JsonToken.VALUE_NULL) errorCode = null;
-                        else if (value.isScalarValue()) errorCode = parser.getText();
-                        else problem = "errorCode: expected a string, got " + describe(value);
+                    case "eventSource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "eventName" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "errorCode" -> {
+                        errorCode = errorCode(value, parser.getText());
+                        if (value.isStructStart()) problem = "errorCode: expected a string, got " + describe(value);
                     }
                     case "detail", "detail-type" -> envelope = true;
                     default -> { }
@@ -149,6 +147,17 @@ final class RecordReader {
             }
             if (logFile) return;
             int at = index++;
+            JsonNode json = null;
+            if (!envelope && (eventSource == null || eventName == null)) {
+                json = tree(start);
+                if (eventSource == null) eventSource = json.path("eventsource").textValue();
+                if (eventName == null) eventName = json.path("eventname").textValue();
+                JsonNode lowerCased = json.path("errorcode");
+                if (!lowerCased.isMissingNode() && !json.has("errorCode")) {
+                    errorCode = errorCode(lowerCased.asToken(), lowerCased.asText());
+                    if (lowerCased.isContainerNode()) problem = "errorcode: expected a string, got " + describe(lowerCased.asToken());
+                }
+            }
             if (!envelope && eventSource != null && eventName != null && !mayMatch.test(eventSource, eventName)) {
                 sink.unnamed();
                 return;
@@ -158,8 +167,7 @@ final class RecordReader {
                 sink.malformed(position, problem);
                 return;
             }
-            int from = kept.indexOf(start.getByteOffset());
-            JsonNode json = JSON.readTree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
+            if (json == null) json = tree(start);
             if (envelope) {
                 envelope(json, position, sink);
             } else if (eventSource == null || eventName == null) {
@@ -168,6 +176,21 @@ final class RecordReader {
                 sink.candidate(new Candidate(Router.sourceOf(eventSource), Router.detailTypeOf(eventName), eventSource,
                         eventName, errorCode, false, json, position));
             }
+        }
+
+        /** The object that began at {@code start} and just ended, from its kept bytes. */
+        private JsonNode tree(JsonLocation start) throws IOException {
+            int from = kept.indexOf(start.getByteOffset());
+            return JSON.readTree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
+        }
+
+        /**
+         * The error code as the patterns match it: a string quoted, another scalar as its text. CloudTrail leaves the
+         * field out of a call without error; an export's column holds null, which is the same.
+         */
+        private static String errorCode(JsonToken value, String text) {
+            if (value == JsonToken.VALUE_STRING) return '"' + text + '"';
+            return value == JsonToken.VALUE_NULL || !value.isScalarValue() ? null : text;
         }
 
         /** The {@code Records} array of a CloudTrail S3 log file, or an exported array of records. */

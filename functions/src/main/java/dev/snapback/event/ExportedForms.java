@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -56,18 +59,18 @@ public final class ExportedForms {
     private static final List<String> JSON_FIELDS = List.of("requestParameters", "responseElements",
             "additionalEventData", "serviceEventDetails", "resources");
     /** CloudTrail's own names, by where they occur: the record, then the identity and the session inside it. */
-    private static final Map<String, String> RECORD = names("eventVersion", "userIdentity", "eventTime", "eventSource",
+    private static final Names RECORD = names("eventVersion", "userIdentity", "eventTime", "eventSource",
             "eventName", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestParameters",
             "responseElements", "additionalEventData", "requestID", "eventID", "readOnly", "resources", "eventType",
             "apiVersion", "managementEvent", "recipientAccountId", "serviceEventDetails", "sharedEventID",
             "vpcEndpointId", "vpcEndpointAccountId", "eventCategory", "addendum", "sessionCredentialFromConsole",
             "edgeDeviceDetails", "tlsDetails", "insightDetails");
-    private static final Map<String, String> IDENTITY = names("type", "principalId", "arn", "accountId", "accessKeyId",
+    private static final Names IDENTITY = names("type", "principalId", "arn", "accountId", "accessKeyId",
             "userName", "sessionContext", "invokedBy", "identityProvider", "credentialId", "onBehalfOf", "inScopeOf");
-    private static final Map<String, String> SESSION = names("sessionIssuer", "webIdFederationData", "attributes",
+    private static final Names SESSION = names("sessionIssuer", "webIdFederationData", "attributes",
             "sourceIdentity", "ec2RoleDelivery", "ec2IssuedInVPC", "assumedRoot");
-    private static final Map<String, String> ISSUER = names("type", "principalId", "arn", "accountId", "userName");
-    private static final Map<String, String> ATTRIBUTES = names("creationDate", "mfaAuthenticated");
+    private static final Names ISSUER = names("type", "principalId", "arn", "accountId", "userName");
+    private static final Names ATTRIBUTES = names("creationDate", "mfaAuthenticated");
 
     private ExportedForms() {
     }
@@ -95,11 +98,14 @@ public final class ExportedForms {
             }
         }
         JsonNode time = record.get("eventTime");
-        if (time != null && time.isTextual() && SPACED.matcher(time.asText()).matches()) {
-            record.put("eventTime", time.asText().replace(' ', 'T') + "Z");
+        // Most records are CloudTrail's own ("2026-11-20T09:12:44Z"): told apart by one character, before any pattern.
+        String text = time == null ? "" : time.asText();
+        if (time != null && time.isTextual() && text.length() > 10 && text.charAt(10) == ' ' && SPACED.matcher(text).matches()) {
+            record.put("eventTime", text.replace(' ', 'T') + "Z");
             forms.add(Form.SPACED_TIME);
-        } else if (time != null && (time.isIntegralNumber() || time.isTextual()) && EPOCH_MILLIS.matcher(time.asText()).matches()) {
-            record.put("eventTime", Instant.ofEpochMilli(Long.parseLong(time.asText())).toString());
+        } else if ((time != null && time.isIntegralNumber() || !text.isEmpty() && text.indexOf('-') < 0)
+                && EPOCH_MILLIS.matcher(text).matches()) {
+            record.put("eventTime", Instant.ofEpochMilli(Long.parseLong(text)).toString());
             forms.add(Form.EPOCH_MILLIS_TIME);
         }
         return new Normalized(record, forms);
@@ -107,10 +113,14 @@ public final class ExportedForms {
 
     /** {@code "userIdentity.sessionContext.sessionIssuer.arn": v} becomes the nested objects it names. */
     private static void unflatten(ObjectNode record, Set<Form> forms) {
-        List<String> dotted = new ArrayList<>();
-        record.fieldNames().forEachRemaining(name -> {
-            if (name.indexOf('.') > 0) dotted.add(name);
-        });
+        List<String> dotted = null;
+        for (Iterator<String> names = record.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.indexOf('.') <= 0) continue;
+            if (dotted == null) dotted = new ArrayList<>();
+            dotted.add(name);
+        }
+        if (dotted == null) return;
         for (String name : dotted) {
             String[] path = name.split("\\.");
             ObjectNode parent = record;
@@ -127,16 +137,19 @@ public final class ExportedForms {
     }
 
     /** Renames fields whose lower-cased name is one of CloudTrail's own, unless that name is there already. */
-    private static void rename(ObjectNode node, Map<String, String> canonical, Set<Form> forms) {
-        List<String> lowerCased = new ArrayList<>();
-        node.fieldNames().forEachRemaining(name -> {
-            String own = canonical.get(name.toLowerCase());
-            if (own != null && !own.equals(name) && !node.has(own)) lowerCased.add(name);
-        });
-        for (String name : lowerCased) {
-            node.set(canonical.get(name.toLowerCase()), node.remove(name));
-            forms.add(Form.LOWER_CASE_NAMES);
+    private static void rename(ObjectNode node, Names names, Set<Form> forms) {
+        Map<String, String> renames = null;
+        for (Iterator<String> fields = node.fieldNames(); fields.hasNext(); ) {
+            String name = fields.next();
+            if (names.canonical().contains(name)) continue;
+            String own = names.byLowerCase().get(name.toLowerCase(Locale.ROOT));
+            if (own == null || node.has(own)) continue;
+            if (renames == null) renames = new LinkedHashMap<>();
+            renames.put(name, own);
         }
+        if (renames == null) return;
+        renames.forEach((name, own) -> node.set(own, node.remove(name)));
+        forms.add(Form.LOWER_CASE_NAMES);
     }
 
     private static JsonNode parsedOrNull(String text) {
@@ -147,9 +160,13 @@ public final class ExportedForms {
         }
     }
 
-    private static Map<String, String> names(String... names) {
-        Map<String, String> out = new HashMap<>();
-        for (String name : names) out.put(name.toLowerCase(), name);
-        return Map.copyOf(out);
+    /** CloudTrail's own names at one level, and each by its lower-cased form. */
+    private record Names(Set<String> canonical, Map<String, String> byLowerCase) {
+    }
+
+    private static Names names(String... names) {
+        Map<String, String> byLowerCase = new HashMap<>();
+        for (String name : names) byLowerCase.put(name.toLowerCase(Locale.ROOT), name);
+        return new Names(Set.of(names), Map.copyOf(byLowerCase));
     }
 }

@@ -91,6 +91,21 @@ class ReplayExportsTest {
         assertThat(run.json().get("decisions")).hasSize(1);
     }
 
+    @Test
+    void aRecordWithOnlySomeNamesLowerCasedKeepsTheCanonicalOnes() throws IOException {
+        Path file = dir.resolve("mixed.jsonl");
+        ObjectNode record = (ObjectNode) Fixtures.all().stream()
+                .filter(f -> f.path().endsWith(CANONICAL.getFirst())).findFirst().orElseThrow().json().get("detail");
+        record.set("eventname", record.remove("eventName"));
+        Files.writeString(file, record + "\n");
+
+        ReplayRun run = ReplayRun.of("replay", "--config", config(), "--format", "json", file.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.summary().at("/detectors/security-group-opened/matched").asLong()).isEqualTo(1);
+        assertThat(run.summary().get("normalised").toString()).isEqualTo("{\"lower_case_names\":1}");
+    }
+
     private ReplayRun canonical() {
         List<String> args = new ArrayList<>(List.of("replay", "--config", config(), "--format", "json"));
         CANONICAL.forEach(path -> args.add(Fixtures.eventsDir().resolve(path).toString()));

@@ -18,8 +18,6 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
  */
 public final class SnsNotifier {
 
-    /** Environment variable holding the topic ARN. */
-    public static final String TOPIC_VARIABLE = "SNAPBACK_ALERT_TOPIC_ARN";
     /** Bytes of the message; the rest of SNS's 256 KB is ample for the subject and attributes. */
     public static final int MESSAGE_BUDGET = 240 * 1024;
     static final String TRUNCATED = "\n[... cut to fit SNS's 256 KB limit: the full record is in the Snapback audit"

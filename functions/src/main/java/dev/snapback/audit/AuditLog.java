@@ -1,9 +1,9 @@
 package dev.snapback.audit;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Mode;
+import dev.snapback.model.Outcome;
 import dev.snapback.policy.Decision;
-import dev.snapback.policy.Mode;
-import dev.snapback.remediate.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,8 +63,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  */
 public final class AuditLog {
 
-    /** Environment variable holding the table name. */
-    public static final String TABLE_VARIABLE = "SNAPBACK_AUDIT_TABLE";
     /** Longer than the function's timeout: a claim this old belongs to an invocation that is gone. */
     public static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
     /** How long items are kept before DynamoDB's TTL removes them. */

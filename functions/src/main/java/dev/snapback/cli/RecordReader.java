@@ -20,7 +20,7 @@ import java.util.function.BiPredicate;
  * Each record is first only scanned: its values are skipped without being decoded, except {@code eventSource},
  * {@code eventName} and {@code errorCode}. Only when a pattern names the call (or the value is an EventBridge
  * envelope) are the record's bytes, kept by {@link KeepingInputStream}, parsed into a tree. A record without those
- * names may be an export with lower-case names ({@link dev.snapback.event.ExportedForms}): it is parsed and routed by
+ * names may be an export with lower-case names ({@link dev.snapback.cli.ExportedForms}): it is parsed and routed by
  * {@code eventsource}, {@code eventname} and {@code errorcode}, so the scan of CloudTrail's own logs stays as lean as
  * it was.
  */

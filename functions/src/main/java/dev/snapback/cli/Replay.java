@@ -6,7 +6,6 @@ import dev.snapback.detect.Detector;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
-import dev.snapback.event.ExportedForms;
 import dev.snapback.event.MalformedEventException;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Decision;

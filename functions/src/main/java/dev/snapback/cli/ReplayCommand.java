@@ -1,14 +1,14 @@
 package dev.snapback.cli;
 
 import dev.snapback.alert.AlertRenderer;
+import dev.snapback.config.SnapbackConfig;
 import dev.snapback.detect.Detectors;
+import dev.snapback.model.InvalidConfigException;
+import dev.snapback.model.Outcome;
+import dev.snapback.policy.ActStep;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
-import dev.snapback.policy.InvalidConfigException;
-import dev.snapback.policy.SnapbackConfig;
-import dev.snapback.remediate.ActStep;
 import dev.snapback.remediate.AwsErrors;
-import dev.snapback.remediate.Outcome;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -118,7 +118,7 @@ final class ReplayCommand implements Callable<Integer> {
         Replay.Result result;
         try (Progress progress = terminal.stderrIsTerminal()
                 ? Progress.on(err, inputs.files().size(), inputs.totalBytes()) : Progress.NONE) {
-            Replay replay = new Replay(new Evaluator(snapbackConfig, Detectors.all(snapbackConfig)), apply,
+            Replay replay = new Replay(new Evaluator(snapbackConfig, snapbackConfig.detectors()), apply,
                     (file, position, problem, restSkipped) -> progress.message(err, "snapback: " + file + ": " + position
                             + ": " + problem + (restSkipped ? " (rest of file skipped)" : " (record skipped)")),
                     progress);

@@ -1,7 +1,6 @@
 package dev.snapback.cli;
 
 import dev.snapback.detect.DetectorSpec;
-import dev.snapback.event.ExportedForms;
 import dev.snapback.policy.Decision;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

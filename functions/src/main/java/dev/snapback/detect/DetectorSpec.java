@@ -1,6 +1,9 @@
 package dev.snapback.detect;
 
-import dev.snapback.policy.Mode;
+import dev.snapback.model.Family;
+import dev.snapback.model.IamGrant;
+import dev.snapback.model.Mode;
+import dev.snapback.model.Severity;
 import java.util.List;
 
 /**

@@ -1,32 +1,23 @@
 package dev.snapback.detect;
 
-import dev.snapback.policy.SnapbackConfig;
 import java.util.List;
-import java.util.function.Function;
 
 /** The registry: every detector Snapback ships, and their declarations for the stack and the replay router. */
 public final class Detectors {
 
-    /** The one list of detectors; everything else here is derived from it, so nothing can drift. */
-    private static final List<Function<SnapbackConfig, Detector>> CONSTRUCTORS = List.of(
-            MfaDeactivatedDetector::new,
-            SecurityGroupOpenedDetector::new,
-            TrailTamperedDetector::new,
-            UnmanagedKeyCreatedDetector::new,
-            config -> new QuarantineTamperedDetector());
+    /** The one list of detectors; everything else is derived from it, so nothing can drift. */
+    public static final List<DetectorType<?>> TYPES = List.of(
+            new DetectorType<>(MfaDeactivatedDetector.SPEC, MfaSettings.class, MfaSettings.DEFAULTS, MfaDeactivatedDetector::new),
+            new DetectorType<>(SecurityGroupOpenedDetector.SPEC, SecurityGroupSettings.class, SecurityGroupSettings.DEFAULTS,
+                    SecurityGroupOpenedDetector::new),
+            new DetectorType<>(TrailTamperedDetector.SPEC, TrailSettings.class, TrailSettings.DEFAULTS, TrailTamperedDetector::new),
+            new DetectorType<>(UnmanagedKeyCreatedDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
+                    UnmanagedKeyCreatedDetector::new),
+            DetectorType.withoutSettings(QuarantineTamperedDetector.SPEC, new QuarantineTamperedDetector()));
 
-    /** A detector's spec does not depend on the configuration, so any configuration reads it. */
-    public static final List<DetectorSpec> SPECS = all(SnapbackConfig.defaults()).stream().map(Detector::spec).toList();
+    public static final List<DetectorSpec> SPECS = TYPES.stream().map(DetectorType::spec).toList();
 
     private Detectors() {
-    }
-
-    public static List<Detector> all(SnapbackConfig config) {
-        return CONSTRUCTORS.stream().map(create -> create.apply(config)).toList();
-    }
-
-    public static List<Detector> of(Family family, SnapbackConfig config) {
-        return all(config).stream().filter(d -> d.spec().family() == family).toList();
     }
 
     public static DetectorSpec spec(String id) {

@@ -1,6 +1,7 @@
 package dev.snapback.detect;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.ResourceRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

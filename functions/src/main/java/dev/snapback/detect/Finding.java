@@ -1,6 +1,8 @@
 package dev.snapback.detect;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
 import dev.snapback.remediate.Remediation;
 import java.util.Map;
 

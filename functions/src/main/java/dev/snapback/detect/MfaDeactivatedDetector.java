@@ -1,9 +1,13 @@
 package dev.snapback.detect;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Fields;
 import dev.snapback.event.Principal;
-import dev.snapback.policy.Mode;
-import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.model.Family;
+import dev.snapback.model.IamGrant;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.QuarantineUser;
 import dev.snapback.remediate.ReleaseQuarantine;
@@ -21,7 +25,7 @@ import java.util.Objects;
  * IAM itself applies the call to the caller (an IAM user, or root). A device's serial number is never read as a user
  * name: a virtual device's name is chosen freely, so {@code mfa/alice} may belong to anyone.
  */
-public record MfaDeactivatedDetector(SnapbackConfig config) implements Detector {
+public record MfaDeactivatedDetector(MfaSettings settings) implements Detector {
 
     public static final DetectorSpec SPEC = new DetectorSpec(
             "mfa-deactivated",
@@ -81,7 +85,7 @@ public record MfaDeactivatedDetector(SnapbackConfig config) implements Detector 
 
     private Verdict enabled(CloudTrailEvent event) {
         String serial = serialNumber(event);
-        boolean manual = config.quarantineRelease() == SnapbackConfig.QuarantineRelease.MANUAL;
+        boolean manual = settings.quarantineRelease() == MfaSettings.QuarantineRelease.MANUAL;
         String from = Objects.requireNonNullElse(event.sourceIp(), "an unrecorded IP");
         return switch (ownerOf(event)) {
             case Owner.Root() -> Verdict.clean("root enabled an MFA device");

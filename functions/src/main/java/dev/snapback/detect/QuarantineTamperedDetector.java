@@ -1,8 +1,12 @@
 package dev.snapback.detect;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Fields;
 import dev.snapback.event.Principal;
-import dev.snapback.policy.Mode;
+import dev.snapback.model.Family;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
 import dev.snapback.remediate.QuarantinePolicy;
 import dev.snapback.remediate.RestoreQuarantinePolicy;
 import java.util.List;

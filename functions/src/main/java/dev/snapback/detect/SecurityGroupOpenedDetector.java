@@ -2,8 +2,12 @@ package dev.snapback.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.policy.Mode;
-import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.event.Fields;
+import dev.snapback.model.Cidr;
+import dev.snapback.model.Family;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.RevokeIngress;
@@ -31,7 +35,7 @@ import java.util.stream.IntStream;
  * them from anywhere (fragmentation needed, packet too big) for path MTU discovery, so revoking them breaks traffic.
  * A part of the event that cannot be read with certainty is paged with the reason and never revoked.
  */
-public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Detector {
+public record SecurityGroupOpenedDetector(SecurityGroupSettings settings) implements Detector {
 
     public static final DetectorSpec SPEC = new DetectorSpec(
             "security-group-opened",
@@ -248,15 +252,15 @@ public record SecurityGroupOpenedDetector(SnapbackConfig config) implements Dete
         String protocol = grant.protocol();
         if (protocol.equals("icmp") || protocol.equals("icmpv6")) return Exposure.ICMP;
         if ((protocol.equals("tcp") || protocol.equals("udp"))
-                && IntStream.rangeClosed(grant.fromPort(), grant.toPort()).allMatch(config.publicPorts()::contains)) {
+                && IntStream.rangeClosed(grant.fromPort(), grant.toPort()).allMatch(settings.publicPorts()::contains)) {
             return Exposure.PUBLIC_PORTS;
         }
         // The whole internet is never trusted, whatever the trusted list says; broad trusted ranges
         // (the default fc00::/7) are.
         if (grant.cidr().isWorld()) return Exposure.OPEN;
         if (UNREACHABLE.stream().anyMatch(range -> range.contains(grant.cidr()))) return Exposure.UNREACHABLE;
-        if (config.isTrusted(grant.cidr())) return Exposure.TRUSTED;
-        return config.isBroad(grant.cidr()) ? Exposure.OPEN : Exposure.UNTRUSTED;
+        if (settings.isTrusted(grant.cidr())) return Exposure.TRUSTED;
+        return settings.isBroad(grant.cidr()) ? Exposure.OPEN : Exposure.UNTRUSTED;
     }
 
     private Verdict judge(CloudTrailEvent event, String groupId, Reading reading) {

@@ -2,8 +2,12 @@ package dev.snapback.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.policy.Mode;
-import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.event.Fields;
+import dev.snapback.model.Family;
+import dev.snapback.model.IamGrant;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.Remediation;
 import dev.snapback.remediate.RestoreEventSelectors;
@@ -33,7 +37,7 @@ import java.util.regex.Pattern;
  *       the call's own selectors plus the least change that logs them again (see {@link ManagementEventSelectors}).</li>
  * </ul>
  */
-public record TrailTamperedDetector(SnapbackConfig config) implements Detector {
+public record TrailTamperedDetector(TrailSettings settings) implements Detector {
 
     public static final DetectorSpec SPEC = new DetectorSpec(
             "trail-tampered",
@@ -104,7 +108,7 @@ public record TrailTamperedDetector(SnapbackConfig config) implements Detector {
         JsonNode kms = request.path("kmsKeyId");
         if (!kms.isMissingNode() && !kms.isNull() && !kms.isTextual()) problems.add("kmsKeyId is not a string");
         boolean kmsDropped = kms.isTextual() && kms.asText().isBlank();
-        String configuredKey = config.trailKmsKeys().get(trail.arn());
+        String configuredKey = settings.trailKmsKeys().get(trail.arn());
         String requestedKey = Fields.text(request, "kmsKeyId");
         // The response names the key by ARN even when the request used an alias or a key ID.
         String respondedKey = Fields.text(event.response(), "kmsKeyId");

@@ -1,9 +1,13 @@
 package dev.snapback.detect;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Fields;
 import dev.snapback.event.Principal;
-import dev.snapback.policy.Mode;
-import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.model.Family;
+import dev.snapback.model.IamGrant;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
 import dev.snapback.remediate.DeactivateAccessKey;
 import dev.snapback.remediate.DeleteKeyPair;
 import dev.snapback.remediate.PageOnly;
@@ -17,7 +21,7 @@ import java.util.List;
  * managed principals. The key to deactivate and its owner come from the event alone, never from a guess: an access
  * key's owner is the response's {@code accessKey.userName}, not the caller. Key material never leaves the event.
  */
-public record UnmanagedKeyCreatedDetector(SnapbackConfig config) implements Detector {
+public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detector {
 
     public static final DetectorSpec SPEC = new DetectorSpec(
             "unmanaged-key-created",
@@ -128,7 +132,7 @@ public record UnmanagedKeyCreatedDetector(SnapbackConfig config) implements Dete
     }
 
     private boolean isManaged(CloudTrailEvent event) {
-        return config.isManaged(event.actor());
+        return settings.isManaged(event.actor());
     }
 
     private static Verdict managed(CloudTrailEvent event) {

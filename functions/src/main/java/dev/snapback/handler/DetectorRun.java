@@ -5,12 +5,12 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.snapback.audit.AuditLog;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Mode;
+import dev.snapback.model.Outcome;
+import dev.snapback.policy.ActStep;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Decision;
-import dev.snapback.policy.Mode;
-import dev.snapback.remediate.ActStep;
 import dev.snapback.remediate.CallBudget;
-import dev.snapback.remediate.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 
 /**
  * One detector's decisions on one event, exactly once: claim the event in the audit log (a duplicate delivery stops

@@ -2,7 +2,7 @@ package dev.snapback.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import dev.snapback.snapstart.PrimingContext;
 import dev.snapback.snapstart.PrimingCredentials;
 import dev.snapback.snapstart.PrimingSample;

@@ -1,6 +1,6 @@
 package dev.snapback.handler;
 
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 
 /** Lambda entry point for Snapback's own controls: its quarantine policy changed by someone else. */
 public final class GuardHandler extends FamilyHandler {

@@ -1,6 +1,6 @@
 package dev.snapback.handler;
 
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 
 /** Lambda entry point for IAM access keys and EC2 key pairs created outside the managed path. */
 public final class KeyHandler extends FamilyHandler {

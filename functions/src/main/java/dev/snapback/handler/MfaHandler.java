@@ -1,6 +1,6 @@
 package dev.snapback.handler;
 
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 
 /** Lambda entry point for MFA deactivated on IAM users or root. */
 public final class MfaHandler extends FamilyHandler {

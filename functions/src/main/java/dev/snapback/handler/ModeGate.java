@@ -3,16 +3,17 @@ package dev.snapback.handler;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.snapback.alert.AlertRenderer;
+import dev.snapback.config.SnapbackConfig;
 import dev.snapback.detect.Detector;
+import dev.snapback.model.Mode;
 import dev.snapback.policy.Evaluator;
-import dev.snapback.policy.Mode;
-import dev.snapback.policy.SnapbackConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 
 /**
  * The modes a function's detectors run in: the deployed ones, or those of the run-time override in SSM. A bad

@@ -3,8 +3,9 @@ package dev.snapback.handler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.snapback.policy.InvalidConfigException;
-import dev.snapback.policy.Mode;
+import dev.snapback.config.FunctionEnvironment;
+import dev.snapback.model.InvalidConfigException;
+import dev.snapback.model.Mode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,8 +20,6 @@ import software.amazon.lambda.powertools.parameters.ssm.SSMProvider;
  */
 public final class ModeOverrides {
 
-    /** Environment variable naming the parameter; unset means no overrides. */
-    public static final String PARAMETER_VARIABLE = "SNAPBACK_MODES_PARAMETER";
     public static final Duration CACHE = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +47,7 @@ public final class ModeOverrides {
     }
 
     static Map<String, Mode> parse(String value) {
-        String field = "(" + PARAMETER_VARIABLE + ")";
+        String field = "(" + FunctionEnvironment.MODES_PARAMETER + ")";
         JsonNode root;
         try {
             root = JSON.readTree(value);

@@ -10,19 +10,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.alert.AlertRenderer;
 import dev.snapback.alert.SnsNotifier;
 import dev.snapback.audit.AuditLog;
+import dev.snapback.config.FunctionEnvironment;
+import dev.snapback.config.SnapbackConfig;
 import dev.snapback.detect.Detectors;
-import dev.snapback.detect.Family;
 import dev.snapback.detect.Finding;
-import dev.snapback.detect.ResourceRef;
-import dev.snapback.detect.Severity;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
 import dev.snapback.event.MalformedEventException;
+import dev.snapback.model.Family;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
+import dev.snapback.policy.ActStep;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Decision;
-import dev.snapback.policy.Mode;
-import dev.snapback.policy.SnapbackConfig;
-import dev.snapback.remediate.ActStep;
 import dev.snapback.remediate.AwsClients;
 import dev.snapback.remediate.CallBudget;
 import dev.snapback.remediate.PageOnly;
@@ -51,6 +52,7 @@ import software.amazon.lambda.powertools.logging.internal.PowertoolsLoggedFields
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
+
 /**
  * Everything one Lambda function does with one event, shared by the handlers: parse, check the event is for the
  * function's own account (else page and audit, never act), assess with the family's detectors in the modes the
@@ -71,8 +73,6 @@ public final class Pipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** CloudWatch namespace of the metrics, unless POWERTOOLS_METRICS_NAMESPACE names another. */
-    static final String METRICS_NAMESPACE = "Snapback";
     /** Audit and metric id of events from another account than the function's. */
     static final String FOREIGN_ACCOUNT = "foreign-account";
 
@@ -91,16 +91,16 @@ public final class Pipeline {
     }
 
     /** Wires a pipeline onto one set of AWS clients: the Lambda setup, and the tests' (with a stub endpoint). */
-    public static Pipeline wire(Family family, Map<String, String> environment, AwsClients clients, Metrics metrics, Clock clock) {
-        SnapbackConfig config = SnapbackConfig.fromEnvironment(environment);
-        String modesParameter = environment.get(ModeOverrides.PARAMETER_VARIABLE);
+    public static Pipeline wire(Family family, Map<String, String> variables, AwsClients clients, Metrics metrics, Clock clock) {
+        FunctionEnvironment environment = FunctionEnvironment.of(variables);
+        SnapbackConfig config = environment.snapbackConfig();
         PipelineMetrics counts = new PipelineMetrics(metrics);
         Notifier notifier = new Notifier(new AlertRenderer(config.lateEventAfter()),
-                new SnsNotifier(clients.sns(), required(environment, SnsNotifier.TOPIC_VARIABLE)), clock);
-        ModeGate modes = new ModeGate(config, Detectors.of(family, config),
-                modesParameter == null || modesParameter.isBlank() ? null : new ModeOverrides(clients.ssm(), modesParameter),
+                new SnsNotifier(clients.sns(), environment.alertTopicArn()), clock);
+        ModeGate modes = new ModeGate(config, config.detectors(family),
+                environment.modesParameter() == null ? null : new ModeOverrides(clients.ssm(), environment.modesParameter()),
                 notifier, counts);
-        DetectorRun run = new DetectorRun(new AuditLog(clients.dynamoDb(), required(environment, AuditLog.TABLE_VARIABLE)),
+        DetectorRun run = new DetectorRun(new AuditLog(clients.dynamoDb(), environment.auditTable()),
                 new ActStep(new SdkRemediationExecutor(clients)), notifier, counts, clients.budget(), clock);
         return new Pipeline(family, modes, run, counts, clients.budget());
     }
@@ -113,7 +113,7 @@ public final class Pipeline {
             EnvironmentConfigurationProvider.getConfig().setEnvironmentOverride(Environments.Local);
         }
         Metrics metrics = MetricsFactory.getMetricsInstance();
-        if (environment.get("POWERTOOLS_METRICS_NAMESPACE") == null) metrics.setNamespace(METRICS_NAMESPACE);
+        if (environment.get(FunctionEnvironment.METRICS_NAMESPACE) == null) metrics.setNamespace(FunctionEnvironment.DEFAULT_METRICS_NAMESPACE);
         return wire(family, environment, AwsClients.fromEnvironment(environment), metrics, Clock.systemUTC());
     }
 
@@ -127,7 +127,7 @@ public final class Pipeline {
         AwsClients canned = new AwsClients(new CannedAwsHttpClient(PrimingSample.of(family).answers()),
                 Region.of(environment.getOrDefault("AWS_REGION", "us-east-1")),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("snapstart-priming", "snapstart-priming")), null);
-        return wire(family, environment, canned, PrimingMetrics.create(METRICS_NAMESPACE), Clock.systemUTC());
+        return wire(family, environment, canned, PrimingMetrics.create(FunctionEnvironment.DEFAULT_METRICS_NAMESPACE), Clock.systemUTC());
     }
 
     /** The Lambda entry point: raw EventBridge JSON in, a short JSON summary out. */
@@ -226,11 +226,5 @@ public final class Pipeline {
             throw new IllegalStateException("cannot tell this function's account from " + context.getInvokedFunctionArn());
         }
         return arn[4];
-    }
-
-    private static String required(Map<String, String> environment, String name) {
-        String value = environment.get(name);
-        if (value == null || value.isBlank()) throw new IllegalStateException(name + " is not set");
-        return value;
     }
 }

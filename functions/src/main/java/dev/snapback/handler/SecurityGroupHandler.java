@@ -1,6 +1,6 @@
 package dev.snapback.handler;
 
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import java.util.function.Supplier;
 
 /** Lambda entry point for security groups opened to the world or to untrusted ranges. */

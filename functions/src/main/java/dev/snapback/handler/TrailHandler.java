@@ -1,6 +1,6 @@
 package dev.snapback.handler;
 
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 
 /** Lambda entry point for CloudTrail trails stopped, deleted or weakened. */
 public final class TrailHandler extends FamilyHandler {

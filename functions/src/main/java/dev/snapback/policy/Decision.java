@@ -1,6 +1,7 @@
 package dev.snapback.policy;
 
 import dev.snapback.detect.Finding;
+import dev.snapback.model.Mode;
 
 /**
  * What Snapback will do about one finding, and why. {@code action} follows from the detector's mode, the

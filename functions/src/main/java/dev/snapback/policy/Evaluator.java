@@ -1,12 +1,14 @@
 package dev.snapback.policy;
 
+import dev.snapback.config.SnapbackConfig;
 import dev.snapback.detect.Detector;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Finding;
-import dev.snapback.detect.ResourceRef;
 import dev.snapback.detect.Verdict;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Principal;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
 import dev.snapback.remediate.PageOnly;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.snapback.remediate;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Outcome;
 
 /** No safe automatic fix: a person must look. {@code reason} says why. */
 public record PageOnly(String reason) implements Remediation {

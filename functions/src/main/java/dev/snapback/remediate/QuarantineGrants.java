@@ -1,6 +1,6 @@
 package dev.snapback.remediate;
 
-import dev.snapback.detect.IamGrant;
+import dev.snapback.model.IamGrant;
 import java.util.List;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.MFADevice;

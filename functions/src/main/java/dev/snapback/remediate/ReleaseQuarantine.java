@@ -1,7 +1,8 @@
 package dev.snapback.remediate;
 
-import dev.snapback.detect.IamGrant;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.IamGrant;
+import dev.snapback.model.Outcome;
 import java.util.List;
 import software.amazon.awssdk.services.iam.IamClient;
 

@@ -1,6 +1,7 @@
 package dev.snapback.remediate;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Outcome;
 
 /**
  * A proposed fix, as data, and how it is applied. Detectors build these without calling AWS; {@link #apply} runs in

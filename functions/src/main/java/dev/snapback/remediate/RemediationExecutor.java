@@ -1,6 +1,7 @@
 package dev.snapback.remediate;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Outcome;
 
 /**
  * Turns a {@link Remediation} into AWS calls in the account and region of the event that caused it, and reports

@@ -1,8 +1,9 @@
 package dev.snapback.remediate;
 
-import dev.snapback.detect.Cidr;
-import dev.snapback.detect.IamGrant;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Cidr;
+import dev.snapback.model.IamGrant;
+import dev.snapback.model.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

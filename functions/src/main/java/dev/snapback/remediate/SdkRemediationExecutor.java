@@ -1,6 +1,7 @@
 package dev.snapback.remediate;
 
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Outcome;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**

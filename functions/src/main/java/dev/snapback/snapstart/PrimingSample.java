@@ -2,7 +2,7 @@ package dev.snapback.snapstart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import dev.snapback.remediate.QuarantinePolicy;
 import java.io.IOException;
 import java.io.InputStream;

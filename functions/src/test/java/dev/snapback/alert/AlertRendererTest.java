@@ -6,15 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.Finding;
+import dev.snapback.model.Mode;
+import dev.snapback.model.Outcome;
 import dev.snapback.policy.Decision;
-import dev.snapback.policy.Mode;
-import dev.snapback.remediate.Outcome;
 import dev.snapback.testing.Decisions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
 
 class AlertRendererTest {
 

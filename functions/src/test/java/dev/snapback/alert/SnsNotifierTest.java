@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.detect.Finding;
+import dev.snapback.model.Mode;
+import dev.snapback.model.Outcome;
 import dev.snapback.policy.Decision;
-import dev.snapback.policy.Mode;
-import dev.snapback.remediate.Outcome;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.Decisions;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
 
 /** The publish request on the wire, and the 256 KB budget. */
 class SnsNotifierTest {

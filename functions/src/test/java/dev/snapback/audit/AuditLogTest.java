@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.policy.Mode;
-import dev.snapback.remediate.Outcome;
+import dev.snapback.model.Mode;
+import dev.snapback.model.Outcome;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.Decisions;
 import dev.snapback.testing.TestEvents;
@@ -22,6 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
 
 /**
  * The audit item's wire shape (conditional claim and completion, both {@code UpdateItem}, DynamoDB JSON 1.0), and the

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.remediate.Outcome;
+import dev.snapback.model.Outcome;
 import dev.snapback.remediate.Remediation;
 import dev.snapback.remediate.RemediationExecutor;
 import dev.snapback.testing.Fixture;
@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 
 /**
  * The replay over the bundled {@code events/} with the example configuration: its counts are what the fixture

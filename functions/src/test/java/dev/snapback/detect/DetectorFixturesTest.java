@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DetectorFixturesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), Detectors.all(Fixtures.config()));
+    private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), Fixtures.config().detectors());
 
     static Stream<Fixture> fixtures() {
         return Fixtures.all().stream();

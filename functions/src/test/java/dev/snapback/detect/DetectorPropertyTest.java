@@ -42,7 +42,7 @@ class DetectorPropertyTest {
 
     private static final Pattern USER_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:user/(?:[^/]+/)*([^/]+)");
 
-    private static final List<Detector> DETECTORS = Detectors.all(Fixtures.config());
+    private static final List<Detector> DETECTORS = Fixtures.config().detectors();
     private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), DETECTORS);
 
     @Property(tries = 1500)

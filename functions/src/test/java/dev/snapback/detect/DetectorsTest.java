@@ -3,16 +3,18 @@ package dev.snapback.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.snapback.model.Family;
 import dev.snapback.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
 
 /** {@link Detectors}: the specs are those of the detectors it builds, one per id, one family per detector. */
 class DetectorsTest {
 
     @Test
     void theSpecsAreThoseOfTheDetectorsItBuilds() {
-        List<Detector> detectors = Detectors.all(Fixtures.config());
+        List<Detector> detectors = Fixtures.config().detectors();
 
         assertThat(Detectors.SPECS).containsExactlyElementsOf(detectors.stream().map(Detector::spec).toList());
         assertThat(Detectors.SPECS).containsExactly(MfaDeactivatedDetector.SPEC, SecurityGroupOpenedDetector.SPEC,
@@ -23,7 +25,7 @@ class DetectorsTest {
     @Test
     void eachFamilyGetsItsOwnDetectors() {
         for (Family family : Family.values()) {
-            assertThat(Detectors.of(family, Fixtures.config())).isNotEmpty()
+            assertThat(Fixtures.config().detectors(family)).isNotEmpty()
                     .allSatisfy(detector -> assertThat(detector.spec().family()).isEqualTo(family));
         }
     }

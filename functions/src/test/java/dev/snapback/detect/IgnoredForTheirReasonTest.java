@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class IgnoredForTheirReasonTest {
 
-    private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), Detectors.all(Fixtures.config()));
+    private static final Evaluator EVALUATOR = new Evaluator(Fixtures.config(), Fixtures.config().detectors());
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """

@@ -5,13 +5,16 @@ import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.config.SnapbackConfig;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.QuarantineUser;
 import dev.snapback.remediate.ReleaseQuarantine;
 import dev.snapback.testing.Fixtures;
 import org.junit.jupiter.api.Test;
+
 
 /** Edge cases of {@link MfaDeactivatedDetector} beyond the fixtures: odd or contradicting request parameters. */
 class MfaDeactivatedDetectorTest {
@@ -21,7 +24,7 @@ class MfaDeactivatedDetectorTest {
     private static final String ROLE_DELETES = "mfa-deactivated/finding/DeleteVirtualMFADevice-user-device.json";
     private static final String ROLE_ENABLES = "mfa-deactivated/finding/EnableMFADevice-assumed-role-for-user.json";
 
-    private final MfaDeactivatedDetector detector = new MfaDeactivatedDetector(Fixtures.config());
+    private final MfaDeactivatedDetector detector = new MfaDeactivatedDetector(Fixtures.config().settings(MfaSettings.class));
 
     @Test
     void quarantinesTheUserTheRequestNamesNotTheCaller() {
@@ -134,7 +137,7 @@ class MfaDeactivatedDetectorTest {
 
     @Test
     void withManualReleaseTheQuarantineStaysForAnOperator() {
-        var manual = new MfaDeactivatedDetector(SnapbackConfig.fromJson("{\"quarantineRelease\": \"manual\"}"));
+        var manual = new MfaDeactivatedDetector(new MfaSettings(MfaSettings.QuarantineRelease.MANUAL));
 
         assertThat(onlyFinding(manual.evaluate(event(ROLE_ENABLES))).proposed()).isEqualTo(new ReleaseQuarantine("bob", true));
     }

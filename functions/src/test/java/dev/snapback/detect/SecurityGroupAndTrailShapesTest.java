@@ -45,7 +45,7 @@ class SecurityGroupAndTrailShapesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void noMutationMakesTheDetectorThrowOrInvent(Fixture fixture) {
-        Detector detector = Detectors.all(Fixtures.config()).stream()
+        Detector detector = Fixtures.config().detectors().stream()
                 .filter(d -> d.spec().id().equals(fixture.detectorId())).findFirst().orElseThrow();
         ObjectNode envelope = (ObjectNode) fixture.json();
         List<String> paths = new ArrayList<>();

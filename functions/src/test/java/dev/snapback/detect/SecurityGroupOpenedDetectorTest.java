@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.config.SnapbackConfig;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.model.Severity;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.RevokeIngress;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+
 /** Edge cases between the fixtures: each starts from a real-shaped fixture and changes one thing. */
 class SecurityGroupOpenedDetectorTest {
 
@@ -28,7 +30,7 @@ class SecurityGroupOpenedDetectorTest {
     private static final String GROUP = "sg-0a1b2c3d4e5f60001";
     private static final String RULE = "sgr-0e1f2a3b4c5d60001";
 
-    private final SecurityGroupOpenedDetector detector = new SecurityGroupOpenedDetector(Fixtures.config());
+    private final SecurityGroupOpenedDetector detector = new SecurityGroupOpenedDetector(Fixtures.config().settings(SecurityGroupSettings.class));
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -144,15 +146,15 @@ class SecurityGroupOpenedDetectorTest {
         SnapbackConfig sshIsPublic = config("{\"publicPorts\": [22, 443]}");
         CloudTrailEvent range = event(SSH_WORLD, permission(p -> p.put("fromPort", 22).put("toPort", 23)));
 
-        assertThat(new SecurityGroupOpenedDetector(sshIsPublic).evaluate(event(SSH_WORLD)))
+        assertThat(new SecurityGroupOpenedDetector(sshIsPublic.settings(SecurityGroupSettings.class)).evaluate(event(SSH_WORLD)))
                 .isInstanceOf(Verdict.Clean.class);
-        assertThat(new SecurityGroupOpenedDetector(sshIsPublic).evaluate(range)).isInstanceOf(Verdict.Flagged.class);
+        assertThat(new SecurityGroupOpenedDetector(sshIsPublic.settings(SecurityGroupSettings.class)).evaluate(range)).isInstanceOf(Verdict.Flagged.class);
     }
 
     @Test
     void trustWinsOverBreadthButNeverOverTheWholeInternet() {
         SnapbackConfig config = config("{\"minPrefixV4\": 16, \"trustedCidrs\": [\"0.0.0.0/0\", \"10.0.0.0/8\"]}");
-        var strictDetector = new SecurityGroupOpenedDetector(config);
+        var strictDetector = new SecurityGroupOpenedDetector(config.settings(SecurityGroupSettings.class));
         CloudTrailEvent trustedBroad = event(SSH_WORLD, source("10.0.0.0/8"));
 
         assertThat(strictDetector.evaluate(trustedBroad)).isInstanceOf(Verdict.Clean.class);

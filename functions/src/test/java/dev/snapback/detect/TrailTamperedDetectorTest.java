@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Severity;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.RestoreEventSelectors;
 import dev.snapback.remediate.RestoreTrailSettings;
@@ -20,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
 
 /** Edge cases between the fixtures: each starts from a real-shaped fixture and changes one thing. */
 class TrailTamperedDetectorTest {
@@ -31,7 +33,7 @@ class TrailTamperedDetectorTest {
     private static final String BASIC = "trail-tampered/finding/PutEventSelectors-management-events-dropped.json";
     private static final String ADVANCED = "trail-tampered/finding/PutEventSelectors-advanced-read-only-management.json";
 
-    private final TrailTamperedDetector detector = new TrailTamperedDetector(Fixtures.config());
+    private final TrailTamperedDetector detector = new TrailTamperedDetector(Fixtures.config().settings(TrailSettings.class));
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """

@@ -5,11 +5,14 @@ import static dev.snapback.testing.EditedFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.config.SnapbackConfig;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Fields;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
-import dev.snapback.policy.SnapbackConfig;
 import dev.snapback.remediate.DeactivateAccessKey;
 import dev.snapback.remediate.DeleteKeyPair;
 import dev.snapback.remediate.PageOnly;
@@ -17,6 +20,7 @@ import dev.snapback.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
 
 /** Edge cases of {@link UnmanagedKeyCreatedDetector} beyond the fixtures: allowlist exactness, odd shapes, secrets. */
 class UnmanagedKeyCreatedDetectorTest {
@@ -29,7 +33,7 @@ class UnmanagedKeyCreatedDetectorTest {
     private static final String ROOT_REACTIVATES = "unmanaged-key-created/finding/UpdateAccessKey-root-own-key.json";
     private static final String KEY_PAIR_CREATED = "unmanaged-key-created/finding/CreateKeyPair-iam-user.json";
 
-    private final UnmanagedKeyCreatedDetector detector = new UnmanagedKeyCreatedDetector(Fixtures.config());
+    private final UnmanagedKeyCreatedDetector detector = new UnmanagedKeyCreatedDetector(Fixtures.config().settings(KeySettings.class));
 
     @Test
     void theOwnerComesFromTheResponseNeverFromTheCaller() {
@@ -68,7 +72,7 @@ class UnmanagedKeyCreatedDetectorTest {
     @Test
     void rootKeysPageEvenWhenRootIsListedAsManaged() {
         SnapbackConfig rootManaged = SnapbackConfig.fromJson("{\"managedPrincipals\":[\"arn:aws:iam::111122223333:root\"]}");
-        var lenient = new UnmanagedKeyCreatedDetector(rootManaged);
+        var lenient = new UnmanagedKeyCreatedDetector(rootManaged.settings(KeySettings.class));
 
         assertThat(onlyFinding(lenient.evaluate(event(ROOT_CREATES))).severity()).isEqualTo(Severity.CRITICAL);
         assertThat(onlyFinding(lenient.evaluate(event(ROOT_REACTIVATES))).severity()).isEqualTo(Severity.CRITICAL);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import dev.snapback.testing.Emulator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
 
 /**
  * The AWS CLI's most common way to open a port, {@code aws ec2 authorize-security-group-ingress --group-id --protocol

@@ -15,14 +15,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.detect.Detectors;
-import dev.snapback.detect.Family;
-import dev.snapback.detect.Fields;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
+import dev.snapback.event.Fields;
+import dev.snapback.model.Family;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.QuarantinePolicy;
-import dev.snapback.testing.AwsAnswers.PresentRule;
 import dev.snapback.testing.AwsAnswers;
+import dev.snapback.testing.AwsAnswers.PresentRule;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.Fixture;
@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
 
 /**
  * Every {@code finding} fixture in {@code events/} through its family's real handler class (found by

@@ -8,12 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.snapback.policy.InvalidConfigException;
-import dev.snapback.policy.Mode;
+import dev.snapback.model.InvalidConfigException;
+import dev.snapback.model.Mode;
 import dev.snapback.testing.AwsStub;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
 
 class ModeOverridesTest {
 

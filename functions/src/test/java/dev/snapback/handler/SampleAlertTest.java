@@ -8,9 +8,9 @@ import static dev.snapback.testing.AwsStub.xml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.snapback.detect.Family;
-import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.model.Family;
 import dev.snapback.testing.AwsAnswers;
+import dev.snapback.testing.AwsAnswers.PresentRule;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.Fixtures;
@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
 
 /**
  * The sample alert quoted in {@code README.md} is exactly what {@link SecurityGroupHandler} publishes for the

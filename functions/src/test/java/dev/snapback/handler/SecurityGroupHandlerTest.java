@@ -20,10 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.audit.AuditLog;
-import dev.snapback.detect.Family;
 import dev.snapback.event.MalformedEventException;
-import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.model.Family;
 import dev.snapback.testing.AwsAnswers;
+import dev.snapback.testing.AwsAnswers.PresentRule;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.Fixtures;
@@ -55,6 +55,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
 import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
+
 
 /**
  * The security-group function end to end: a real-shaped EventBridge event into {@link SecurityGroupHandler}, real SDK

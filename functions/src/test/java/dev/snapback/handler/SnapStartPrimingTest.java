@@ -13,11 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import dev.snapback.remediate.AwsClients;
 import dev.snapback.snapstart.SnapStartPriming;
-import dev.snapback.testing.AwsAnswers.PresentRule;
 import dev.snapback.testing.AwsAnswers;
+import dev.snapback.testing.AwsAnswers.PresentRule;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.RecordingMetrics;
@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+
 
 /**
  * The SnapStart hooks of a real handler, run directly: priming reaches nothing outside the process and counts no

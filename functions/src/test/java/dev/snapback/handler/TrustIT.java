@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import dev.snapback.remediate.QuarantinePolicy;
 import dev.snapback.testing.Emulator;
 import java.net.URLDecoder;
@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.StatusType;
+
 
 /**
  * The trust guarantees, end to end: the real handlers against the AWS API emulator, each change made on the

@@ -25,8 +25,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.model.Outcome;
 import dev.snapback.testing.AwsAnswers;
+import dev.snapback.testing.AwsAnswers.PresentRule;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.EditedFixture;
 import dev.snapback.testing.TestEvents;
@@ -35,6 +36,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
 
 /**
  * Each remediation kind's real SDK v2 calls, asserted on the wire against AWS's documented response shapes: the read

@@ -1,12 +1,12 @@
 package dev.snapback.testing;
 
 import dev.snapback.detect.Finding;
-import dev.snapback.detect.ResourceRef;
 import dev.snapback.detect.SecurityGroupOpenedDetector;
-import dev.snapback.detect.Severity;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
 import dev.snapback.policy.Decision;
-import dev.snapback.policy.Mode;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.RevokeIngress;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.snapback.testing;
 
-import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.config.SnapbackConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.snapback.infra;
 
-import dev.snapback.policy.InvalidConfigException;
+import dev.snapback.model.InvalidConfigException;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.snapback.infra;
 
+import dev.snapback.config.FunctionEnvironment;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
-import dev.snapback.detect.Family;
-import dev.snapback.detect.IamGrant;
-import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.model.Family;
+import dev.snapback.model.IamGrant;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.LinkedHashMap;
@@ -82,12 +82,10 @@ public final class SnapbackFunction extends Construct {
                 .role(role)
                 .logGroup(logs)
                 .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
-                .environment(Map.of(
-                        "SNAPBACK_AUDIT_TABLE", deps.auditTable().getTableName(),
-                        "SNAPBACK_ALERT_TOPIC_ARN", deps.alerting().topic().getTopicArn(),
-                        "SNAPBACK_MODES_PARAMETER", deps.modesParameter().getParameterName(),
-                        "POWERTOOLS_SERVICE_NAME", "snapback-" + family.functionId(),
-                        "POWERTOOLS_METRICS_NAMESPACE", "Snapback"))
+                // The configuration follows in configure(), once every function's role exists.
+                .environment(new FunctionEnvironment(null, deps.auditTable().getTableName(),
+                        deps.alerting().topic().getTopicArn(), deps.modesParameter().getParameterName(),
+                        "snapback-" + family.functionId(), FunctionEnvironment.DEFAULT_METRICS_NAMESPACE).variables())
                 .build();
         alias = Alias.Builder.create(this, "Alias")
                 .aliasName(ALIAS)
@@ -124,12 +122,12 @@ public final class SnapbackFunction extends Construct {
     }
 
     /**
-     * Sets {@value SnapbackConfig#ENVIRONMENT_VARIABLE}: the user's validated configuration with every Snapback role
+     * Sets {@value FunctionEnvironment#CONFIG}: the user's validated configuration with every Snapback role
      * added, so no function remediates another's (or its own) change. Role ARNs are tokens here; CloudFormation
      * resolves them at deploy time.
      */
     public void configure(String configJson) {
-        function.addEnvironment(SnapbackConfig.ENVIRONMENT_VARIABLE, configJson);
+        function.addEnvironment(FunctionEnvironment.CONFIG, configJson);
     }
 
     private String name() {

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.snapback.detect.Family;
-import dev.snapback.policy.SnapbackConfig;
+import dev.snapback.config.SnapbackConfig;
+import dev.snapback.detect.KeySettings;
+import dev.snapback.model.Family;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Matcher;
 import software.amazon.awscdk.assertions.Template;
+
 
 class HomeStackTest {
 
@@ -110,11 +112,11 @@ class HomeStackTest {
             assertThat(referenced).containsExactlyInAnyOrderElementsOf(roleIds);
             SnapbackConfig config = SnapbackConfig.fromJson(resolved.toString());
             SnapbackConfig given = SynthesizedApp.get().settings.config();
-            assertThat(config.snapbackRoleArns()).containsAll(given.snapbackRoleArns())
-                    .hasSize(given.snapbackRoleArns().size() + roleIds.size());
-            assertThat(config.managedPrincipals()).isEqualTo(given.managedPrincipals());
+            assertThat(config.shared().snapbackRoleArns()).containsAll(given.shared().snapbackRoleArns())
+                    .hasSize(given.shared().snapbackRoleArns().size() + roleIds.size());
+            assertThat(config.settings(KeySettings.class)).isEqualTo(given.settings(KeySettings.class));
             assertThat(config.modes()).isEqualTo(given.modes());
-            assertThat(config.exemptResources()).isEqualTo(given.exemptResources());
+            assertThat(config.shared().exemptResources()).isEqualTo(given.shared().exemptResources());
         }
     }
 

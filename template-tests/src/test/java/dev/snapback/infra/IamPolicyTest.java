@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
-import dev.snapback.detect.Family;
-import dev.snapback.detect.IamGrant;
+import dev.snapback.model.Family;
+import dev.snapback.model.IamGrant;
 import dev.snapback.remediate.QuarantinePolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
 
 /** Each function's role holds exactly what its detectors declare, plus its own audit, alert, mode and log access. */
 class IamPolicyTest {

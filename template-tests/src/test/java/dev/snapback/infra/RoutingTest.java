@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import software.amazon.event.ruler.Machine;
+
 
 /**
  * Every fixture in {@code events/} through the synthesized rules, matched by Event Ruler (EventBridge's matching

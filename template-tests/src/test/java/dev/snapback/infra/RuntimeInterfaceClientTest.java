@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
 
 /**
  * Every handler of the deployed jar started as Lambda's Java runtime starts it: the runtime interface client's

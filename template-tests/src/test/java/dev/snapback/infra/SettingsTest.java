@@ -3,8 +3,9 @@ package dev.snapback.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.snapback.policy.InvalidConfigException;
-import dev.snapback.policy.Mode;
+import dev.snapback.config.SnapbackConfig;
+import dev.snapback.model.InvalidConfigException;
+import dev.snapback.model.Mode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 
 /** Context values are validated before anything is built; a wrong one names its key. */
 class SettingsTest {
@@ -51,13 +53,13 @@ class SettingsTest {
         assertThat(settings.regions()).containsExactly("eu-west-1");
         assertThat(settings.alertEmails()).isEmpty();
         assertThat(settings.snapStart()).isTrue();
-        assertThat(settings.config()).isEqualTo(dev.snapback.policy.SnapbackConfig.defaults());
+        assertThat(settings.config()).isEqualTo(dev.snapback.config.SnapbackConfig.defaults());
     }
 
     @Test
     void readsConfigFromAFile(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("snapback.json"), "{\"exemptResources\":{\"AWS::EC2::SecurityGroup\":[\"sg-1\"]}}");
-        assertThat(read(with("config", file.toString())).config().exemptResources())
+        assertThat(read(with("config", file.toString())).config().shared().exemptResources())
                 .containsExactly(Map.entry("AWS::EC2::SecurityGroup", Set.of("sg-1")));
         assertThatThrownBy(() -> read(with("config", dir.resolve("missing.json").toString())))
                 .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("config: cannot read the file");

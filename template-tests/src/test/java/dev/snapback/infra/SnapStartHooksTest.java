@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.crac.Core;
 import com.amazonaws.services.lambda.runtime.api.client.runtimeapi.JniHelper;
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+
 
 /**
  * The jar the stack deploys with SnapStart, run as Lambda's runtime runs a SnapStart function: in a JVM of its own,

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.snapback.detect.Family;
+import dev.snapback.model.Family;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,6 +13,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.lambda.Code;
+
 
 /** {@code -c snapStart=false}: the home stack alone (no cdk-nag), the rest is covered by the full synth. */
 class SnapStartSwitchTest {

@@ -1,12 +1,13 @@
 package dev.snapback.bench.jmh;
 
+import dev.snapback.config.SnapbackConfig;
 import dev.snapback.detect.Detectors;
-import dev.snapback.detect.Family;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
+import dev.snapback.model.Family;
+import dev.snapback.model.Mode;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Evaluator;
-import dev.snapback.policy.SnapbackConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public class DecideBenchmark {
     public void setUp() throws IOException {
         event = Files.readAllBytes(Path.of(System.getProperty("bench.event")));
         SnapbackConfig config = SnapbackConfig.fromJson(Files.readString(Path.of(System.getProperty("bench.config"))));
-        evaluator = new Evaluator(config, Detectors.of(Family.SECURITY_GROUPS, config));
+        evaluator = new Evaluator(config, config.detectors(Family.SECURITY_GROUPS));
         parsed = EventParser.parse(event);
     }
 

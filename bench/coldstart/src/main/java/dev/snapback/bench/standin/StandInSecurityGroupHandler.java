@@ -2,14 +2,15 @@ package dev.snapback.bench.standin;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.snapback.config.FunctionEnvironment;
+import dev.snapback.config.SnapbackConfig;
 import dev.snapback.detect.Detectors;
-import dev.snapback.detect.Family;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
+import dev.snapback.model.Family;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
-import dev.snapback.policy.SnapbackConfig;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.RevokeIngress;
 import java.io.InputStream;
@@ -49,8 +50,8 @@ public final class StandInSecurityGroupHandler implements RequestStreamHandler {
 
     public StandInSecurityGroupHandler() {
         Map<String, String> env = System.getenv();
-        SnapbackConfig config = SnapbackConfig.fromEnvironment(env);
-        evaluator = new Evaluator(config, Detectors.of(Family.SECURITY_GROUPS, config));
+        SnapbackConfig config = FunctionEnvironment.of(env).snapbackConfig();
+        evaluator = new Evaluator(config, config.detectors(Family.SECURITY_GROUPS));
         String init = env.getOrDefault("BENCH_INIT", "eager");
         ec2 = client(init, () -> configure(Ec2Client.builder(), env).build());
         dynamoDb = client(init, () -> configure(DynamoDbClient.builder(), env).build());
@@ -73,7 +74,7 @@ public final class StandInSecurityGroupHandler implements RequestStreamHandler {
         List<String> ruleIds = revokes.getFirst().rules().stream().map(IngressRule::ruleId).toList();
 
         ec2.get().revokeSecurityGroupIngress(r -> r.groupId(groupId).securityGroupRuleIds(ruleIds));
-        String table = System.getenv("SNAPBACK_AUDIT_TABLE");
+        String table = System.getenv(FunctionEnvironment.AUDIT_TABLE);
         Map<String, AttributeValue> key = Map.of("eventId", AttributeValue.fromS(event.eventId()),
                 "detectorId", AttributeValue.fromS("security-group-opened"));
         dynamoDb.get().updateItem(r -> r.tableName(table).key(key).conditionExpression("attribute_not_exists(eventId)")
@@ -81,7 +82,7 @@ public final class StandInSecurityGroupHandler implements RequestStreamHandler {
                 .expressionAttributeNames(Map.of("#s", "status", "#r", "resource"))
                 .expressionAttributeValues(Map.of(":claimed", AttributeValue.fromS("claimed"),
                         ":resource", AttributeValue.fromS(groupId))));
-        sns.get().publish(r -> r.topicArn(System.getenv("SNAPBACK_ALERT_TOPIC_ARN"))
+        sns.get().publish(r -> r.topicArn(System.getenv(FunctionEnvironment.ALERT_TOPIC_ARN))
                 .subject("[HIGH] " + groupId + " opened to the world in " + event.account() + "/" + event.region() + " - revoked")
                 .message("{\"detector\":\"security-group-opened\",\"group\":\"" + groupId + "\",\"revoked\":" + ruleIds.size() + "}")
                 .messageAttributes(Map.of(

@@ -1,6 +1,7 @@
-package dev.snapback.remediate;
+package dev.snapback.policy;
 
-import dev.snapback.policy.Decision;
+import dev.snapback.model.Outcome;
+import dev.snapback.remediate.RemediationExecutor;
 
 /**
  * Carries out one decision: a REMEDIATE decision through the executor (which reads the present state first and

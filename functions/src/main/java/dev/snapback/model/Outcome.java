@@ -1,6 +1,5 @@
-package dev.snapback.remediate;
+package dev.snapback.model;
 
-import dev.snapback.detect.Severity;
 import java.util.List;
 
 /** What happened to one decision. Audited, and rendered into the alert. */

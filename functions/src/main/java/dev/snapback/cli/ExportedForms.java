@@ -1,9 +1,10 @@
-package dev.snapback.event;
+package dev.snapback.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.event.EventParser;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,4 +1,4 @@
-package dev.snapback.detect;
+package dev.snapback.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

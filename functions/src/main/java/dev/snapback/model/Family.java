@@ -1,4 +1,4 @@
-package dev.snapback.detect;
+package dev.snapback.model;
 
 /**
  * A group of detectors deployed as one Lambda function. {@code functionId} names the function and its rules in the

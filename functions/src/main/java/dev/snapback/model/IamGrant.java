@@ -1,4 +1,4 @@
-package dev.snapback.detect;
+package dev.snapback.model;
 
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,15 +1,26 @@
-package dev.snapback.policy;
+package dev.snapback.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.snapback.detect.Cidr;
+import dev.snapback.detect.DetectorType;
+import dev.snapback.detect.Detectors;
+import dev.snapback.detect.KeySettings;
 import dev.snapback.detect.MfaDeactivatedDetector;
-import dev.snapback.detect.ResourceRef;
+import dev.snapback.detect.MfaSettings;
+import dev.snapback.detect.SecurityGroupSettings;
+import dev.snapback.detect.TrailSettings;
 import dev.snapback.detect.UnmanagedKeyCreatedDetector;
 import dev.snapback.event.Principal;
+import dev.snapback.model.Cidr;
+import dev.snapback.model.InvalidConfigException;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.settings.SettingsBinder;
 import dev.snapback.testing.Fixtures;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -24,17 +35,20 @@ class SnapbackConfigTest {
         SnapbackConfig config = Fixtures.config();
 
         assertThat(config.modes()).hasSize(5).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
-        assertThat(config.publicPorts()).containsExactlyInAnyOrder(80, 443);
-        assertThat(config.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));
-        assertThat(config.minPrefixV4()).isEqualTo(8);
-        assertThat(config.minPrefixV6()).isEqualTo(32);
-        assertThat(config.managedPrincipals()).containsExactlyInAnyOrder(
+        SecurityGroupSettings groups = config.settings(SecurityGroupSettings.class);
+        assertThat(groups.publicPorts()).containsExactlyInAnyOrder(80, 443);
+        assertThat(groups.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));
+        assertThat(groups.minPrefixV4()).isEqualTo(8);
+        assertThat(groups.minPrefixV6()).isEqualTo(32);
+        assertThat(config.settings(KeySettings.class).managedPrincipals()).containsExactlyInAnyOrder(
                 "arn:aws:iam::111122223333:role/key-rotation", "arn:aws:iam::111122223333:user/ci-deployer");
-        assertThat(config.snapbackRoleArns()).hasSize(5).contains("arn:aws:iam::111122223333:role/snapback-keys");
-        assertThat(config.quarantineRelease()).isEqualTo(SnapbackConfig.QuarantineRelease.AUTOMATIC);
+        assertThat(config.shared().snapbackRoleArns()).hasSize(5).contains("arn:aws:iam::111122223333:role/snapback-keys");
+        assertThat(config.settings(MfaSettings.class).quarantineRelease()).isEqualTo(MfaSettings.QuarantineRelease.AUTOMATIC);
         assertThat(config.lateEventAfter()).isEqualTo(Duration.ofMinutes(15));
-        assertThat(config.exemptResources()).containsExactly(Map.entry("AWS::EC2::SecurityGroup", Set.of("sg-0bastion000000001")));
-        assertThat(config.trailKmsKeys()).containsKey("arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail");
+        assertThat(config.shared().exemptResources())
+                .containsExactly(Map.entry("AWS::EC2::SecurityGroup", Set.of("sg-0bastion000000001")));
+        assertThat(config.settings(TrailSettings.class).trailKmsKeys())
+                .containsKey("arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail");
     }
 
     @Test
@@ -54,27 +68,18 @@ class SnapbackConfigTest {
     }
 
     @Test
-    void readsTheEnvironment() {
-        String json = "{\"managedPrincipals\": [\"arn:aws:iam::111122223333:role/key-rotation\"]}";
-
-        assertThat(SnapbackConfig.fromEnvironment(Map.of())).isEqualTo(SnapbackConfig.defaults());
-        assertThat(SnapbackConfig.fromEnvironment(Map.of(SnapbackConfig.ENVIRONMENT_VARIABLE, "  "))).isEqualTo(SnapbackConfig.defaults());
-        assertThat(SnapbackConfig.fromEnvironment(Map.of(SnapbackConfig.ENVIRONMENT_VARIABLE, json)).managedPrincipals())
-                .containsExactly("arn:aws:iam::111122223333:role/key-rotation");
-    }
-
-    @Test
     void allowlistsMatchExactly() {
         SnapbackConfig config = Fixtures.config();
+        KeySettings keys = config.settings(KeySettings.class);
 
-        assertThat(config.isManaged(session("arn:aws:iam::111122223333:role/key-rotation", "run-1"))).isTrue();
-        assertThat(config.isManaged(session("arn:aws:iam::111122223333:role/key-rotation2", "run-1"))).isFalse();
-        assertThat(config.isManaged(session("arn:aws:iam::444455556666:role/key-rotation", "run-1"))).as("other account").isFalse();
-        assertThat(config.isManaged(new Principal.IamUser("arn:aws:iam::111122223333:user/ci-deployer", "ci-deployer",
+        assertThat(keys.isManaged(session("arn:aws:iam::111122223333:role/key-rotation", "run-1"))).isTrue();
+        assertThat(keys.isManaged(session("arn:aws:iam::111122223333:role/key-rotation2", "run-1"))).isFalse();
+        assertThat(keys.isManaged(session("arn:aws:iam::444455556666:role/key-rotation", "run-1"))).as("other account").isFalse();
+        assertThat(keys.isManaged(new Principal.IamUser("arn:aws:iam::111122223333:user/ci-deployer", "ci-deployer",
                 "111122223333"))).isTrue();
-        assertThat(config.isManaged(new Principal.IamUser("arn:aws:iam::111122223333:user/ci-deployer2", "ci-deployer2",
+        assertThat(keys.isManaged(new Principal.IamUser("arn:aws:iam::111122223333:user/ci-deployer2", "ci-deployer2",
                 "111122223333"))).isFalse();
-        assertThat(config.isManaged(new Principal.AwsService("cloudformation.amazonaws.com"))).isFalse();
+        assertThat(keys.isManaged(new Principal.AwsService("cloudformation.amazonaws.com"))).isFalse();
         assertThat(config.isSnapback(session("arn:aws:iam::111122223333:role/snapback-mfa", "fn"))).isTrue();
         assertThat(config.isSnapback(session("arn:aws:iam::111122223333:role/SNAPBACK-MFA", "fn"))).isFalse();
         assertThat(config.isSnapback(new Principal.Unknown("IdentityCenterUser", null))).isFalse();
@@ -172,16 +177,24 @@ class SnapbackConfigTest {
     }
 
     @Test
-    void theConstructorValidatesToo() {
-        SnapbackConfig d = SnapbackConfig.defaults();
+    void theConstructorsValidateToo() {
+        SharedSettings d = SharedSettings.DEFAULTS;
 
-        assertThatThrownBy(() -> new SnapbackConfig(d.modes(), d.publicPorts(), d.trustedCidrs(), 8, 32,
-                Set.of("arn:aws:iam::111122223333:user/?lice"), d.snapbackRoleArns(), d.exemptResources(), d.trailKmsKeys(),
-                d.quarantineRelease(), d.lateEventAfter()))
+        assertThatThrownBy(() -> new KeySettings(Set.of("arn:aws:iam::111122223333:user/?lice")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("managedPrincipals: ");
-        assertThatThrownBy(() -> new SnapbackConfig(d.modes(), d.publicPorts(), d.trustedCidrs(), 8, 32,
-                d.managedPrincipals(), d.snapbackRoleArns(), Map.of("sg", Set.of("sg-1")), d.trailKmsKeys(),
-                d.quarantineRelease(), d.lateEventAfter()))
+        assertThatThrownBy(() -> new SharedSettings(d.modes(), d.snapbackRoleArns(), Map.of("sg", Set.of("sg-1")), d.lateEventAfter()))
                 .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("exemptResources.sg: ");
+        assertThatThrownBy(() -> new SnapbackConfig(d, Map.of())).as("a detector without its settings")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no MfaSettings for mfa-deactivated");
+    }
+
+    @Test
+    void everyKeyBelongsToOneSettingsRecord() {
+        List<String> keys = new ArrayList<>(SettingsBinder.keys(SharedSettings.class));
+        Detectors.TYPES.stream().map(DetectorType::settingsType).distinct()
+                .forEach(type -> keys.addAll(SettingsBinder.keys(type)));
+
+        assertThat(keys).doesNotHaveDuplicates().contains("publicPorts", "managedPrincipals", "trailKmsKeys",
+                "quarantineRelease", "modes", "lateEventAfter");
     }
 }

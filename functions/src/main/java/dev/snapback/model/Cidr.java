@@ -1,4 +1,4 @@
-package dev.snapback.detect;
+package dev.snapback.model;
 
 import java.math.BigInteger;
 import java.net.InetAddress;

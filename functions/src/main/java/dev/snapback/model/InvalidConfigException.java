@@ -1,4 +1,4 @@
-package dev.snapback.policy;
+package dev.snapback.model;
 
 /** A configuration value that Snapback refuses to run with. The message starts with the field's name. */
 public final class InvalidConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.snapback.policy;
+package dev.snapback.model;
 
 /** What Snapback does with a detector's findings. Declared from strongest to weakest. */
 public enum Mode {

@@ -1,4 +1,4 @@
-package dev.snapback.detect;
+package dev.snapback.model;
 
 public enum Severity {
     LOW, MEDIUM, HIGH, CRITICAL

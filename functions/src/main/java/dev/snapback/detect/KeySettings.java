@@ -1,0 +1,30 @@
+package dev.snapback.detect;
+
+import dev.snapback.event.Principal;
+import dev.snapback.event.RoleIdentity;
+import dev.snapback.settings.IamArns;
+import java.util.Set;
+
+/**
+ * Who may create keys for {@code unmanaged-key-created}.
+ *
+ * @param managedPrincipals identity ARNs (IAM users, roles) allowed to create keys: the managed path; a role matches
+ *                          its sessions by role identity (account and name, any path), a user its exact ARN
+ */
+public record KeySettings(Set<String> managedPrincipals) {
+
+    public static final KeySettings DEFAULTS = new KeySettings(Set.of());
+
+    public KeySettings {
+        managedPrincipals = IamArns.requireExact("managedPrincipals", managedPrincipals);
+    }
+
+    /**
+     * Whether {@code principal} is on the managed path: a listed role, in any of the forms CloudTrail names a role
+     * ({@link RoleIdentity}), or a listed user or root by its exact ARN.
+     */
+    public boolean isManaged(Principal principal) {
+        return principal.role().map(role -> IamArns.listsRole(managedPrincipals, role))
+                .orElseGet(() -> principal.identityArn() != null && managedPrincipals.contains(principal.identityArn()));
+    }
+}

@@ -20,11 +20,11 @@ cd "$root"
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || { echo "needs python3-boto3: apt-get install -y python3-boto3" >&2; exit 1; }
 
 # One invocation: the class path must point at the jars this build just packaged, not at whatever snapshot of
-# snapback-functions a local repository may hold.
+# snapback-lambda a local repository may hold.
 ./mvnw -q -Pbench -pl bench/coldstart -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/runtime.classpath -DincludeScope=runtime
 classpath=$(cat "$here/target/runtime.classpath")
-lambda_jar=$(ls -t "$root"/functions/target/snapback-functions*-lambda.jar | head -1)  # the newest shaded jar: what Lambda runs
+lambda_jar="$root/functions/lambda/target/snapback-lambda.jar"  # the shaded jar: what Lambda runs
 ./mvnw -q dependency:copy -Dartifact=org.wiremock:wiremock-standalone:3.13.2 -DoutputDirectory="$here/target/stub"
 
 harness=(/usr/bin/python3 "$here/harness.py" --java "$JAVA_HOME/bin/java"

@@ -18,7 +18,7 @@ import java.util.zip.GZIPOutputStream;
  * requestParameters, responseElements and additionalEventData as JSON strings. The same records, so replaying
  * either corpus must give the same decisions; the difference in time is what reading the exported form costs.
  *
- * Usage: java -cp snapback-functions-lambda.jar ExportCorpus.java CANONICAL_DIR OUT_DIR
+ * Usage: java -cp snapback.jar ExportCorpus.java CANONICAL_DIR OUT_DIR
  */
 public class ExportCorpus {
 

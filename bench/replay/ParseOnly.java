@@ -18,7 +18,7 @@ import java.util.zip.GZIPInputStream;
  * Jackson, the same buffer sizes and the same parallelism (one file per task, as many threads as cores, bounded
  * queue), doing nothing with the result.
  *
- * Usage: java -cp snapback-functions-lambda.jar ParseOnly.java tokens|tree DIR
+ * Usage: java -cp snapback.jar ParseOnly.java tokens|tree DIR
  *   tokens: stream every token (the strict floor: what any streaming reader must at least do)
  *   tree:   materialize every record as a JsonNode tree (what a naive reader does)
  * Prints: records=N uncompressedBytes=B

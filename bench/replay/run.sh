@@ -30,8 +30,8 @@ done
 [ -n "$java" ] || { echo "bench: needs a JDK 25 (set JAVA_HOME)" >&2; exit 2; }
 command -v jq >/dev/null || { echo "bench: needs jq (apt-get install jq)" >&2; exit 2; }
 
-jar=functions/target/snapback-functions-lambda.jar
-[ -f "$jar" ] || ./mvnw -q -pl functions package -DskipTests
+jar=functions/cli/target/snapback.jar
+[ -f "$jar" ] || ./mvnw -q -pl functions/cli -am package -DskipTests
 mkdir -p "$out/classes"
 "$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$jar" bench/replay/ParseOnly.java bench/replay/GenerateCorpus.java \
   bench/replay/ExportCorpus.java

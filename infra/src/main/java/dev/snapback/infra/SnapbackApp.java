@@ -67,7 +67,7 @@ public final class SnapbackApp {
     }
 
     private static Code functionsCode(Object configured) {
-        Path jar = Path.of(configured == null ? "../functions/target/snapback-functions-lambda.jar" : configured.toString());
+        Path jar = Path.of(configured == null ? "../functions/lambda/target/snapback-lambda.jar" : configured.toString());
         if (!Files.isRegularFile(jar)) {
             throw new InvalidConfigException(FUNCTIONS_JAR, jar.toAbsolutePath() + " does not exist; run ./mvnw package "
                     + "in the repository root first");

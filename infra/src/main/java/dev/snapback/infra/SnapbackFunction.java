@@ -3,6 +3,7 @@ package dev.snapback.infra;
 import dev.snapback.config.FunctionEnvironment;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
+import dev.snapback.handler.Handlers;
 import dev.snapback.model.Family;
 import dev.snapback.model.IamGrant;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -78,7 +79,7 @@ public final class SnapbackFunction extends Construct {
                 .memorySize(MEMORY_MB)
                 .timeout(TIMEOUT)
                 .code(code)
-                .handler(family.handlerClass())
+                .handler(Handlers.of(family).getName())
                 .role(role)
                 .logGroup(logs)
                 .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.config.SnapbackConfig;
 import dev.snapback.detect.KeySettings;
+import dev.snapback.handler.Handlers;
 import dev.snapback.model.Family;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -42,7 +43,7 @@ class HomeStackTest {
     void oneJava25FunctionPerFamilyWithItsHandlerAndSnapStart() {
         Map<String, JsonNode> functions = resources(json, "AWS::Lambda::Function");
         assertThat(functions.values()).extracting(f -> f.at("/Properties/Handler").asText())
-                .containsExactlyInAnyOrder(Arrays.stream(Family.values()).map(Family::handlerClass).toArray(String[]::new));
+                .containsExactlyInAnyOrder(Arrays.stream(Family.values()).map(family -> Handlers.of(family).getName()).toArray(String[]::new));
         for (JsonNode function : functions.values()) {
             JsonNode props = function.get("Properties");
             assertThat(props.get("Runtime").asText()).isEqualTo("java25");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
+import dev.snapback.handler.Handlers;
 import dev.snapback.model.Family;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -184,7 +185,7 @@ class RoutingTest {
         String functionId = template.at("/Resources/" + aliasId + "/Properties/FunctionName/Ref").asText();
         String handler = template.at("/Resources/" + functionId + "/Properties/Handler").asText();
         for (Family family : Family.values()) {
-            if (family.handlerClass().equals(handler)) return family;
+            if (Handlers.of(family).getName().equals(handler)) return family;
         }
         throw new AssertionError("alias " + aliasId + " invokes " + functionId + " with unknown handler " + handler);
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.snapback.handler.Handlers;
 import dev.snapback.model.Family;
 import java.io.File;
 import java.io.IOException;
@@ -51,7 +52,7 @@ class RuntimeInterfaceClientTest {
 
     static Stream<Arguments> handlers() {
         return Stream.of(Family.values()).flatMap(family -> Stream.of(
-                Arguments.of(family, family.handlerClass()), Arguments.of(family, family.handlerClass() + "::handleRequest")));
+                Arguments.of(family, Handlers.of(family).getName()), Arguments.of(family, Handlers.of(family).getName() + "::handleRequest")));
     }
 
     @ParameterizedTest(name = "{1}")

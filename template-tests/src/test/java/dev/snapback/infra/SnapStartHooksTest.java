@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.crac.Core;
 import com.amazonaws.services.lambda.runtime.api.client.runtimeapi.JniHelper;
+import dev.snapback.handler.Handlers;
 import dev.snapback.model.Family;
 import java.io.File;
 import java.io.IOException;
@@ -81,7 +82,7 @@ class SnapStartHooksTest {
                 "-XX:+UseSerialGC", "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
                 "-cp", String.join(File.pathSeparator, runtimeClient, SynthesizedApp.FUNCTIONS_JAR.toString(), testClasses),
                 SnapStartHooksTest.class.getName()));
-        for (Family family : Family.values()) command.add(family.handlerClass());
+        for (Family family : Family.values()) command.add(Handlers.of(family).getName());
         return command;
     }
 

@@ -2,6 +2,7 @@ package dev.snapback.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.handler.Handlers;
 import dev.snapback.model.Family;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ final class SynthesizedApp {
     static final String OTHER = "eu-central-1";
     static final List<String> EMAILS = List.of("oncall@example.com", "secops@example.com");
     static final Path ROOT = Path.of(System.getProperty("snapback.root", "..")).toAbsolutePath().normalize();
-    static final Path FUNCTIONS_JAR = ROOT.resolve("functions/target/snapback-functions-lambda.jar");
+    static final Path FUNCTIONS_JAR = ROOT.resolve("functions/lambda/target/snapback-lambda.jar");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SynthesizedApp instance;
@@ -100,7 +101,7 @@ final class SynthesizedApp {
     /** The family's function: the one whose handler is the family's. */
     static JsonNode function(JsonNode template, Family family) {
         return resources(template, "AWS::Lambda::Function").values().stream()
-                .filter(f -> f.at("/Properties/Handler").asText().equals(family.handlerClass()))
+                .filter(f -> f.at("/Properties/Handler").asText().equals(Handlers.of(family).getName()))
                 .findFirst().orElseThrow(() -> new AssertionError("no function for " + family));
     }
 

@@ -1,0 +1,236 @@
+package dev.snapback.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.BiPredicate;
+
+/**
+ * Streams the CloudTrail records of one input with Jackson's streaming parser; never holds more than one record.
+ *
+ * <p>Accepted shapes, as root values (one per {@code .json} file, one per line in JSON lines, or simply several in a
+ * row): a CloudTrail S3 log file {@code {"Records":[...]}}, an EventBridge envelope, a bare CloudTrail record, or a
+ * JSON array of records (as query tools export them).
+ * Each record is first only scanned: its values are skipped without being decoded, except {@code eventSource},
+ * {@code eventName} and {@code errorCode}. Only when a pattern names the call (or the value is an EventBridge
+ * envelope) are the record's bytes, kept by {@link KeepingInputStream}, parsed into a tree. A record without those
+ * names may be an export with lower-case names ({@link dev.snapback.cli.ExportedForms}): it is parsed and routed by
+ * {@code eventsource}, {@code eventname} and {@code errorcode}, so the scan of CloudTrail's own logs stays as lean as
+ * it was.
+ */
+final class RecordReader {
+
+    /** Where the records of one input go. */
+    interface Sink {
+        /** A record whose call no pattern names: nothing was kept. */
+        void unnamed();
+
+        /** A record some pattern may match, or an EventBridge envelope. */
+        void candidate(Candidate candidate);
+
+        /** A well-formed JSON value that is not a usable record; reading goes on with the next one. */
+        void malformed(String position, String problem);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+
+    private final BiPredicate<String, String> mayMatch;
+
+    RecordReader(BiPredicate<String, String> mayMatch) {
+        this.mayMatch = mayMatch;
+    }
+
+    /**
+     * Reads every root value of {@code in}. A JSON syntax error ends the input: it is thrown as a
+     * {@link BadInputException} with the position, after the records before it went to the sink.
+     *
+     * @return the number of (uncompressed) bytes read
+     */
+    long read(InputStream in, Sink sink) throws BadInputException {
+        Pass pass = new Pass(new KeepingInputStream(in), sink);
+        try {
+            return pass.run();
+        } catch (JsonProcessingException e) {
+            throw new BadInputException("not valid JSON: " + withoutSourceNote(e.getOriginalMessage()), position(e.getLocation(), pass.index), e);
+        } catch (IOException e) {
+            // A bad or truncated gzip stream, or a read error: where the parser had got to.
+            throw new BadInputException(e.getMessage(), position(pass.parser == null ? null : pass.parser.currentLocation(), pass.index), e);
+        } finally {
+            pass.close();
+        }
+    }
+
+    /** One read of one input. */
+    private final class Pass {
+        final KeepingInputStream kept;
+        final Sink sink;
+        JsonParser parser;
+        /** Index of the next record (or value standing in for one) in the input. */
+        int index;
+
+        Pass(KeepingInputStream kept, Sink sink) {
+            this.kept = kept;
+            this.sink = sink;
+        }
+
+        long run() throws IOException {
+            parser = FACTORY.createParser(kept);
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                value(token, null);
+            }
+            return parser.currentLocation().getByteOffset();
+        }
+
+        /** A root value ({@code within} null), or an element of the array {@code within} names. */
+        private void value(JsonToken token, String within) throws IOException {
+            if (token == JsonToken.START_OBJECT) {
+                object(within == null);
+            } else if (within == null && token == JsonToken.START_ARRAY) {
+                records(token, "array of records");
+            } else {
+                sink.malformed(position(parser.currentTokenLocation(), index++),
+                        (within == null ? "" : within + ": ") + "expected a JSON object, got " + describe(token));
+                parser.skipChildren();
+            }
+        }
+
+        /**
+         * An object: a CloudTrail S3 log file (a root object with {@code Records}), an EventBridge envelope or a bare
+         * record. Its values are skipped undecoded except the few routing needs; its kept bytes are parsed only when
+         * a pattern may match it.
+         */
+        private void object(boolean root) throws IOException {
+            JsonLocation start = parser.currentTokenLocation();
+            kept.keepFrom(start.getByteOffset());
+            String eventSource = null;
+            String eventName = null;
+            String errorCode = null;
+            String problem = null;
+            boolean envelope = false;
+            boolean logFile = false;
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "Records" -> {
+                        if (root) {
+                            logFile = true;
+                            records(value, "Records");
+                            continue;
+                        }
+                    }
+                    case "eventSource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "eventName" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "errorCode" -> {
+                        errorCode = errorCode(value, parser.getText());
+                        if (value.isStructStart()) problem = "errorCode: expected a string, got " + describe(value);
+                    }
+                    case "detail", "detail-type" -> envelope = true;
+                    default -> { }
+                }
+                parser.skipChildren();
+            }
+            if (logFile) return;
+            int at = index++;
+            JsonNode json = null;
+            if (!envelope && (eventSource == null || eventName == null)) {
+                json = tree(start);
+                if (eventSource == null) eventSource = json.path("eventsource").textValue();
+                if (eventName == null) eventName = json.path("eventname").textValue();
+                JsonNode lowerCased = json.path("errorcode");
+                if (!lowerCased.isMissingNode() && !json.has("errorCode")) {
+                    errorCode = errorCode(lowerCased.asToken(), lowerCased.asText());
+                    if (lowerCased.isContainerNode()) problem = "errorcode: expected a string, got " + describe(lowerCased.asToken());
+                }
+            }
+            if (!envelope && eventSource != null && eventName != null && !mayMatch.test(eventSource, eventName)) {
+                sink.unnamed();
+                return;
+            }
+            String position = position(start, at);
+            if (problem != null) {
+                sink.malformed(position, problem);
+                return;
+            }
+            if (json == null) json = tree(start);
+            if (envelope) {
+                Candidate.ofEnvelope(json, position).ifPresentOrElse(sink::candidate,
+                        () -> sink.malformed(position, Candidate.NOT_AN_ENVELOPE));
+            } else if (eventSource == null || eventName == null) {
+                sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");
+            } else {
+                sink.candidate(new Candidate(Router.sourceOf(eventSource), Router.detailTypeOf(eventName), eventSource,
+                        eventName, errorCode, false, json, position));
+            }
+        }
+
+        /** The object that began at {@code start} and just ended, from its kept bytes. */
+        private JsonNode tree(JsonLocation start) throws IOException {
+            int from = kept.indexOf(start.getByteOffset());
+            return JSON.readTree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
+        }
+
+        /**
+         * The error code as the patterns match it: a string quoted, another scalar as its text. CloudTrail leaves the
+         * field out of a call without error; an export's column holds null, which is the same.
+         */
+        private static String errorCode(JsonToken value, String text) {
+            if (value == JsonToken.VALUE_STRING) return '"' + text + '"';
+            return value == JsonToken.VALUE_NULL || !value.isScalarValue() ? null : text;
+        }
+
+        /** The {@code Records} array of a CloudTrail S3 log file, or an exported array of records. */
+        private void records(JsonToken token, String name) throws IOException {
+            if (token != JsonToken.START_ARRAY) {
+                sink.malformed(position(parser.currentTokenLocation(), index++), name + ": expected an array, got " + describe(token));
+                parser.skipChildren();
+                return;
+            }
+            for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+                value(element, name);
+            }
+        }
+
+        /** Closing returns the parser's buffers for reuse; a read-only input has nothing to lose on close. */
+        void close() {
+            if (parser == null) return;
+            try {
+                parser.close();
+            } catch (IOException ignored) {
+                // nothing was written
+            }
+        }
+    }
+
+    /** Line and column, the byte offset (of the uncompressed stream) and the record's index in its input. */
+    static String position(JsonLocation at, int index) {
+        if (at == null) return "record #" + index + " at the start of the input";
+        return "record #" + index + " at line " + at.getLineNr() + ", column " + at.getColumnNr()
+                + ", byte " + at.getByteOffset();
+    }
+
+    /** Jackson appends where an unclosed array or object started, with a note about its redacted source. */
+    private static String withoutSourceNote(String message) {
+        int note = message.indexOf(" (start marker at [Source");
+        return note < 0 ? message : message.substring(0, note);
+    }
+
+    private static String describe(JsonToken token) {
+        if (token == null) return "the end of the input";
+        return switch (token) {
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name().toLowerCase();
+        };
+    }
+}

@@ -1,0 +1,24 @@
+package dev.snapback.model;
+
+/**
+ * A group of detectors deployed as one Lambda function. {@code functionId} names the function and its rules in the
+ * stack; the lambda module maps each family to its entry point.
+ */
+public enum Family {
+    MFA("mfa"),
+    SECURITY_GROUPS("security-groups"),
+    TRAILS("trails"),
+    KEYS("keys"),
+    /** Snapback's own controls. Its role may write the quarantine policy, and the MFA role, which attaches it, may not. */
+    GUARD("guard");
+
+    private final String functionId;
+
+    Family(String functionId) {
+        this.functionId = functionId;
+    }
+
+    public String functionId() {
+        return functionId;
+    }
+}

@@ -1,0 +1,353 @@
+package dev.snapback.handler;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static dev.snapback.testing.AwsStub.form;
+import static dev.snapback.testing.AwsStub.scope;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.snapback.detect.Detectors;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.EventParser;
+import dev.snapback.event.Fields;
+import dev.snapback.model.Family;
+import dev.snapback.remediate.IngressRule;
+import dev.snapback.remediate.QuarantinePolicy;
+import dev.snapback.testing.AwsAnswers;
+import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.testing.AwsStub;
+import dev.snapback.testing.FakeContext;
+import dev.snapback.testing.Fixture;
+import dev.snapback.testing.Fixtures;
+import dev.snapback.testing.RecordingMetrics;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every {@code finding} fixture in {@code events/} through its family's real handler class (found by
+ * {@link Handlers#of}), with AWS answering that the resource is still as the event left it: the wire must
+ * carry exactly the reads and the write its sidecar's remediation names, with its parameters, in the right region,
+ * each granted to the family's function by its detectors' declared grants, between the audit claim and the record of
+ * the outcomes, then the pages, then the completion.
+ */
+class FindingFixturesThroughHandlersTest {
+
+    @RegisterExtension
+    static final AwsStub AWS = new AwsStub("us-east-1");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AwsAnswers ANSWER = new AwsAnswers(AWS);
+
+    static Stream<Fixture> findings() {
+        return Fixtures.all().stream().filter(f -> f.expectation() == Fixture.Expectation.FINDING);
+    }
+
+    @BeforeEach
+    void answerEveryCallWithSuccess() {
+        // Query protocol (EC2, IAM, SNS): echo the action in AWS's success shape. JSON protocol: an empty object.
+        AWS.stubFor(post("/").withRequestBody(containing("Action=")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/xml").withTransformers("response-template")
+                .withBody("<{{formData request.body 'form' urlDecode=true}}{{form.Action}}Response>"
+                        + "<requestId>r</requestId><return>true</return>"
+                        + "<PublishResult><MessageId>m-1</MessageId></PublishResult>"
+                        + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{{form.Action}}Response>")));
+        AWS.stubFor(post("/").withHeader("X-Amz-Target", containing(".")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/x-amz-json-1.1").withBody("{}")));
+    }
+
+    /**
+     * AWS answers each remediation's reads with the state the event left: still offending. Otherwise the executor
+     * rightly makes no change, and there would be no write to see on the wire.
+     */
+    private static void answerTheStateTheEventLeft(JsonNode remediation, CloudTrailEvent event) {
+        String quarantine = QuarantinePolicy.arn(event.partition(), event.account());
+        switch (remediation.get("type").asText()) {
+            case "RevokeIngress" -> {
+                List<PresentRule> present = new ArrayList<>();
+                JsonNode rules = remediation.get("rules");
+                for (int n = 0; n < rules.size(); n++) {
+                    IngressRule rule = JSON.convertValue(rules.get(n), IngressRule.class);
+                    present.add(PresentRule.of(rule, presentRuleId(rule, n)));
+                }
+                ANSWER.securityGroupRules(remediation.get("groupId").asText(), present);
+            }
+            case "StartLogging" -> ANSWER.trailStatus(false);
+            case "RestoreTrailSettings" -> {
+                String key = Fields.text(event.response(), "kmsKeyId") != null ? Fields.text(event.response(), "kmsKeyId")
+                        : Fields.text(event.request(), "kmsKeyId");
+                List<String> fields = new ArrayList<>();
+                if (!remediation.get("multiRegion").isNull()) fields.add("\"IsMultiRegionTrail\":false");
+                if (!remediation.get("includeGlobalServiceEvents").isNull()) fields.add("\"IncludeGlobalServiceEvents\":false");
+                if (!remediation.get("logFileValidation").isNull()) fields.add("\"LogFileValidationEnabled\":false");
+                if (key != null) fields.add("\"KmsKeyId\":\"" + key + "\"");
+                ANSWER.trail(remediation.get("trailArn").asText(), String.join(",", fields));
+            }
+            case "RestoreEventSelectors" -> {
+                boolean advanced = remediation.get("advanced").asBoolean();
+                JsonNode set = event.request().get(advanced ? "advancedEventSelectors" : "eventSelectors");
+                ANSWER.eventSelectors(remediation.get("trailArn").asText(), pascalCase(set).toString(), advanced);
+            }
+            case "DeactivateAccessKey" -> ANSWER.accessKey(remediation.get("userName").asText(),
+                    remediation.get("accessKeyId").asText(), "Active");
+            case "DeleteKeyPair" -> ANSWER.keyPairs(new String[] {presentKeyPairId(remediation),
+                    remediation.get("keyName").asText(), remediation.get("fingerprint").asText()});
+            case "QuarantineUser" -> {
+                ANSWER.mfaDevices();
+                ANSWER.attachedPolicies();
+                ANSWER.policy(quarantine, "v1", QuarantinePolicy.document(event.partition(), event.account()));
+            }
+            case "ReleaseQuarantine" -> {
+                ANSWER.attachedPolicies(quarantine);
+                ANSWER.mfaDevices(new String[] {"arn:aws:iam::111122223333:mfa/enabled", "2026-11-20T09:00:00Z"});
+            }
+            case "RestoreQuarantinePolicy" -> {
+                ANSWER.policy(quarantine, "v2", event.request().path("policyDocument").asText("{}"));
+                AWS.stubFor(AwsStub.query("CreatePolicyVersion").willReturn(AwsStub.xml(200, "<CreatePolicyVersionResponse>"
+                        + "<CreatePolicyVersionResult><PolicyVersion><VersionId>v3</VersionId><IsDefaultVersion>true"
+                        + "</IsDefaultVersion></PolicyVersion></CreatePolicyVersionResult></CreatePolicyVersionResponse>")));
+            }
+            case "PageOnly" -> { }
+            default -> throw new AssertionError("no present state for " + remediation);
+        }
+    }
+
+    /** The state of a {@code .present} sidecar: the resource as it is now, changed since the event. */
+    private static void answerThePresentState(JsonNode state, Fixture fixture) {
+        JsonNode remediation = fixture.expected().at("/findings/0/remediation");
+        if (state.has("securityGroupRules")) {
+            List<PresentRule> rules = new ArrayList<>();
+            state.get("securityGroupRules").forEach(r -> rules.add(new PresentRule(r.get("ruleId").asText(), false,
+                    r.get("protocol").asText(), r.get("fromPort").asInt(), r.get("toPort").asInt(), r.get("cidr").asText())));
+            ANSWER.securityGroupRules(remediation.get("groupId").asText(), rules);
+        }
+        if (state.has("eventSelectors")) {
+            ANSWER.eventSelectors(remediation.get("trailArn").asText(), state.get("eventSelectors").toString(), false);
+        }
+        if (state.has("trail")) {
+            String fields = state.get("trail").toString();
+            ANSWER.trail(remediation.get("trailArn").asText(), fields.substring(1, fields.length() - 1));
+        }
+        if (state.has("keyPairs")) {
+            JsonNode pair = state.at("/keyPairs/0");
+            ANSWER.keyPairs(new String[] {pair.get("keyPairId").asText(), pair.get("keyName").asText(), pair.get("fingerprint").asText()});
+        }
+        if (state.has("mfaDevices")) {
+            JsonNode device = state.at("/mfaDevices/0");
+            ANSWER.mfaDevices(new String[] {device.get("serialNumber").asText(), device.get("enableDate").asText()});
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(value -> out.add(value.asText()));
+        return out;
+    }
+
+    /** The id EC2 lists the rule under: the event's, or for an event without ids the one the read finds. */
+    private static String presentRuleId(IngressRule rule, int n) {
+        return rule.ruleId() != null ? rule.ruleId() : "sgr-0present00000000" + n;
+    }
+
+    private static String presentKeyPairId(JsonNode remediation) {
+        return remediation.get("keyPairId").isNull() ? "key-0present000000001" : remediation.get("keyPairId").asText();
+    }
+
+    /** CloudTrail records request fields in camelCase; GetEventSelectors answers in the API's PascalCase. */
+    private static JsonNode pascalCase(JsonNode node) {
+        if (node.isArray()) {
+            var out = JSON.createArrayNode();
+            node.forEach(element -> out.add(pascalCase(element)));
+            return out;
+        }
+        if (!node.isObject()) return node;
+        ObjectNode out = JSON.createObjectNode();
+        node.properties().forEach(field -> out.set(Character.toUpperCase(field.getKey().charAt(0)) + field.getKey().substring(1),
+                pascalCase(field.getValue())));
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("findings")
+    void theHandlerMakesExactlyTheCallTheFixtureExpects(Fixture fixture) throws Exception {
+        CloudTrailEvent event = EventParser.parse(fixture.bytes());
+        Family family = Detectors.spec(fixture.detectorId()).family();
+        RequestStreamHandler handler = handlerOf(family);
+        fixture.expected().get("findings").forEach(finding -> answerTheStateTheEventLeft(finding.get("remediation"), event));
+        Optional<JsonNode> present = fixture.present();
+        present.ifPresent(state -> answerThePresentState(state, fixture));
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(fixture.bytes()), out, new FakeContext("snapback-" + family.functionId(), "r"));
+
+        List<LoggedRequest> calls = AWS.findAll(anyRequestedFor(anyUrl()));
+        List<String> expected = new ArrayList<>(List.of("UpdateItem"));
+        List<String> pages = new ArrayList<>();
+        List<JsonNode> remediations = new ArrayList<>();
+        for (JsonNode finding : fixture.expected().get("findings")) {
+            String action = finding.get("action").asText();
+            List<String> operations = operations(finding.at("/remediation/type").asText());
+            if (action.equals("REMEDIATE") && !operations.isEmpty()) {
+                // When the resource changed since the event, only the reads the sidecar names happen.
+                expected.addAll(present.isPresent() ? texts(present.get().get("reads")) : operations);
+                remediations.add(finding.get("remediation"));
+            }
+            if (List.of("REMEDIATE", "DRY_RUN", "PAGE").contains(action)) pages.add("Publish");
+        }
+        expected.add("UpdateItem");
+        expected.addAll(pages);
+        expected.add("UpdateItem");
+        assertThat(calls).extracting(AwsStub::operation).as("calls for %s", fixture).isEqualTo(expected);
+
+        List<LoggedRequest> remediationCalls = calls.stream()
+                .filter(c -> !List.of("UpdateItem", "Publish").contains(AwsStub.operation(c))).toList();
+        Set<String> granted = new TreeSet<>(Detectors.SPECS.stream().filter(spec -> spec.family() == family)
+                .flatMap(spec -> spec.actions().stream()).toList());
+        assertThat(remediationCalls).extracting(FindingFixturesThroughHandlersTest::iamAction)
+                .as("every remediation call of %s is granted to the %s function", fixture, family.functionId())
+                .allSatisfy(iamAction -> assertThat(granted).contains(iamAction));
+        JsonNode summary = JSON.readTree(out.toByteArray());
+        if (present.isPresent()) {
+            assertThat(summary.at("/results/0/outcome").asText()).as("outcome of %s", fixture)
+                    .isEqualTo(present.get().get("outcome").asText());
+            assertThat(form(calls.stream().filter(c -> AwsStub.operation(c).equals("Publish")).findFirst().orElseThrow())
+                    .get("Subject")).as("a change made since is paged low").startsWith("[LOW] ");
+            return;
+        }
+        int next = 0;
+        for (JsonNode remediation : remediations) {
+            int count = operations(remediation.get("type").asText()).size();
+            assertWire(remediation, remediationCalls.subList(next, next + count), event);
+            next += count;
+        }
+        JsonNode completion = JSON.readTree(calls.getLast().getBodyAsString()).get("ExpressionAttributeValues");
+        assertThat(completion.at("/:status/S").asText()).isEqualTo("DONE");
+        assertThat(summary.get("eventId").asText()).isEqualTo(event.eventId());
+    }
+
+    @Test
+    void enablingMfaForAUserWhoWasNeverQuarantinedIsAuditedNotPaged() throws Exception {
+        ANSWER.attachedPolicies("arn:aws:iam::aws:policy/ReadOnlyAccess");
+        Fixture fixture = Fixtures.all().stream().filter(f -> f.path().endsWith("finding/EnableMFADevice-iam-user.json"))
+                .findFirst().orElseThrow();
+
+        handlerOf(Family.MFA).handleRequest(new ByteArrayInputStream(fixture.bytes()), new ByteArrayOutputStream(),
+                new FakeContext("snapback-mfa", "r"));
+
+        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).extracting(AwsStub::operation)
+                .containsExactly("UpdateItem", "ListAttachedUserPolicies", "UpdateItem", "UpdateItem");
+        JsonNode completion = JSON.readTree(AWS.findAll(anyRequestedFor(anyUrl())).getLast().getBodyAsString());
+        assertThat(completion.at("/ExpressionAttributeValues/:outcome/S").asText()).isEqualTo("already-compliant");
+    }
+
+    /** The parameters the remediation names, on the wire, signed for the right region. */
+    private static void assertWire(JsonNode remediation, List<LoggedRequest> calls, CloudTrailEvent event) throws Exception {
+        LoggedRequest call = calls.getLast();
+        switch (remediation.get("type").asText()) {
+            case "RevokeIngress" -> {
+                Map<String, String> form = form(call);
+                assertThat(form).containsEntry("GroupId", remediation.get("groupId").asText());
+                JsonNode rules = remediation.get("rules");
+                for (int n = 0; n < rules.size(); n++) {
+                    IngressRule rule = JSON.convertValue(rules.get(n), IngressRule.class);
+                    assertThat(form).containsEntry("SecurityGroupRuleId." + (n + 1), presentRuleId(rule, n));
+                }
+                assertThat(form(calls.getFirst())).containsEntry("Filter.1.Value.1", remediation.get("groupId").asText());
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
+            }
+            case "DeleteKeyPair" -> {
+                assertThat(form(call)).containsEntry("KeyPairId", presentKeyPairId(remediation)).doesNotContainKey("KeyName");
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
+            }
+            case "RestoreQuarantinePolicy" -> {
+                Map<String, String> form = form(call);
+                assertThat(form).containsEntry("PolicyArn", remediation.get("policyArn").asText()).containsEntry("SetAsDefault", "true");
+                assertThat(QuarantinePolicy.isSnapbacks(form.get("PolicyDocument"), event.partition(), event.account())).isTrue();
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo("us-east-1/iam"));
+            }
+            case "DeactivateAccessKey" -> {
+                assertThat(form(call)).containsEntry("UserName", remediation.get("userName").asText())
+                        .containsEntry("AccessKeyId", remediation.get("accessKeyId").asText()).containsEntry("Status", "Inactive");
+                assertThat(scope(call)).isEqualTo("us-east-1/iam");
+            }
+            case "QuarantineUser", "ReleaseQuarantine" -> {
+                String user = remediation.get("userName").asText();
+                assertThat(form(calls.getFirst())).containsEntry("UserName", user);
+                assertThat(form(call)).containsEntry("UserName", user).containsEntry("PolicyArn",
+                        "arn:" + event.partition() + ":iam::" + event.account() + ":policy/SnapbackMfaQuarantine");
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo("us-east-1/iam"));
+            }
+            case "StartLogging" -> {
+                assertThat(JSON.readTree(call.getBodyAsString())).isEqualTo(
+                        JSON.createObjectNode().put("Name", remediation.get("trailArn").asText()));
+                assertThat(scope(call)).isEqualTo(remediation.get("homeRegion").asText() + "/cloudtrail");
+            }
+            case "RestoreTrailSettings" -> {
+                ObjectNode settings = JSON.createObjectNode().put("Name", remediation.get("trailArn").asText());
+                Map.of("multiRegion", "IsMultiRegionTrail", "includeGlobalServiceEvents", "IncludeGlobalServiceEvents",
+                        "logFileValidation", "EnableLogFileValidation", "kmsKeyId", "KmsKeyId").forEach((field, parameter) -> {
+                    if (!remediation.get(field).isNull()) settings.set(parameter, remediation.get(field));
+                });
+                assertThat(JSON.readTree(call.getBodyAsString())).isEqualTo(settings);
+                assertThat(scope(call)).isEqualTo(remediation.get("homeRegion").asText() + "/cloudtrail");
+            }
+            case "RestoreEventSelectors" -> {
+                JsonNode body = JSON.readTree(call.getBodyAsString());
+                assertThat(body.get("TrailName").asText()).isEqualTo(remediation.get("trailArn").asText());
+                String field = remediation.get("advanced").asBoolean() ? "AdvancedEventSelectors" : "EventSelectors";
+                assertThat(body.get(field)).isEqualTo(JSON.readTree(remediation.get("selectorsJson").asText()));
+                assertThat(scope(call)).isEqualTo(remediation.get("homeRegion").asText() + "/cloudtrail");
+            }
+            default -> throw new AssertionError("no wire expectation for " + remediation);
+        }
+    }
+
+    /** The IAM action a wire call needs: the service of its SigV4 scope and its operation. */
+    private static String iamAction(LoggedRequest call) {
+        return scope(call).substring(scope(call).indexOf('/') + 1) + ":" + AwsStub.operation(call);
+    }
+
+    /** The AWS operations a remediation type calls, in order; none for page-only. */
+    private static List<String> operations(String remediationType) {
+        return switch (remediationType) {
+            case "RevokeIngress" -> List.of("DescribeSecurityGroupRules", "RevokeSecurityGroupIngress");
+            case "StartLogging" -> List.of("GetTrailStatus", "StartLogging");
+            case "RestoreTrailSettings" -> List.of("GetTrail", "UpdateTrail");
+            case "RestoreEventSelectors" -> List.of("GetEventSelectors", "PutEventSelectors");
+            case "DeactivateAccessKey" -> List.of("ListAccessKeys", "UpdateAccessKey");
+            case "DeleteKeyPair" -> List.of("DescribeKeyPairs", "DeleteKeyPair");
+            case "QuarantineUser" -> List.of("ListMFADevices", "ListAttachedUserPolicies", "GetPolicy", "GetPolicyVersion",
+                    "AttachUserPolicy");
+            case "ReleaseQuarantine" -> List.of("ListAttachedUserPolicies", "ListMFADevices", "DetachUserPolicy");
+            case "RestoreQuarantinePolicy" -> List.of("GetPolicy", "GetPolicyVersion", "ListPolicyVersions", "CreatePolicyVersion");
+            case "PageOnly" -> List.of();
+            default -> throw new AssertionError("unknown remediation type " + remediationType);
+        };
+    }
+
+    /** The family's handler, by the class name the stack deploys, given a pipeline on the stub. */
+    private static RequestStreamHandler handlerOf(Family family) throws Exception {
+        Pipeline pipeline = Wiring.wire(family, SecurityGroupHandlerTest.environment(), AWS.clients(), new RecordingMetrics(), Clock.systemUTC());
+        return (RequestStreamHandler) Handlers.of(family).getConstructor(Pipeline.class).newInstance(pipeline);
+    }
+}

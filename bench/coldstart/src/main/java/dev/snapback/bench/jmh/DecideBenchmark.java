@@ -5,7 +5,6 @@ import dev.snapback.detect.Detectors;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
 import dev.snapback.model.Family;
-import dev.snapback.model.Mode;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Evaluator;
 import java.io.IOException;

@@ -2,7 +2,6 @@ package dev.snapback.bench.jmh;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.snapback.bench.launcher.BenchContext;
-import dev.snapback.model.Mode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

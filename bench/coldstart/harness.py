@@ -57,7 +57,10 @@ REGION = "eu-west-1"
 SERVICE_HOSTS = {"EC2": f"ec2.{REGION}.amazonaws.com", "DYNAMODB": f"dynamodb.{REGION}.amazonaws.com",
                  "SNS": f"sns.{REGION}.amazonaws.com"}
 PYTHON_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"  # what Debian's botocore trusts by default
+# The calls of one sample. The Python peer and the Java stand-in claim, revoke, publish and complete. Snapback's
+# handler also reads the group's rules before the revoke, and records the outcomes before paging (a third UpdateItem).
 EXPECTED_CALLS = ["DynamoDB_20120810.UpdateItem", "DynamoDB_20120810.UpdateItem", "Publish", "RevokeSecurityGroupIngress"]
+HANDLER_CALLS = sorted(EXPECTED_CALLS + ["DescribeSecurityGroupRules", "DynamoDB_20120810.UpdateItem"])
 
 
 def free_port():
@@ -184,7 +187,7 @@ def run_once(variant, env, port, label):
     match = BENCH_LINE.search(proc.stdout)
     if proc.returncode != 0 or not match:
         sys.exit(f"{label} failed (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    check_calls(port, label)
+    check_calls(port, label, variant.get("expected_calls", EXPECTED_CALLS))
     f = {k: int(v) for k, v in (kv.split("=") for kv in match.group(1).split())}
     return {
         "total_ms": (f["return_ns"] - t0) / 1e6,          # process start -> handler returned
@@ -275,7 +278,7 @@ def classes_loaded(variant, env, port):
     cmd = list(variant["cmd"])
     cmd.insert(1, f"-Xlog:class+load=info:file={log}")
     subprocess.run(cmd, env=env, capture_output=True, timeout=120, check=True)
-    check_calls(port, f"{variant['name']} class-load run")
+    check_calls(port, f"{variant['name']} class-load run", variant.get("expected_calls", EXPECTED_CALLS))
     with open(log) as f:
         lines = [line for line in f if "source:" in line]
     shared = sum(1 for line in lines if "shared objects file" in line)
@@ -312,10 +315,10 @@ def variants(args, java_flags):
                          "cmd": ["/usr/bin/python3", os.path.join(HERE, "python", "handler.py"), EVENT]},
     }
     handler_cp = launcher_cp + os.pathsep + lambda_jar
-    table["java-handler"] = jvm("java-handler", handler_cp, HANDLER)
+    table["java-handler"] = {**jvm("java-handler", handler_cp, HANDLER), "expected_calls": HANDLER_CALLS}
     if args.baseline_jar:  # another build of the jar, e.g. from before a change, measured side by side
         baseline_cp = launcher_cp + os.pathsep + args.baseline_jar
-        table["java-baseline"] = jvm("java-baseline", baseline_cp, HANDLER)
+        table["java-baseline"] = {**jvm("java-baseline", baseline_cp, HANDLER), "expected_calls": HANDLER_CALLS}
     if standin_cp:
         table["standin-urlconn"] = jvm("standin-urlconn", standin_cp, STANDIN)
         if not java_flags:  # the CRT client trusts the OS's store and resolves names itself: plain HTTP only
@@ -327,7 +330,7 @@ def variants(args, java_flags):
     for name in [n for n in table if n != "python-boto3"]:
         table[name + "+aot"] = with_aot(table[name])
 
-    def with_snapshot(name, prepare, container_credentials):
+    def with_snapshot(name, prepare, container_credentials, calls=HANDLER_CALLS):
         """SnapStart emulated with CRIU: one snapshot after init (and the hooks' priming), restored for every sample.
         container_credentials: credentials come from a container-credentials endpoint, as Lambda gives SnapStart
         functions, and the restored process fetches them on first use, as the SDK for Java does. boto3 resolves
@@ -336,7 +339,7 @@ def variants(args, java_flags):
         return {"name": name, "kind": "snapshot", "env": {}, "wake_port": free_port(),
                 "snapshot_dir": os.path.join(HERE, "target", "snapshot-" + name), "prepare": prepare,
                 "container_credentials": container_credentials,
-                "expected_calls": sorted(EXPECTED_CALLS + ([CONTAINER_CREDENTIALS_PATH] if container_credentials else []))}
+                "expected_calls": sorted(calls + ([CONTAINER_CREDENTIALS_PATH] if container_credentials else []))}
 
     table["java-handler+snapstart"] = with_snapshot("java-handler+snapstart", lambda port, ready: [
         java, *SNAPSTART_JVM_FLAGS, *java_flags, "-cp", handler_cp, LAUNCHER, "--snapshot", str(port), ready, HANDLER, EVENT],
@@ -347,7 +350,7 @@ def variants(args, java_flags):
             container_credentials=True)
     table["python-boto3+snapstart"] = with_snapshot("python-boto3+snapstart", lambda port, ready: [
         "/usr/bin/python3", os.path.join(HERE, "python", "handler.py"), "--snapshot", str(port), ready, EVENT],
-        container_credentials=False)
+        container_credentials=False, calls=EXPECTED_CALLS)
     chosen = args.variants.split(",")
     missing = [v for v in chosen if v not in table]
     if missing:
@@ -437,7 +440,7 @@ def main():
                 trained = subprocess.run(v["train"], env={**env, **v["env"]}, capture_output=True, text=True, timeout=300)
                 if trained.returncode != 0:
                     sys.exit(f"{v['name']}: AOT training run failed:\n{trained.stdout[-2000:]}\n{trained.stderr[-4000:]}")
-                check_calls(port, f"{v['name']} training run")
+                check_calls(port, f"{v['name']} training run", v.get("expected_calls", EXPECTED_CALLS))
         for rnd in range(args.warmup + args.samples):
             order = list(chosen)
             random.Random(rnd).shuffle(order)  # interleaved, in a different order each round

@@ -126,7 +126,8 @@ public final class EventParser {
             case "Root" -> new Principal.Root(arn, accountId);
             case "IAMUser" -> {
                 String userName = optionalText(identity, "userName", at + ".");
-                if (userName == null) userName = userFromArn(arn);
+                // A blank userName names nobody, as an absent one: the ARN still says who it was.
+                if (userName == null || userName.isBlank()) userName = userFromArn(arn);
                 yield userName == null ? new Principal.Unknown(type, arn) : new Principal.IamUser(arn, userName, accountId);
             }
             case "AssumedRole" -> {

@@ -119,6 +119,9 @@ class EventParserTest {
         Principal userWithPath = parseEdited(detail -> ((ObjectNode) detail.get("userIdentity")).put("arn",
                 "arn:aws:iam::111122223333:user/division/team/alice").remove("userName")).actor();
         assertThat(((Principal.IamUser) userWithPath).userName()).isEqualTo("alice");
+        Principal blankName = parseEdited(detail -> ((ObjectNode) detail.get("userIdentity")).put("userName", " ")).actor();
+        assertThat(blankName).as("a blank userName names nobody: the user from the ARN")
+                .isEqualTo(new Principal.IamUser("arn:aws:iam::111122223333:user/alice", "alice", Fixtures.ACCOUNT));
         Principal nameless = parseEdited(detail -> ((ObjectNode) detail.get("userIdentity")).remove(List.of("userName", "arn"))).actor();
         assertThat(nameless).as("reported, not guessed").isEqualTo(new Principal.Unknown("IAMUser", null));
 

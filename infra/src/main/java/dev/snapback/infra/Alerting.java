@@ -10,7 +10,10 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.AccountRootPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
@@ -19,8 +22,9 @@ import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
 
 /**
- * The alert topic: encrypted with its own KMS key, refusing publishes without TLS, open to this account's CloudWatch
- * alarms, with the configured email addresses subscribed.
+ * An alert topic: encrypted with its own KMS key, refusing publishes without TLS, open to this account's CloudWatch
+ * alarms, with the configured email addresses subscribed. The key's policy names who may use it (CloudWatch for this
+ * account's alarms, and each publisher's role); the account administers it but, through IAM, cannot use it.
  */
 public final class Alerting extends Construct {
 
@@ -30,11 +34,14 @@ public final class Alerting extends Construct {
     private final Key key;
     private final Topic topic;
 
-    public Alerting(Construct scope, String id, List<String> emails) {
+    public Alerting(Construct scope, String id, String topicName, List<String> emails) {
         super(scope, id);
         Stack stack = Stack.of(this);
         key = Key.Builder.create(this, "Key")
-                .description("Encrypts Snapback alerts")
+                .description("Encrypts Snapback alerts on " + topicName)
+                // In place of CDK's default kms:* for the account: administration only, use granted by name below.
+                .policy(new PolicyDocument())
+                .admins(List.of(new AccountRootPrincipal()))
                 .enableKeyRotation(true)
                 // Only messages in flight are encrypted with it: nothing to keep once the topic is gone.
                 .removalPolicy(RemovalPolicy.DESTROY)
@@ -50,6 +57,7 @@ public final class Alerting extends Construct {
                 .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", stack.getAccount())))
                 .build());
         topic = Topic.Builder.create(this, "Topic")
+                .topicName(topicName)
                 .displayName("Snapback")
                 .masterKey(key)
                 .enforceSsl(true)
@@ -77,9 +85,25 @@ public final class Alerting extends Construct {
         return topic;
     }
 
-    /** An alarm, owned by {@code scope}, that pages through this topic as soon as {@code metric} reaches 1. */
-    public Alarm pageWhenAnyOf(Construct scope, String id, IMetric metric, String description) {
+    /** Lets {@code publisher} encrypt messages to this topic with its key (the role also needs its own IAM grant). */
+    public void allowPublisher(IRole publisher) {
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("Publish" + publisher.getNode().getPath().replaceAll("[^A-Za-z0-9]", ""))
+                .principals(List.of(publisher))
+                .actions(KEY_ACTIONS)
+                .resources(List.of("*"))
+                .build());
+    }
+
+    /** Adds this topic to {@code alarm}'s actions: the second channel pages what must not depend on the first. */
+    public void alsoPages(Alarm alarm) {
+        alarm.addAlarmAction(new SnsAction(topic));
+    }
+
+    /** An alarm named {@code name}, owned by {@code scope}, that pages through this topic as soon as {@code metric} reaches 1. */
+    public Alarm pageWhenAnyOf(Construct scope, String id, String name, IMetric metric, String description) {
         Alarm alarm = Alarm.Builder.create(scope, id)
+                .alarmName(name)
                 .metric(metric)
                 .alarmDescription(description)
                 .threshold(1)

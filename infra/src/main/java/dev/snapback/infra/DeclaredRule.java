@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.DetectorSpec;
 import dev.snapback.detect.Detectors;
 import dev.snapback.detect.EventPattern;
+import dev.snapback.detect.SnapbackTamperedDetector;
+import dev.snapback.model.OwnNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,14 +33,24 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
         return spec.id() + "-" + pattern.eventBridgeSource().replaceFirst("^aws\\.", "");
     }
 
+    /** The rule's name, the same in every region: {@code Snapback-unmanaged-key-created-iam} ({@link OwnNames#rule}). */
+    public String name() {
+        return OwnNames.rule(spec.id(), pattern.eventBridgeSource());
+    }
+
     /** Whether the events arrive only in {@link Settings#GLOBAL_EVENTS_REGION} (IAM), not in their own region. */
     public boolean global() {
         return pattern.eventSource().equals(GLOBAL_EVENT_SOURCE);
     }
 
-    /** Whether a stack in {@code region} must watch for these events, to handle or forward them. */
+    /**
+     * Whether a stack in {@code region} must watch for these events, to handle or forward them. Changes to Snapback's
+     * own resources are watched wherever it has a stack, the one in IAM's region included.
+     */
     public boolean arrivesIn(String region, Settings settings) {
-        return global() ? region.equals(Settings.GLOBAL_EVENTS_REGION) : settings.regions().contains(region);
+        if (global()) return region.equals(Settings.GLOBAL_EVENTS_REGION);
+        boolean ownStack = settings.forwardingRegions().contains(region);
+        return settings.regions().contains(region) || (spec.equals(SnapbackTamperedDetector.SPEC) && ownStack);
     }
 
     /** The detector's pattern as CDK's type; refuses a pattern key it would not carry over. */

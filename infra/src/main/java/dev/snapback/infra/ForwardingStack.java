@@ -1,5 +1,6 @@
 package dev.snapback.infra;
 
+import dev.snapback.model.OwnNames;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -25,12 +26,13 @@ public final class ForwardingStack extends Stack {
     public ForwardingStack(Construct scope, String id, StackProps props, Settings settings) {
         super(scope, id, props);
         String region = props.getEnv().getRegion();
-        Alerting alerting = new Alerting(this, "Alerts", settings.alertEmails());
+        Alerting alerting = new Alerting(this, "Alerts", OwnNames.ALERT_TOPIC, settings.alertEmails());
         DeadLetters deadLetters = new DeadLetters(this, "DeadLetters", alerting);
         String homeBusArn = formatArn(ArnComponents.builder()
                 .service("events").region(settings.homeRegion()).resource("event-bus").resourceName("default").build());
         IEventBus homeBus = EventBus.fromEventBusArn(this, "HomeBus", homeBusArn);
         Role role = Role.Builder.create(this, "ForwardRole")
+                .roleName(OwnNames.forwardRole(region))
                 .assumedBy(new ServicePrincipal("events.amazonaws.com"))
                 .description("Snapback: forwards matching CloudTrail events from " + region + " to " + settings.homeRegion())
                 .build();
@@ -40,6 +42,7 @@ public final class ForwardingStack extends Stack {
         for (DeclaredRule declared : DeclaredRule.all()) {
             if (!declared.arrivesIn(region, settings)) continue;
             Rule rule = Rule.Builder.create(this, declared.id())
+                    .ruleName(declared.name())
                     .description("Snapback " + declared.spec().id() + ": forward " + declared.pattern().eventSource()
                             + " to " + settings.homeRegion())
                     .eventPattern(declared.eventPattern())

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * @param homeRegion  where the functions, table and topic live; every other region forwards to its event bus
  * @param regions     regions whose EC2 and CloudTrail events are watched (always includes the home region)
  * @param alertEmails addresses subscribed to the alert topic (each must confirm the subscription)
+ * @param breakGlassEmails addresses subscribed to the break-glass topic, which pages tampering with the alert path
+ * @param livenessHours hours without any event reaching Snapback after which on-call is paged
+ * @param canary      a scheduled, recorded call that reaches Snapback every hour, so that a quiet account stays live
  * @param snapStart   Lambda SnapStart on the published versions the rules invoke
  * @param config      the validated detector configuration
  * @param configJson  the same configuration as given, to which the stack adds its own role ARNs
@@ -32,12 +35,18 @@ public record Settings(
         String homeRegion,
         List<String> regions,
         List<String> alertEmails,
+        List<String> breakGlassEmails,
+        int livenessHours,
+        boolean canary,
         boolean snapStart,
         SnapbackConfig config,
         ObjectNode configJson) {
 
     /** IAM is a global service: its CloudTrail events reach EventBridge only in this region. */
     public static final String GLOBAL_EVENTS_REGION = "us-east-1";
+
+    /** CloudWatch evaluates an alarm of hourly periods over at most 7 days. */
+    static final int MAX_LIVENESS_HOURS = 7 * 24;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
@@ -46,12 +55,17 @@ public record Settings(
     public Settings {
         regions = List.copyOf(regions);
         alertEmails = List.copyOf(alertEmails);
+        breakGlassEmails = List.copyOf(breakGlassEmails);
+        if (livenessHours < 1 || livenessHours > MAX_LIVENESS_HOURS) {
+            throw new InvalidConfigException("livenessHours", "must be 1 to " + MAX_LIVENESS_HOURS + " (CloudWatch evaluates"
+                    + " an alarm over at most 7 days), got " + livenessHours);
+        }
         configJson = configJson.deepCopy();
     }
 
     /**
-     * Reads the context keys {@code homeRegion}, {@code regions}, {@code alertEmails}, {@code snapStart} and
-     * {@code config}. {@code homeRegion} defaults to the CLI's region ({@code CDK_DEFAULT_REGION}).
+     * Reads the context keys {@code homeRegion}, {@code regions}, {@code alertEmails}, {@code breakGlassEmails},
+     * {@code livenessHours} (default 24), {@code canary} (default true), {@code snapStart} and {@code config}. {@code homeRegion} defaults to the CLI's region ({@code CDK_DEFAULT_REGION}).
      */
     public static Settings fromContext(Function<String, Object> context, Map<String, String> environment) {
         Object home = context.apply("homeRegion");
@@ -60,10 +74,8 @@ public record Settings(
         Set<String> regions = new LinkedHashSet<>();
         regions.add(homeRegion);
         for (String region : list("regions", context.apply("regions"))) regions.add(region("regions", region));
-        List<String> emails = list("alertEmails", context.apply("alertEmails"));
-        for (String email : emails) {
-            if (!EMAIL.matcher(email).matches()) throw new InvalidConfigException("alertEmails", "not an email address: " + email);
-        }
+        List<String> emails = emails("alertEmails", context.apply("alertEmails"));
+        List<String> breakGlassEmails = emails("breakGlassEmails", context.apply("breakGlassEmails"));
         ObjectNode configJson = configJson(context.apply("config"));
         SnapbackConfig config;
         try {
@@ -71,8 +83,9 @@ public record Settings(
         } catch (InvalidConfigException e) {
             throw new InvalidConfigException("config", e.getMessage());
         }
-        return new Settings(homeRegion, List.copyOf(regions), emails, bool("snapStart", context.apply("snapStart"), true),
-                config, configJson);
+        return new Settings(homeRegion, List.copyOf(regions), emails, breakGlassEmails,
+                integer("livenessHours", context.apply("livenessHours"), 24), bool("canary", context.apply("canary"), true),
+                bool("snapStart", context.apply("snapStart"), true), config, configJson);
     }
 
     /** Regions other than home that need a forwarding stack: watched regions, and wherever IAM events arrive. */
@@ -105,6 +118,23 @@ public record Settings(
             if (!text.isBlank()) out.add(text.trim());
         }
         return out;
+    }
+
+    private static List<String> emails(String key, Object value) {
+        List<String> emails = list(key, value);
+        for (String email : emails) {
+            if (!EMAIL.matcher(email).matches()) throw new InvalidConfigException(key, "not an email address: " + email);
+        }
+        return emails;
+    }
+
+    private static int integer(String key, Object value, int fallback) {
+        return switch (value) {
+            case null -> fallback;
+            case Integer i -> i;
+            case String text when text.trim().matches("\\d{1,4}") -> Integer.parseInt(text.trim());
+            default -> throw new InvalidConfigException(key, "expected a whole number, got " + value);
+        };
     }
 
     private static boolean bool(String key, Object value, boolean fallback) {

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.model.Family;
+import dev.snapback.model.OwnNames;
 import dev.snapback.remediate.QuarantinePolicy;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
@@ -26,6 +28,7 @@ import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.ssm.ParameterTier;
 import software.amazon.awscdk.services.ssm.StringParameter;
@@ -33,13 +36,10 @@ import software.constructs.Construct;
 
 /**
  * Snapback in its home region: one function per detector family, the rules that invoke them (for this region's
- * events and those the forwarding stacks send here), the audit table, the alert topic, the run-time mode override
- * and the alarms.
+ * events and those the forwarding stacks send here), the audit table, the alert and break-glass topics, the run-time
+ * mode override, the alarms, the heartbeat and its canary.
  */
 public final class SnapbackStack extends Stack {
-
-    /** The SSM parameter ops edit to override modes at run time, e.g. {@code {"security-group-opened":"dry-run"}}. */
-    public static final String MODES_PARAMETER = "/snapback/modes";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,8 +47,11 @@ public final class SnapbackStack extends Stack {
 
     public SnapbackStack(Construct scope, String id, StackProps props, Settings settings, Code code) {
         super(scope, id, props);
-        Alerting alerting = new Alerting(this, "Alerts", settings.alertEmails());
+        Alerting alerting = new Alerting(this, "Alerts", OwnNames.ALERT_TOPIC, settings.alertEmails());
+        // The second channel shares neither the topic nor its key: it pages what would silence the first.
+        Alerting breakGlass = new Alerting(this, "BreakGlass", OwnNames.BREAK_GLASS_TOPIC, settings.breakGlassEmails());
         DeadLetters deadLetters = new DeadLetters(this, "DeadLetters", alerting);
+        breakGlass.alsoPages(deadLetters.arrived());
         Table auditTable = Table.Builder.create(this, "AuditTable")
                 .partitionKey(Attribute.builder().name("eventId").type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name("detectorId").type(AttributeType.STRING).build())
@@ -61,23 +64,32 @@ public final class SnapbackStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         StringParameter modes = StringParameter.Builder.create(this, "Modes")
-                .parameterName(MODES_PARAMETER)
+                .parameterName(OwnNames.MODES_PARAMETER)
                 .description("Snapback run-time mode overrides: {\"<detector-id>\": \"remediate|page|dry-run|off\"}")
                 .stringValue("{}")
                 .tier(ParameterTier.STANDARD)
                 .build();
 
-        var deps = new SnapbackFunction.Dependencies(auditTable, alerting, modes, deadLetters);
+        var deps = new SnapbackFunction.Dependencies(auditTable, alerting, breakGlass, modes, deadLetters);
         for (Family family : Family.values()) {
             functions.put(family, new SnapbackFunction(this, family, code, settings.snapStart(), deps));
         }
         functions.get(Family.MFA).getNode().addDependency(mfaQuarantine());
-        String config = configWithOwnRoles(settings.configJson());
+        Liveness liveness = new Liveness(this, "Liveness", settings, functions.values(), List.of(alerting, breakGlass));
+        Map<String, Object> own = new LinkedHashMap<>();
+        own.put("snapbackHomeRegion", settings.homeRegion());
+        List<String> regions = new ArrayList<>(List.of(settings.homeRegion()));
+        regions.addAll(settings.forwardingRegions());
+        own.put("snapbackRegions", regions);
+        own.put("snapbackKeyArns", List.of(alerting.key().getKeyArn(), breakGlass.key().getKeyArn()));
+        own.put("snapbackTableArns", List.of(auditTable.getTableArn()));
+        String config = configWithOwnResources(settings.configJson(), liveness.canaryRole(), own);
         functions.values().forEach(function -> function.configure(config));
 
         for (DeclaredRule declared : DeclaredRule.all()) {
             // Every rule lives here, whatever region its events start in: forwarded events arrive on this bus.
             Rule rule = Rule.Builder.create(this, declared.id())
+                    .ruleName(declared.name())
                     .description("Snapback " + declared.spec().id() + ": " + declared.pattern().eventSource())
                     .eventPattern(declared.eventPattern())
                     .build();
@@ -90,6 +102,7 @@ public final class SnapbackStack extends Stack {
         }
 
         CfnOutput.Builder.create(this, "AlertTopicArn").value(alerting.topic().getTopicArn()).build();
+        CfnOutput.Builder.create(this, "BreakGlassTopicArn").value(breakGlass.topic().getTopicArn()).build();
         CfnOutput.Builder.create(this, "AuditTableName").value(auditTable.getTableName()).build();
         CfnOutput.Builder.create(this, "ModesParameterName").value(modes.getParameterName()).build();
         CfnOutput.Builder.create(this, "DeadLetterQueueUrl").value(deadLetters.queue().getQueueUrl()).build();
@@ -113,14 +126,19 @@ public final class SnapbackStack extends Stack {
                 .build();
     }
 
-    /** The configuration as JSON, with this stack's role ARNs (deploy-time tokens) added to {@code snapbackRoleArns}. */
-    private String configWithOwnRoles(ObjectNode configJson) {
+    /**
+     * The configuration as JSON, with this stack's role ARNs (deploy-time tokens) added to {@code snapbackRoleArns},
+     * and what {@code snapback-tampered} must know of the deployment ({@code own}) in place of anything given.
+     */
+    private String configWithOwnResources(ObjectNode configJson, Role canaryRole, Map<String, Object> own) {
         @SuppressWarnings("unchecked")
         Map<String, Object> config = JSON.convertValue(configJson, Map.class);
         List<Object> roles = new ArrayList<>();
         if (config.get("snapbackRoleArns") instanceof List<?> given) roles.addAll(given);
         functions.values().forEach(function -> roles.add(function.role().getRoleArn()));
+        if (canaryRole != null) roles.add(canaryRole.getRoleArn());
         config.put("snapbackRoleArns", roles);
+        config.putAll(own);
         return toJsonString(config);
     }
 }

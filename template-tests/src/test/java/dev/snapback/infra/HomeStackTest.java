@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.config.SnapbackConfig;
 import dev.snapback.detect.KeySettings;
+import dev.snapback.detect.TamperSettings;
 import dev.snapback.handler.Handlers;
 import dev.snapback.model.Family;
+import dev.snapback.model.OwnNames;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -81,20 +83,28 @@ class HomeStackTest {
     void functionsGetTheirEnvironment() {
         for (Family family : Family.values()) {
             JsonNode env = function(family).at("/Properties/Environment/Variables");
-            assertThat(fieldNames(env)).containsExactlyInAnyOrder("SNAPBACK_CONFIG", "SNAPBACK_AUDIT_TABLE",
+            List<String> expected = new ArrayList<>(List.of("SNAPBACK_CONFIG", "SNAPBACK_AUDIT_TABLE",
                     "SNAPBACK_ALERT_TOPIC_ARN", "SNAPBACK_MODES_PARAMETER", "POWERTOOLS_SERVICE_NAME",
-                    "POWERTOOLS_METRICS_NAMESPACE");
+                    "POWERTOOLS_METRICS_NAMESPACE"));
+            // Only the guard pages tampering with the alert path, so only it may publish to the second channel.
+            if (family == Family.GUARD) {
+                expected.add("SNAPBACK_BREAK_GLASS_TOPIC_ARN");
+                assertThat(env.at("/SNAPBACK_BREAK_GLASS_TOPIC_ARN/Ref").asText())
+                        .isEqualTo(SynthesizedApp.topicId(json, OwnNames.BREAK_GLASS_TOPIC));
+            }
+            assertThat(fieldNames(env)).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(env.get("POWERTOOLS_SERVICE_NAME").asText()).isEqualTo("snapback-" + family.functionId());
             assertThat(env.get("POWERTOOLS_METRICS_NAMESPACE").asText()).isEqualTo("Snapback");
             assertThat(env.at("/SNAPBACK_AUDIT_TABLE/Ref").asText()).isEqualTo(onlyId("AWS::DynamoDB::Table"));
-            assertThat(env.at("/SNAPBACK_ALERT_TOPIC_ARN/Ref").asText()).isEqualTo(onlyId("AWS::SNS::Topic"));
-            assertThat(env.at("/SNAPBACK_MODES_PARAMETER/Ref").asText()).isEqualTo(onlyId("AWS::SSM::Parameter"));
+            assertThat(env.at("/SNAPBACK_ALERT_TOPIC_ARN/Ref").asText()).isEqualTo(SynthesizedApp.topicId(json, OwnNames.ALERT_TOPIC));
+            assertThat(env.at("/SNAPBACK_MODES_PARAMETER/Ref").asText()).isEqualTo(parameterId(OwnNames.MODES_PARAMETER));
         }
     }
 
     @Test
-    void configurationIsTheUsersPlusEveryFunctionRole() {
+    void configurationIsTheUsersPlusEveryFunctionRoleAndTheDeployedResources() {
         Set<String> roleIds = resources(json, "AWS::IAM::Role").keySet();
+        Set<String> keyIds = resources(json, "AWS::KMS::Key").keySet();
         for (Family family : Family.values()) {
             JsonNode join = function(family).at("/Properties/Environment/Variables/SNAPBACK_CONFIG/Fn::Join");
             // What CloudFormation will produce: each role's GetAtt Arn replaced by a made-up ARN named after it.
@@ -104,10 +114,16 @@ class HomeStackTest {
                 if (part.isTextual()) {
                     resolved.append(part.asText());
                 } else {
-                    String roleId = part.at("/Fn::GetAtt/0").asText();
+                    String id = part.at("/Fn::GetAtt/0").asText();
                     assertThat(part.at("/Fn::GetAtt/1").asText()).isEqualTo("Arn");
-                    referenced.add(roleId);
-                    resolved.append("arn:aws:iam::111122223333:role/").append(roleId);
+                    if (keyIds.contains(id)) {
+                        resolved.append("arn:aws:kms:eu-west-1:111122223333:key/0000000").append(keyIds.stream().toList().indexOf(id));
+                    } else if (id.equals(onlyId("AWS::DynamoDB::Table"))) {
+                        resolved.append("arn:aws:dynamodb:eu-west-1:111122223333:table/").append(id);
+                    } else {
+                        referenced.add(id);
+                        resolved.append("arn:aws:iam::111122223333:role/").append(id);
+                    }
                 }
             }
             assertThat(referenced).containsExactlyInAnyOrderElementsOf(roleIds);
@@ -118,6 +134,13 @@ class HomeStackTest {
             assertThat(config.settings(KeySettings.class)).isEqualTo(given.settings(KeySettings.class));
             assertThat(config.modes()).isEqualTo(given.modes());
             assertThat(config.shared().exemptResources()).isEqualTo(given.shared().exemptResources());
+            // What snapback-tampered knows comes from the deployment, whatever the file said.
+            TamperSettings tamper = config.settings(TamperSettings.class);
+            assertThat(tamper.snapbackHomeRegion()).isEqualTo(SynthesizedApp.HOME);
+            assertThat(tamper.snapbackRegions()).containsExactlyInAnyOrder(SynthesizedApp.HOME, SynthesizedApp.OTHER, "us-east-1");
+            assertThat(tamper.snapbackKeyArns()).hasSize(2);
+            assertThat(tamper.snapbackTableArns()).singleElement().asString().endsWith(onlyId("AWS::DynamoDB::Table"));
+            assertThat(tamper.deploymentRoleArns()).isEqualTo(given.settings(TamperSettings.class).deploymentRoleArns());
         }
     }
 
@@ -126,7 +149,7 @@ class HomeStackTest {
         String queue = onlyId("AWS::SQS::Queue");
         Map<String, JsonNode> aliases = resources(json, "AWS::Lambda::Alias");
         assertThat(aliases.values()).allSatisfy(alias -> {
-            assertThat(alias.at("/Properties/Name").asText()).isEqualTo(SnapbackFunction.ALIAS);
+            assertThat(alias.at("/Properties/Name").asText()).isEqualTo(OwnNames.ALIAS);
             assertThat(alias.at("/Properties/FunctionVersion/Fn::GetAtt/1").asText()).isEqualTo("Version");
         });
         Map<String, JsonNode> rules = resources(json, "AWS::Events::Rule");
@@ -157,7 +180,7 @@ class HomeStackTest {
         Map<String, JsonNode> configs = resources(json, "AWS::Lambda::EventInvokeConfig");
         assertThat(configs).hasSize(Family.values().length);
         assertThat(configs.values()).allSatisfy(config -> {
-            assertThat(config.at("/Properties/Qualifier").asText()).isEqualTo(SnapbackFunction.ALIAS);
+            assertThat(config.at("/Properties/Qualifier").asText()).isEqualTo(OwnNames.ALIAS);
             assertThat(config.at("/Properties/DestinationConfig/OnFailure/Destination/Fn::GetAtt/0").asText())
                     .isEqualTo(onlyId("AWS::SQS::Queue"));
         });
@@ -173,30 +196,32 @@ class HomeStackTest {
 
     @Test
     void topicIsEncryptedRefusesPlainHttpAndMailsOps() {
-        String key = onlyId("AWS::KMS::Key");
-        template.hasResourceProperties("AWS::SNS::Topic",
-                Map.of("KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(key, "Arn"))));
+        template.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", OwnNames.ALERT_TOPIC,
+                "KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(SynthesizedApp.topicKeyId(json, OwnNames.ALERT_TOPIC), "Arn"))));
         template.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
         template.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement",
                 Match.arrayWith(List.of(denyInsecureTransport("sns:Publish"))))));
         Map<String, JsonNode> subscriptions = resources(json, "AWS::SNS::Subscription");
         assertThat(subscriptions.values()).extracting(s -> s.at("/Properties/Protocol").asText() + ":"
                         + s.at("/Properties/Endpoint").asText())
-                .containsExactlyInAnyOrder("email:oncall@example.com", "email:secops@example.com");
+                .containsExactlyInAnyOrder("email:oncall@example.com", "email:secops@example.com",
+                        "email:security-lead@example.com");
         cloudWatchUsesTheKeyOnlyForThisAccount(json);
     }
 
-    /** The key policy lets CloudWatch use the alert key only for this account's alarms, as the topic policy does. */
+    /** Every key policy lets CloudWatch use its key only for this account's alarms, as the topic policies do. */
     static void cloudWatchUsesTheKeyOnlyForThisAccount(JsonNode json) {
-        JsonNode keyPolicy = resources(json, "AWS::KMS::Key").values().iterator().next().at("/Properties/KeyPolicy");
-        JsonNode topicPolicy = resources(json, "AWS::SNS::TopicPolicy").values().iterator().next()
-                .at("/Properties/PolicyDocument");
-        JsonNode topicAccount = cloudWatchStatement(topicPolicy).at("/Condition/StringEquals/aws:SourceAccount");
-        JsonNode keyStatement = cloudWatchStatement(keyPolicy);
+        for (JsonNode key : resources(json, "AWS::KMS::Key").values()) {
+            JsonNode keyPolicy = key.at("/Properties/KeyPolicy");
+            JsonNode topicPolicy = resources(json, "AWS::SNS::TopicPolicy").values().iterator().next()
+                    .at("/Properties/PolicyDocument");
+            JsonNode topicAccount = cloudWatchStatement(topicPolicy).at("/Condition/StringEquals/aws:SourceAccount");
+            JsonNode keyStatement = cloudWatchStatement(keyPolicy);
 
-        assertThat(topicAccount.isMissingNode()).isFalse();
-        assertThat(keyStatement.at("/Condition")).isEqualTo(JSON.valueToTree(
-                Map.of("StringEquals", Map.of("aws:SourceAccount", topicAccount))));
+            assertThat(topicAccount.isMissingNode()).isFalse();
+            assertThat(keyStatement.at("/Condition")).isEqualTo(JSON.valueToTree(
+                    Map.of("StringEquals", Map.of("aws:SourceAccount", topicAccount))));
+        }
     }
 
     private static JsonNode cloudWatchStatement(JsonNode policy) {
@@ -227,17 +252,23 @@ class HomeStackTest {
     @Test
     void modesParameterStartsEmpty() {
         template.hasResourceProperties("AWS::SSM::Parameter", Map.of(
-                "Name", SnapbackStack.MODES_PARAMETER, "Type", "String", "Value", "{}"));
+                "Name", OwnNames.MODES_PARAMETER, "Type", "String", "Value", "{}"));
     }
 
     @Test
     void alarmsOnErrorsThrottlesAndDeadLettersPageTheTopic() {
-        String topic = onlyId("AWS::SNS::Topic");
+        JsonNode topic = JSON.valueToTree(Map.of("Ref", SynthesizedApp.topicId(json, OwnNames.ALERT_TOPIC)));
+        JsonNode breakGlass = JSON.valueToTree(Map.of("Ref", SynthesizedApp.topicId(json, OwnNames.BREAK_GLASS_TOPIC)));
         Map<String, JsonNode> alarms = resources(json, "AWS::CloudWatch::Alarm");
         List<String> watched = new ArrayList<>();
         for (JsonNode alarm : alarms.values()) {
             JsonNode props = alarm.get("Properties");
-            assertThat(props.get("AlarmActions")).containsExactly(JSON.valueToTree(Map.of("Ref", topic)));
+            if (props.get("AlarmName").asText().equals(OwnNames.HEARTBEAT_ALARM)) continue;
+            // What could mean the alert path itself is failing also pages the second channel.
+            boolean alsoBreakGlass = props.get("AlarmName").asText().equals(OwnNames.DEAD_LETTERS_ALARM)
+                    || props.get("AlarmName").asText().equals(OwnNames.errorsAlarm(Family.GUARD));
+            assertThat(props.get("AlarmActions")).containsExactlyElementsOf(alsoBreakGlass ? List.of(topic, breakGlass) : List.of(topic));
+            assertThat(OwnNames.alarms()).contains(props.get("AlarmName").asText());
             assertThat(props.get("Threshold").asInt()).isEqualTo(1);
             assertThat(props.get("ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
             JsonNode dimension = props.at("/Dimensions/0/Value");
@@ -267,6 +298,12 @@ class HomeStackTest {
         Map<String, JsonNode> found = resources(json, type);
         assertThat(found).as(type).hasSize(1);
         return found.keySet().iterator().next();
+    }
+
+    private static String parameterId(String name) {
+        return resources(json, "AWS::SSM::Parameter").entrySet().stream()
+                .filter(e -> e.getValue().at("/Properties/Name").asText().equals(name)).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
     }
 
     private static String logicalIdPrefix(JsonNode props) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snapback.config.SnapbackConfig;
+import dev.snapback.detect.SnapbackTamperedDetector;
 import dev.snapback.model.InvalidConfigException;
 import dev.snapback.model.Mode;
 import java.io.IOException;
@@ -75,11 +76,12 @@ class SettingsTest {
     }
 
     @Test
-    void iamRulesAreWatchedOnlyWhereIamEventsArrive() {
+    void iamRulesAreWatchedOnlyWhereIamEventsArriveAndSnapbacksOwnWhereverItHasAStack() {
         Settings settings = read(with("regions", "eu-west-1,eu-central-1"));
         for (DeclaredRule rule : DeclaredRule.all()) {
             boolean iam = rule.pattern().eventSource().equals("iam.amazonaws.com");
-            assertThat(rule.arrivesIn("us-east-1", settings)).as(rule.id()).isEqualTo(iam);
+            boolean own = rule.spec().equals(SnapbackTamperedDetector.SPEC);
+            assertThat(rule.arrivesIn("us-east-1", settings)).as(rule.id()).isEqualTo(iam || own);
             assertThat(rule.arrivesIn("eu-central-1", settings)).as(rule.id()).isEqualTo(!iam);
             assertThat(rule.arrivesIn("ap-south-1", settings)).as(rule.id()).isFalse();
         }
@@ -92,6 +94,14 @@ class SettingsTest {
         assertRejected(with("regions", "eu-west-1,eu-wst-1x"), "regions: not an AWS region: eu-wst-1x");
         assertRejected(with("alertEmails", "oncall-at-example.com"), "alertEmails: not an email address");
         assertRejected(with("snapStart", "yes"), "snapStart: expected true or false, got yes");
+        assertRejected(with("breakGlassEmails", "lead@example"), "breakGlassEmails: not an email address");
+        assertRejected(with("livenessHours", "0"), "livenessHours: must be 1 to 168");
+        assertRejected(with("livenessHours", "169"), "livenessHours: must be 1 to 168");
+        assertRejected(with("livenessHours", "a day"), "livenessHours: expected a whole number, got a day");
+        assertRejected(with("canary", "sometimes"), "canary: expected true or false, got sometimes");
+        assertRejected(with("config", "{\"snapbackKeyArns\":[\"alias/snapback\"]}"), "config: snapbackKeyArns: expected");
+        assertRejected(with("config", "{\"deploymentRoleArns\":[\"arn:aws:iam::111122223333:role/cdk-*\"]}"),
+                "config: deploymentRoleArns: not an exact IAM ARN");
         assertRejected(with("config", "{\"modes\":{\"sg-opened\":\"remediate\"}}"), "config: modes.sg-opened: no detector");
         assertRejected(with("config", "{\"modes\":{\"trail-tampered\":\"fix\"}}"), "config: modes.trail-tampered: 'fix' is not a mode");
         assertRejected(with("config", "{\"trustedCidr\":[]}"), "config: trustedCidr: unknown setting");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ final class SynthesizedApp {
     static final String HOME = "eu-west-1";
     static final String OTHER = "eu-central-1";
     static final List<String> EMAILS = List.of("oncall@example.com", "secops@example.com");
+    static final List<String> BREAK_GLASS_EMAILS = List.of("security-lead@example.com");
     static final Path ROOT = Path.of(System.getProperty("snapback.root", "..")).toAbsolutePath().normalize();
     static final Path FUNCTIONS_JAR = ROOT.resolve("functions/lambda/target/snapback-lambda.jar");
 
@@ -61,6 +63,7 @@ final class SynthesizedApp {
         context.put("homeRegion", HOME);
         context.put("regions", HOME + "," + OTHER);
         context.put("alertEmails", String.join(",", EMAILS));
+        context.put("breakGlassEmails", String.join(",", BREAK_GLASS_EMAILS));
         context.put("snapStart", "true");
         context.put("config", ROOT.resolve("examples/snapback-config.json").toString());
         return context;
@@ -112,5 +115,38 @@ final class SynthesizedApp {
             if (entry.getValue().path("Type").asText().equals(type)) out.put(entry.getKey(), entry.getValue());
         });
         return out;
+    }
+
+    /** The logical id of the topic named {@code name}. */
+    static String topicId(JsonNode template, String name) {
+        return resources(template, "AWS::SNS::Topic").entrySet().stream()
+                .filter(e -> e.getValue().at("/Properties/TopicName").asText().equals(name)).map(Map.Entry::getKey)
+                .findFirst().orElseThrow(() -> new AssertionError("no topic " + name));
+    }
+
+    /** The logical id of the KMS key that encrypts the topic named {@code name}. */
+    static String topicKeyId(JsonNode template, String name) {
+        return resources(template, "AWS::SNS::Topic").get(topicId(template, name)).at("/Properties/KmsMasterKeyId/Fn::GetAtt/0").asText();
+    }
+
+    /** The statements of every policy attached to the role {@code roleId}. */
+    static List<JsonNode> policyStatements(JsonNode template, String roleId) {
+        List<JsonNode> out = new ArrayList<>();
+        resources(template, "AWS::IAM::Policy").values().stream()
+                .filter(policy -> policy.at("/Properties/Roles").toString().contains("\"" + roleId + "\""))
+                .forEach(policy -> policy.at("/Properties/PolicyDocument/Statement").forEach(out::add));
+        return out;
+    }
+
+    /** A policy value that may be one item or a list of them, as a list. */
+    static List<JsonNode> items(JsonNode node) {
+        List<JsonNode> out = new ArrayList<>();
+        if (node.isArray()) node.forEach(out::add);
+        else out.add(node);
+        return out;
+    }
+
+    static List<String> texts(JsonNode node) {
+        return items(node).stream().map(JsonNode::asText).toList();
     }
 }

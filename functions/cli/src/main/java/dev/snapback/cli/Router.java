@@ -91,10 +91,14 @@ final class Router {
         return route(sourceOf(eventSource), detailTypeOf(eventName), eventSource, eventName, errorCode);
     }
 
-    /** EventBridge's {@code source} for a CloudTrail eventSource: {@code ec2.amazonaws.com} is {@code aws.ec2}. */
+    /**
+     * EventBridge's {@code source} for a CloudTrail eventSource: {@code ec2.amazonaws.com} is {@code aws.ec2}, except
+     * where the two names differ ({@code monitoring.amazonaws.com} is {@code aws.cloudwatch}).
+     */
     static String sourceOf(String eventSource) {
         int dot = eventSource.indexOf('.');
-        return "aws." + (dot < 0 ? eventSource : eventSource.substring(0, dot));
+        String service = dot < 0 ? eventSource : eventSource.substring(0, dot);
+        return "aws." + (service.equals("monitoring") ? "cloudwatch" : service);
     }
 
     static String detailTypeOf(String eventName) {

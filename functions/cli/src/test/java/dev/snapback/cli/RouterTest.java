@@ -119,6 +119,8 @@ class RouterTest {
         assertThat(Router.detailTypeOf("StopLogging")).isEqualTo("AWS API Call via CloudTrail");
         assertThat(Router.sourceOf("signin.amazonaws.com")).isEqualTo("aws.signin");
         assertThat(Router.sourceOf("cloudtrail.amazonaws.com")).isEqualTo("aws.cloudtrail");
+        assertThat(Router.sourceOf("monitoring.amazonaws.com")).as("CloudWatch's events reach EventBridge as aws.cloudwatch")
+                .isEqualTo("aws.cloudwatch");
     }
 
     private static ObjectNode envelope(String eventSource, String eventName) {

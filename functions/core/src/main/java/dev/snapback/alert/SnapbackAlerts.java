@@ -21,28 +21,44 @@ public final class SnapbackAlerts {
     private SnapbackAlerts() {
     }
 
-    /** A detector whose mode an override lowered from {@code deployed} to {@code override}. */
-    public record Lowered(String detectorId, Mode deployed, Mode override) {
+    /** A detector whose mode was lowered from {@code from} to {@code to}. */
+    public record Lowered(String detectorId, Mode from, Mode to) {
         @Override
         public String toString() {
-            return detectorId + " " + deployed.label() + " -> " + override.label();
+            return detectorId + " " + from.label() + " -> " + to.label();
         }
     }
 
-    /** The page that a run-time override in SSM {@code parameter} lowered detectors below their deployed modes. */
-    public static Alert modesLowered(String parameter, String account, List<Lowered> lowered) {
+    /** What lowered the modes, and how to undo it. */
+    public record LoweredBy(String source, String undo) {
+
+        /** A run-time override in the SSM parameter, below the deployed modes. */
+        public static LoweredBy override(String parameter) {
+            return new LoweredBy("the mode override in SSM parameter " + parameter, "Anyone allowed ssm:PutParameter on"
+                    + " it can do this. If the change was not intended, restore the value (`{}` removes all overrides)"
+                    + " and look up who called ssm:PutParameter in CloudTrail.");
+        }
+
+        /** A deployment whose configuration runs detectors below their default modes. */
+        public static LoweredBy deployment(String functionVersion) {
+            return new LoweredBy("the deployed configuration (function version " + functionVersion + "), below the"
+                    + " detectors' default modes", "If this was not intended, deploy again with the modes you mean to"
+                    + " run (the modes key of the configuration), and look up who deployed in the stack's events.");
+        }
+    }
+
+    /** The page that {@code by} lowered detectors of the function in {@code account}. */
+    public static Alert modesLowered(LoweredBy by, String account, List<Lowered> lowered) {
         String changes = String.join(", ", lowered.stream().map(Lowered::toString).toList());
         String subject = "[HIGH] Snapback mode lowered in " + account + ": " + changes;
-        String text = "What happened: the mode override in SSM parameter " + parameter + " lowered Snapback detectors"
-                + " below their deployed modes in account " + account + ":\n  " + String.join("\n  ", lowered.stream()
-                .map(Lowered::toString).toList()) + "\n"
-                + "Anyone allowed ssm:PutParameter on it can do this. If the change was not intended, restore the value"
-                + " (`{}` removes all overrides) and look up who called ssm:PutParameter in CloudTrail.\n";
+        String text = "What happened: " + by.source() + " lowers Snapback detectors in account " + account + ":\n  "
+                + String.join("\n  ", lowered.stream().map(Lowered::toString).toList()) + "\n"
+                + "A detector in page or dry-run mode changes nothing, and one that is off says nothing. " + by.undo() + "\n";
         ObjectNode json = JSON.createObjectNode().put("type", "mode-lowered").put("severity", "HIGH")
-                .put("parameter", parameter).put("account", account);
+                .put("source", by.source()).put("account", account);
         ArrayNode detectors = json.putArray("detectors");
         lowered.forEach(l -> detectors.addObject().put("detector", l.detectorId())
-                .put("deployed", l.deployed().label()).put("override", l.override().label()));
+                .put("from", l.from().label()).put("to", l.to().label()));
         return new Alert(fitted(subject), text, json.toString(), Map.of("severity", "HIGH", "outcome", "mode-lowered",
                 "account", account, "detector", String.join(",", lowered.stream().map(Lowered::detectorId).toList())));
     }

@@ -33,6 +33,10 @@ public final class SnsNotifier {
         this.topicArn = topicArn;
     }
 
+    public String topicArn() {
+        return topicArn;
+    }
+
     /** Publishes and returns the SNS message id. */
     public String publish(Alert alert) {
         Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();

@@ -102,6 +102,11 @@ final class AuditItems {
         return Map.of("eventId", s(event.eventId()), "detectorId", s(detectorId));
     }
 
+    /** Notices sit beside the events' items, under a sort key no detector has. */
+    static Map<String, AttributeValue> noticeKey(String id) {
+        return Map.of("eventId", s("notice/" + id), "detectorId", s("snapback"));
+    }
+
     static AttributeValue strings(List<String> values) {
         return AttributeValue.fromL(values.stream().map(AuditItems::s).toList());
     }

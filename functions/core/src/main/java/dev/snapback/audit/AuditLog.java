@@ -5,6 +5,7 @@ import static dev.snapback.audit.AuditItems.earlier;
 import static dev.snapback.audit.AuditItems.finding;
 import static dev.snapback.audit.AuditItems.key;
 import static dev.snapback.audit.AuditItems.n;
+import static dev.snapback.audit.AuditItems.noticeKey;
 import static dev.snapback.audit.AuditItems.s;
 import static dev.snapback.audit.AuditItems.strings;
 
@@ -15,6 +16,7 @@ import dev.snapback.model.Outcome;
 import dev.snapback.policy.Decision;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,6 +127,21 @@ public final class AuditLog {
         public Entry asPaged() {
             return new Entry(decision, outcome, true);
         }
+    }
+
+    /** Whether the notice {@code id} (a page about Snapback itself, such as a deployment's lowered modes) went out before. */
+    public boolean noticed(String id) {
+        return dynamoDb.getItem(r -> r.tableName(table).consistentRead(true).key(noticeKey(id))).hasItem();
+    }
+
+    /** Records that the notice {@code id} went out, so that no other container of the function sends it again. */
+    public void notice(String id, String detail, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(noticeKey(id));
+        item.put("status", s(DONE));
+        item.put("outcome", s(detail));
+        item.put("recordedAt", n(now.toEpochMilli()));
+        item.put("expiresAt", n(now.plus(RETENTION).getEpochSecond()));
+        dynamoDb.putItem(r -> r.tableName(table).item(item));
     }
 
     public Claim claim(CloudTrailEvent event, String detectorId, Instant now) {

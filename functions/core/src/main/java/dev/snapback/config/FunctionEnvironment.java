@@ -7,17 +7,20 @@ import java.util.Map;
  * The deployment contract: the environment variables the stack sets on every function and the functions read. Both
  * sides go through this record, so no variable name is spelled twice.
  *
- * @param config           the configuration file's JSON ({@link SnapbackConfig}); {@code null}: the defaults
- * @param auditTable       the DynamoDB table of decisions
- * @param alertTopicArn    the SNS topic pages go to
- * @param modesParameter   the SSM parameter of run-time mode overrides; {@code null}: none
- * @param serviceName      the service name in logs and metrics (Powertools reads it itself)
- * @param metricsNamespace the CloudWatch namespace of the metrics; {@code null}: {@value #DEFAULT_METRICS_NAMESPACE}
+ * @param config             the configuration file's JSON ({@link SnapbackConfig}); {@code null}: the defaults
+ * @param auditTable         the DynamoDB table of decisions
+ * @param alertTopicArn      the SNS topic pages go to
+ * @param breakGlassTopicArn the second channel, with its own key and subscribers, that pages tampering with the
+ *                           first; {@code null}: none
+ * @param modesParameter     the SSM parameter of run-time mode overrides; {@code null}: none
+ * @param serviceName        the service name in logs and metrics (Powertools reads it itself)
+ * @param metricsNamespace   the CloudWatch namespace of the metrics; {@code null}: {@value #DEFAULT_METRICS_NAMESPACE}
  */
 public record FunctionEnvironment(
         String config,
         String auditTable,
         String alertTopicArn,
+        String breakGlassTopicArn,
         String modesParameter,
         String serviceName,
         String metricsNamespace) {
@@ -25,6 +28,7 @@ public record FunctionEnvironment(
     public static final String CONFIG = "SNAPBACK_CONFIG";
     public static final String AUDIT_TABLE = "SNAPBACK_AUDIT_TABLE";
     public static final String ALERT_TOPIC_ARN = "SNAPBACK_ALERT_TOPIC_ARN";
+    public static final String BREAK_GLASS_TOPIC_ARN = "SNAPBACK_BREAK_GLASS_TOPIC_ARN";
     public static final String MODES_PARAMETER = "SNAPBACK_MODES_PARAMETER";
     public static final String SERVICE_NAME = "POWERTOOLS_SERVICE_NAME";
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
@@ -33,7 +37,8 @@ public record FunctionEnvironment(
     /** As a function reads its environment. Fails, naming the variable, when the table or the topic is missing. */
     public static FunctionEnvironment of(Map<String, String> environment) {
         return new FunctionEnvironment(optional(environment, CONFIG), required(environment, AUDIT_TABLE),
-                required(environment, ALERT_TOPIC_ARN), optional(environment, MODES_PARAMETER),
+                required(environment, ALERT_TOPIC_ARN), optional(environment, BREAK_GLASS_TOPIC_ARN),
+                optional(environment, MODES_PARAMETER),
                 optional(environment, SERVICE_NAME), optional(environment, METRICS_NAMESPACE));
     }
 
@@ -43,6 +48,7 @@ public record FunctionEnvironment(
         put(variables, CONFIG, config);
         put(variables, AUDIT_TABLE, auditTable);
         put(variables, ALERT_TOPIC_ARN, alertTopicArn);
+        put(variables, BREAK_GLASS_TOPIC_ARN, breakGlassTopicArn);
         put(variables, MODES_PARAMETER, modesParameter);
         put(variables, SERVICE_NAME, serviceName);
         put(variables, METRICS_NAMESPACE, metricsNamespace);

@@ -13,7 +13,9 @@ public final class Detectors {
             new DetectorType<>(TrailTamperedDetector.SPEC, TrailSettings.class, TrailSettings.DEFAULTS, TrailTamperedDetector::new),
             new DetectorType<>(UnmanagedKeyCreatedDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
                     UnmanagedKeyCreatedDetector::new),
-            DetectorType.withoutSettings(QuarantineTamperedDetector.SPEC, new QuarantineTamperedDetector()));
+            DetectorType.withoutSettings(QuarantineTamperedDetector.SPEC, new QuarantineTamperedDetector()),
+            new DetectorType<>(SnapbackTamperedDetector.SPEC, TamperSettings.class, TamperSettings.DEFAULTS,
+                    SnapbackTamperedDetector::new));
 
     public static final List<DetectorSpec> SPECS = TYPES.stream().map(DetectorType::spec).toList();
 

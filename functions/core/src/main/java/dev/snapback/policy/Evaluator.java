@@ -10,6 +10,7 @@ import dev.snapback.event.Principal;
 import dev.snapback.model.Mode;
 import dev.snapback.model.ResourceRef;
 import dev.snapback.remediate.PageOnly;
+import dev.snapback.remediate.Sanctioned;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,6 +74,9 @@ public final class Evaluator {
         Mode mode = config.modeFor(spec);
         if (mode == Mode.OFF) {
             return new Decision(finding, mode, Decision.Action.OFF, "detector " + spec.id() + " is off");
+        }
+        if (finding.proposed() instanceof Sanctioned sanctioned) {
+            return new Decision(finding, mode, Decision.Action.EXEMPT, sanctioned.reason());
         }
         if (config.isExempt(finding.resource())) {
             return new Decision(finding, mode, Decision.Action.EXEMPT,

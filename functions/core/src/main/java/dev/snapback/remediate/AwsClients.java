@@ -16,17 +16,21 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
- * Every AWS client Snapback uses, built once per container and reused: regional EC2 and CloudTrail clients are cached
- * by region (events arrive from many regions), IAM goes through its global endpoint ({@link #iamRegion}), SNS,
- * DynamoDB, SSM and STS live in the function's own region.
+ * Every AWS client Snapback uses, built once per container and reused: regional clients (EC2, CloudTrail, and the
+ * services of Snapback's own control plane) are cached by region (events arrive from many regions), IAM goes through
+ * its global endpoint ({@link #iamRegion}), SNS, DynamoDB, SSM and STS live in the function's own region.
  *
  * <p>Everything is explicit so that cold start does no discovery: one shared {@link UrlConnectionHttpClient} (the only
  * HTTP client on the classpath), the region, the credentials provider and the SDK's standard retry mode (throttling
@@ -91,6 +95,23 @@ public final class AwsClients implements AutoCloseable {
     /** CloudTrail in the given region: trail changes must be made in the trail's home region. */
     public CloudTrailClient cloudTrail(String region) {
         return client("cloudtrail", Region.of(region), CloudTrailClient::builder);
+    }
+
+    /** The regional services of Snapback's own control plane, where {@code snapback-tampered} restores it. */
+    public EventBridgeClient eventBridge(String region) {
+        return client("events", Region.of(region), EventBridgeClient::builder);
+    }
+
+    public CloudWatchClient cloudWatch(String region) {
+        return client("monitoring", Region.of(region), CloudWatchClient::builder);
+    }
+
+    public LambdaClient lambda(String region) {
+        return client("lambda", Region.of(region), LambdaClient::builder);
+    }
+
+    public KmsClient kms(String region) {
+        return client("kms", Region.of(region), KmsClient::builder);
     }
 
     public IamClient iam() {

@@ -14,7 +14,8 @@ import dev.snapback.model.Outcome;
  * stack take them from there.
  */
 public sealed interface Remediation permits RevokeIngress, StartLogging, RestoreTrailSettings, RestoreEventSelectors,
-        DeactivateAccessKey, DeleteKeyPair, QuarantineUser, ReleaseQuarantine, RestoreQuarantinePolicy, PageOnly {
+        DeactivateAccessKey, DeleteKeyPair, QuarantineUser, ReleaseQuarantine, RestoreQuarantinePolicy, RestoreRule,
+        EnableAlarmActions, RemoveZeroConcurrency, ReenableKey, PageOnly, Sanctioned {
 
     /** One line for alerts and replay output, e.g. "revoke sgr-0a1 on sg-0abc". */
     String describe();

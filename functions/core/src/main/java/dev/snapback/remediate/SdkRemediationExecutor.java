@@ -21,11 +21,14 @@ public final class SdkRemediationExecutor implements RemediationExecutor {
         this.clients = clients;
     }
 
-    /** @throws IllegalArgumentException for {@link PageOnly}: the evaluator pages those, they never get here */
+    /**
+     * @throws IllegalArgumentException for {@link PageOnly} and {@link Sanctioned}: the evaluator pages or exempts those,
+     *                                  they never get here
+     */
     @Override
     public Outcome execute(Remediation remediation, CloudTrailEvent cause) {
         // Outside the try: a page-only finding that reached the executor is a bug, never a failed remediation.
-        if (remediation instanceof PageOnly) return remediation.apply(clients, cause);
+        if (remediation instanceof PageOnly || remediation instanceof Sanctioned) return remediation.apply(clients, cause);
         try {
             return remediation.apply(clients, cause);
         } catch (AwsServiceException e) {

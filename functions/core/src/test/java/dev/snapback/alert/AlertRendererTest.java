@@ -135,13 +135,23 @@ class AlertRendererTest {
 
     @Test
     void aLoweredModeIsPagedWithWhatChangedAndWhereToLook() throws Exception {
-        Alert alert = SnapbackAlerts.modesLowered("/snapback/modes", "111122223333",
+        Alert alert = SnapbackAlerts.modesLowered(SnapbackAlerts.LoweredBy.override("/snapback/modes"), "111122223333",
                 List.of(new SnapbackAlerts.Lowered("security-group-opened", Mode.REMEDIATE, Mode.OFF)));
 
         assertThat(alert.subject()).isEqualTo("[HIGH] Snapback mode lowered in 111122223333: security-group-opened remediate -> off");
         assertThat(alert.text()).contains("SSM parameter /snapback/modes", "security-group-opened remediate -> off", "ssm:PutParameter");
-        assertThat(JSON.readTree(alert.json()).at("/detectors/0/override").asText()).isEqualTo("off");
+        assertThat(JSON.readTree(alert.json()).at("/detectors/0/to").asText()).isEqualTo("off");
         assertThat(alert.attributes()).containsEntry("outcome", "mode-lowered").containsEntry("severity", "HIGH");
+    }
+
+    @Test
+    void aDeploymentBelowTheDefaultModesIsPagedWithItsVersion() throws Exception {
+        Alert alert = SnapbackAlerts.modesLowered(SnapbackAlerts.LoweredBy.deployment("7"), "111122223333",
+                List.of(new SnapbackAlerts.Lowered("snapback-tampered", Mode.REMEDIATE, Mode.DRY_RUN)));
+
+        assertThat(alert.subject()).isEqualTo("[HIGH] Snapback mode lowered in 111122223333: snapback-tampered remediate -> dry-run");
+        assertThat(alert.text()).contains("the deployed configuration (function version 7)", "deploy again");
+        assertThat(JSON.readTree(alert.json()).at("/detectors/0/from").asText()).isEqualTo("remediate");
     }
 
     @Test

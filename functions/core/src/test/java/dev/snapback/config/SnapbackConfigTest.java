@@ -9,6 +9,7 @@ import dev.snapback.detect.KeySettings;
 import dev.snapback.detect.MfaDeactivatedDetector;
 import dev.snapback.detect.MfaSettings;
 import dev.snapback.detect.SecurityGroupSettings;
+import dev.snapback.detect.TamperSettings;
 import dev.snapback.detect.TrailSettings;
 import dev.snapback.detect.UnmanagedKeyCreatedDetector;
 import dev.snapback.event.Principal;
@@ -34,7 +35,7 @@ class SnapbackConfigTest {
     void readsTheExampleConfiguration() {
         SnapbackConfig config = Fixtures.config();
 
-        assertThat(config.modes()).hasSize(5).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
+        assertThat(config.modes()).hasSize(6).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
         SecurityGroupSettings groups = config.settings(SecurityGroupSettings.class);
         assertThat(groups.publicPorts()).containsExactlyInAnyOrder(80, 443);
         assertThat(groups.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));
@@ -42,7 +43,12 @@ class SnapbackConfigTest {
         assertThat(groups.minPrefixV6()).isEqualTo(32);
         assertThat(config.settings(KeySettings.class).managedPrincipals()).containsExactlyInAnyOrder(
                 "arn:aws:iam::111122223333:role/key-rotation", "arn:aws:iam::111122223333:user/ci-deployer");
-        assertThat(config.shared().snapbackRoleArns()).hasSize(5).contains("arn:aws:iam::111122223333:role/snapback-keys");
+        assertThat(config.shared().snapbackRoleArns()).hasSize(6).contains("arn:aws:iam::111122223333:role/snapback-keys",
+                "arn:aws:iam::111122223333:role/Snapback-canary");
+        TamperSettings tamper = config.settings(TamperSettings.class);
+        assertThat(tamper.snapbackHomeRegion()).isEqualTo("us-east-1");
+        assertThat(tamper.snapbackKeyArns()).hasSize(2);
+        assertThat(tamper.deploymentRoleArns()).containsExactly("arn:aws:iam::111122223333:role/snapback-deployer");
         assertThat(config.settings(MfaSettings.class).quarantineRelease()).isEqualTo(MfaSettings.QuarantineRelease.AUTOMATIC);
         assertThat(config.lateEventAfter()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.shared().exemptResources())

@@ -10,14 +10,19 @@ import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Evaluator;
 import dev.snapback.remediate.DeactivateAccessKey;
 import dev.snapback.remediate.DeleteKeyPair;
+import dev.snapback.remediate.EnableAlarmActions;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.QuarantineUser;
+import dev.snapback.remediate.ReenableKey;
 import dev.snapback.remediate.ReleaseQuarantine;
+import dev.snapback.remediate.RemoveZeroConcurrency;
 import dev.snapback.remediate.RestoreEventSelectors;
 import dev.snapback.remediate.RestoreQuarantinePolicy;
+import dev.snapback.remediate.RestoreRule;
 import dev.snapback.remediate.RestoreTrailSettings;
 import dev.snapback.remediate.RevokeIngress;
+import dev.snapback.remediate.Sanctioned;
 import dev.snapback.remediate.StartLogging;
 import dev.snapback.testing.DamagedFixtures.Damaged;
 import dev.snapback.testing.DamagedFixtures;
@@ -113,6 +118,16 @@ class DetectorPropertyTest {
             case StartLogging(String trailArn, String homeRegion) -> assertTrailFromEvent(trailArn, eventTexts);
             case RestoreTrailSettings settings -> assertTrailFromEvent(settings.trailArn(), eventTexts);
             case RestoreEventSelectors selectors -> assertTrailFromEvent(selectors.trailArn(), eventTexts);
+            case RestoreRule rule -> {
+                assertThat(rule.ruleName()).isIn(eventTexts);
+                assertThat(rule.region()).isEqualTo(event.region());
+            }
+            case EnableAlarmActions(String region, String alarmName) -> assertThat(alarmName).isIn(eventTexts);
+            case RemoveZeroConcurrency(String region, String functionName) ->
+                    assertThat(eventTexts).anyMatch(text -> text.contains(functionName));
+            case ReenableKey(String region, String keyArn) ->
+                    assertThat(eventTexts).anyMatch(text -> keyArn.endsWith(text) || text.equals(keyArn));
+            case Sanctioned(String reason) -> assertThat(reason).isNotBlank();
             case null -> throw new AssertionError("a finding without a proposed remediation: " + finding);
         }
     }

@@ -18,7 +18,8 @@ class DetectorsTest {
 
         assertThat(Detectors.SPECS).containsExactlyElementsOf(detectors.stream().map(Detector::spec).toList());
         assertThat(Detectors.SPECS).containsExactly(MfaDeactivatedDetector.SPEC, SecurityGroupOpenedDetector.SPEC,
-                TrailTamperedDetector.SPEC, UnmanagedKeyCreatedDetector.SPEC, QuarantineTamperedDetector.SPEC);
+                TrailTamperedDetector.SPEC, UnmanagedKeyCreatedDetector.SPEC, QuarantineTamperedDetector.SPEC,
+                SnapbackTamperedDetector.SPEC);
         assertThat(Detectors.SPECS).extracting(DetectorSpec::id).doesNotHaveDuplicates();
     }
 

@@ -5,24 +5,37 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.remediate.AwsClients;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
+import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORFactory;
+import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORGenerator;
 
 /**
  * A local stand-in for AWS: one WireMock server on loopback per test class (register it as a static
@@ -123,10 +136,93 @@ public final class AwsStub extends WireMockExtension {
         return form;
     }
 
-    /** The operation of a request: the query {@code Action}, or the part of {@code X-Amz-Target} after the dot. */
+    /**
+     * The operation of a request: the part of {@code X-Amz-Target} after the dot, the last path segment of a Smithy
+     * RPC v2 call ({@code /service/S/operation/OP}, CloudWatch), Lambda's REST operations on a function's concurrency,
+     * or the query {@code Action}.
+     */
     public static String operation(LoggedRequest request) {
         String target = request.getHeader("X-Amz-Target");
-        return target != null ? target.substring(target.lastIndexOf('.') + 1) : form(request).get("Action");
+        if (target != null) return target.substring(target.lastIndexOf('.') + 1);
+        String path = request.getUrl();
+        if (path.startsWith("/service/")) return path.substring(path.lastIndexOf('/') + 1);
+        if (path.endsWith("/concurrency")) {
+            return (request.getMethod().getName().equals("DELETE") ? "Delete" : "Get") + "FunctionConcurrency";
+        }
+        return form(request).get("Action");
+    }
+
+    /** A Smithy RPC v2 CBOR call (CloudWatch), by operation. */
+    public static MappingBuilder rpcV2(String operation) {
+        return post(urlMatching("/service/[^/]+/operation/" + operation));
+    }
+
+    /** A Smithy RPC v2 CBOR answer: a map of strings, booleans and lists of such maps, encoded as CBOR. */
+    public static ResponseDefinitionBuilder cbor(Map<String, ?> body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (CBORGenerator generator = new CBORFactory().createGenerator(bytes)) {
+            writeCbor(generator, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/cbor")
+                .withHeader("smithy-protocol", "rpc-v2-cbor").withBody(bytes.toByteArray());
+    }
+
+    /** The CBOR body of a Smithy RPC v2 request, as JSON (the request parameters). */
+    public static JsonNode cborRequest(LoggedRequest request) {
+        try (var parser = new CBORFactory().createParser(request.getBody())) {
+            return toJson(parser, parser.nextToken());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeCbor(CBORGenerator generator, Object value) throws IOException {
+        switch (value) {
+            case Map<?, ?> map -> {
+                generator.writeStartObject();
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    generator.writeFieldName(entry.getKey().toString());
+                    writeCbor(generator, entry.getValue());
+                }
+                generator.writeEndObject();
+            }
+            case List<?> list -> {
+                generator.writeStartArray();
+                for (Object item : list) writeCbor(generator, item);
+                generator.writeEndArray();
+            }
+            case Boolean b -> generator.writeBoolean(b);
+            case Integer i -> generator.writeNumber(i);
+            default -> generator.writeString(value.toString());
+        }
+    }
+
+    private static JsonNode toJson(JsonParser parser,
+                                   JsonToken token) throws IOException {
+        return switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = JsonNodeFactory.instance.objectNode();
+                for (var next = parser.nextToken(); next != JsonToken.END_OBJECT;
+                     next = parser.nextToken()) {
+                    String name = parser.currentName();
+                    object.set(name, toJson(parser, parser.nextToken()));
+                }
+                yield object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = JsonNodeFactory.instance.arrayNode();
+                for (var next = parser.nextToken(); next != JsonToken.END_ARRAY;
+                     next = parser.nextToken()) {
+                    array.add(toJson(parser, next));
+                }
+                yield array;
+            }
+            case VALUE_TRUE, VALUE_FALSE -> JsonNodeFactory.instance.booleanNode(parser.getBooleanValue());
+            case VALUE_NUMBER_INT -> JsonNodeFactory.instance.numberNode(parser.getLongValue());
+            default -> JsonNodeFactory.instance.textNode(parser.getText());
+        };
     }
 
     /** SNS message attributes from {@code MessageAttributes.entry.N.Name / .Value.StringValue} (all of type String). */

@@ -16,7 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An in-memory DynamoDB table behind the {@link AwsStub}, for {@code UpdateItem} only: it evaluates the condition
+ * An in-memory DynamoDB table behind the {@link AwsStub}, for {@code UpdateItem} (and the plain {@code GetItem} and
+ * {@code PutItem} of the audit log's notices): it evaluates the condition
  * and update expressions (the subset the audit log uses: {@code attribute_not_exists}, {@code =}, {@code <},
  * {@code AND}, {@code OR}, parentheses; {@code SET} with {@code if_not_exists}, {@code list_append} and {@code +};
  * {@code REMOVE}; {@code ReturnValues ALL_OLD}) the way DynamoDB documents them, so the claim protocol is exercised
@@ -58,11 +59,26 @@ public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
 
     @Override
     public synchronized ResponseDefinition transform(ServeEvent serveEvent) {
-        if (!"DynamoDB_20120810.UpdateItem".equals(serveEvent.getRequest().getHeader("X-Amz-Target"))) {
-            return error("UnknownOperationException", "the fake table only knows UpdateItem", null);
-        }
+        String target = serveEvent.getRequest().getHeader("X-Amz-Target");
         try {
             JsonNode request = JSON.readTree(serveEvent.getRequest().getBodyAsString());
+            switch (target) {
+                case "DynamoDB_20120810.GetItem" -> {
+                    ObjectNode key = (ObjectNode) request.get("Key");
+                    ObjectNode found = item(key.at("/eventId/S").asText(), key.at("/detectorId/S").asText());
+                    ObjectNode response = JSON.createObjectNode();
+                    if (found != null) response.set("Item", found);
+                    return AwsStub.json(200, JSON_10, response.toString()).build();
+                }
+                case "DynamoDB_20120810.PutItem" -> {
+                    put(request.get("Item").deepCopy());
+                    return AwsStub.json(200, JSON_10, "{}").build();
+                }
+                case "DynamoDB_20120810.UpdateItem" -> { }
+                default -> {
+                    return error("UnknownOperationException", "the fake table only knows GetItem, PutItem and UpdateItem", null);
+                }
+            }
             ObjectNode key = (ObjectNode) request.get("Key");
             String id = key.at("/eventId/S").asText() + "|" + key.at("/detectorId/S").asText();
             ObjectNode existing = items.get(id);

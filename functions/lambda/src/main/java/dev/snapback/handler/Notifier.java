@@ -1,25 +1,42 @@
 package dev.snapback.handler;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import dev.snapback.alert.Alert;
 import dev.snapback.alert.AlertRenderer;
 import dev.snapback.alert.SnapbackAlerts;
 import dev.snapback.alert.SnsNotifier;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.model.Outcome;
+import dev.snapback.model.OwnNames;
+import dev.snapback.model.ResourceRef;
 import dev.snapback.policy.Decision;
 import dev.snapback.remediate.ReleaseQuarantine;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Which decisions page, and the pages themselves, rendered and published to the alert topic. */
+/**
+ * Which decisions page, and the pages themselves, rendered and published to the alert topic. A change to the alert
+ * path itself (a topic or a key of Snapback's) pages through the break-glass topic too, which shares neither.
+ */
 final class Notifier {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+    private static final Set<String> ALERT_PATH = Set.of("AWS::SNS::Topic", "AWS::KMS::Key");
+
     private final AlertRenderer renderer;
-    private final SnsNotifier sns;
+    private final SnsNotifier alerts;
+    private final SnsNotifier breakGlass;
     private final Clock clock;
 
-    Notifier(AlertRenderer renderer, SnsNotifier sns, Clock clock) {
+    /** @param breakGlass the second channel, or {@code null} when the deployment has none */
+    Notifier(AlertRenderer renderer, SnsNotifier alerts, SnsNotifier breakGlass, Clock clock) {
         this.renderer = renderer;
-        this.sns = sns;
+        this.alerts = alerts;
+        this.breakGlass = breakGlass;
         this.clock = clock;
     }
 
@@ -35,16 +52,43 @@ final class Notifier {
         };
     }
 
+    /**
+     * Pages the decision. One about the alert path goes out through both channels, and fails only when the channel it
+     * did not touch failed (either, for a key, whose page may not reach anyone through its own topic).
+     */
     void page(Decision decision, Outcome outcome) {
-        sns.publish(renderer.render(decision, outcome, clock.instant()));
+        Alert alert = renderer.render(decision, outcome, clock.instant());
+        ResourceRef resource = decision.finding().resource();
+        if (breakGlass == null || !ALERT_PATH.contains(resource.type())) {
+            alerts.publish(alert);
+            return;
+        }
+        RuntimeException viaAlerts = publish(alerts, alert);
+        RuntimeException viaBreakGlass = publish(breakGlass, alert);
+        RuntimeException fatal;
+        if (resource.id().endsWith(":" + OwnNames.ALERT_TOPIC)) fatal = viaBreakGlass;
+        else if (resource.id().endsWith(":" + OwnNames.BREAK_GLASS_TOPIC)) fatal = viaAlerts;
+        else fatal = viaAlerts != null && viaBreakGlass != null ? viaBreakGlass : null;
+        if (fatal != null) throw fatal;
     }
 
-    void modesLowered(String parameter, String account, List<SnapbackAlerts.Lowered> lowered) {
-        sns.publish(SnapbackAlerts.modesLowered(parameter, account, lowered));
+    void modesLowered(SnapbackAlerts.LoweredBy by, String account, List<SnapbackAlerts.Lowered> lowered) {
+        alerts.publish(SnapbackAlerts.modesLowered(by, account, lowered));
     }
 
     /** The page that an invocation ran out of time on this event; {@code done} is what it did before. */
     void couldNotFinish(CloudTrailEvent event, String detectorId, List<String> done, String error) {
-        sns.publish(SnapbackAlerts.couldNotFinish(event, detectorId, done, error));
+        alerts.publish(SnapbackAlerts.couldNotFinish(event, detectorId, done, error));
+    }
+
+    /** Publishes, returning the failure rather than throwing it. */
+    private static RuntimeException publish(SnsNotifier channel, Alert alert) {
+        try {
+            channel.publish(alert);
+            return null;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not page through {}: {}", channel.topicArn(), e.toString(), entry("topic", channel.topicArn()));
+            return e;
+        }
     }
 }

@@ -25,6 +25,9 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
 /** How a {@link Pipeline} is put together: in Lambda from the function's environment, for priming, and in tests. */
 public final class Wiring {
 
+    /** Set by Lambda: the published version running, which every deployment that changes the function moves on. */
+    static final String FUNCTION_VERSION = "AWS_LAMBDA_FUNCTION_VERSION";
+
     private Wiring() {
     }
 
@@ -34,12 +37,15 @@ public final class Wiring {
         SnapbackConfig config = environment.snapbackConfig();
         PipelineMetrics counts = new PipelineMetrics(metrics);
         Notifier notifier = new Notifier(new AlertRenderer(config.lateEventAfter()),
-                new SnsNotifier(clients.sns(), environment.alertTopicArn()), clock);
+                new SnsNotifier(clients.sns(), environment.alertTopicArn()),
+                environment.breakGlassTopicArn() == null ? null : new SnsNotifier(clients.sns(), environment.breakGlassTopicArn()),
+                clock);
+        AuditLog audit = new AuditLog(clients.dynamoDb(), environment.auditTable());
         ModeGate modes = new ModeGate(config, config.detectors(family),
                 environment.modesParameter() == null ? null : new ModeOverrides(clients.ssm(), environment.modesParameter()),
-                notifier, counts);
-        DetectorRun run = new DetectorRun(new AuditLog(clients.dynamoDb(), environment.auditTable()),
-                new ActStep(new SdkRemediationExecutor(clients)), notifier, counts, clients.budget(), clock);
+                notifier, audit, variables.getOrDefault(FUNCTION_VERSION, "$LATEST"), counts, clock);
+        DetectorRun run = new DetectorRun(audit, new ActStep(new SdkRemediationExecutor(clients)), notifier, counts,
+                clients.budget(), clock);
         return new Pipeline(family, modes, run, counts, clients.budget());
     }
 

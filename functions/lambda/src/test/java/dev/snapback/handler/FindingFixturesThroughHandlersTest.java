@@ -4,7 +4,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static dev.snapback.testing.AwsStub.form;
 import static dev.snapback.testing.AwsStub.scope;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.snapback.detect.Detectors;
@@ -21,6 +25,7 @@ import dev.snapback.event.Fields;
 import dev.snapback.model.Family;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.QuarantinePolicy;
+import dev.snapback.remediate.RestoreRule;
 import dev.snapback.testing.AwsAnswers;
 import dev.snapback.testing.AwsAnswers.PresentRule;
 import dev.snapback.testing.AwsStub;
@@ -57,6 +62,7 @@ class FindingFixturesThroughHandlersTest {
     static final AwsStub AWS = new AwsStub("us-east-1");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JSON_11 = "application/x-amz-json-1.1";
     private static final AwsAnswers ANSWER = new AwsAnswers(AWS);
 
     static Stream<Fixture> findings() {
@@ -127,9 +133,62 @@ class FindingFixturesThroughHandlersTest {
                         + "<CreatePolicyVersionResult><PolicyVersion><VersionId>v3</VersionId><IsDefaultVersion>true"
                         + "</IsDefaultVersion></PolicyVersion></CreatePolicyVersionResult></CreatePolicyVersionResponse>")));
             }
-            case "PageOnly" -> { }
+            case "RestoreRule" -> answerTheRuleTheEventLeft(remediation, event);
+            case "EnableAlarmActions" -> {
+                AWS.stubFor(AwsStub.rpcV2("DescribeAlarms").willReturn(AwsStub.cbor(Map.of("MetricAlarms",
+                        List.of(Map.of("AlarmName", remediation.get("alarmName").asText(), "ActionsEnabled", false))))));
+                AWS.stubFor(AwsStub.rpcV2("EnableAlarmActions").willReturn(AwsStub.cbor(Map.of())));
+            }
+            case "RemoveZeroConcurrency" -> {
+                AWS.stubFor(get(urlMatching(".*/functions/[^/]+/concurrency")).willReturn(AwsStub.json(200, "application/json",
+                        "{\"ReservedConcurrentExecutions\":0}")));
+                AWS.stubFor(delete(urlMatching(".*/functions/[^/]+/concurrency")).willReturn(aResponse().withStatus(204)));
+            }
+            case "ReenableKey" -> AWS.stubFor(AwsStub.target("TrentService.DescribeKey").willReturn(AwsStub.json(200, JSON_11,
+                    JSON.createObjectNode().set("KeyMetadata", JSON.createObjectNode()
+                            .put("KeyId", remediation.get("keyArn").asText()).put("Arn", remediation.get("keyArn").asText())
+                            .put("KeyState", event.eventName().equals("ScheduleKeyDeletion") ? "PendingDeletion" : "Disabled"))
+                            .toString())));
+            case "PageOnly", "Sanctioned" -> { }
             default -> throw new AssertionError("no present state for " + remediation);
         }
+    }
+
+    /** EventBridge answers with the rule as the event left it: disabled, re-patterned, deleted, or re-targeted. */
+    private static void answerTheRuleTheEventLeft(JsonNode remediation, CloudTrailEvent event) {
+        if (event.eventName().equals("DeleteRule")) {
+            AWS.stubFor(AwsStub.target("AWSEvents.DescribeRule").willReturn(AwsStub.json(400, JSON_11,
+                    "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Rule does not exist.\"}")));
+            return;
+        }
+        ObjectNode rule = JSON.createObjectNode().put("Name", remediation.get("ruleName").asText())
+                .put("EventPattern", remediation.get("pattern").asText()).put("State", "ENABLED");
+        ArrayNode targets = JSON.createArrayNode().add(deployedTarget(remediation.get("target")));
+        switch (event.eventName()) {
+            case "DisableRule" -> rule.put("State", "DISABLED");
+            case "PutRule" -> rule.put("EventPattern", event.request().get("eventPattern").asText())
+                    .put("State", event.request().path("state").asText("ENABLED"));
+            case "RemoveTargets" -> targets.removeAll();
+            case "PutTargets" -> {
+                targets.removeAll();
+                event.request().get("targets").forEach(t -> targets.addObject().put("Id", t.get("id").asText())
+                        .put("Arn", t.get("arn").asText()));
+            }
+            default -> throw new AssertionError("no rule state for " + event.eventName());
+        }
+        AWS.stubFor(AwsStub.target("AWSEvents.DescribeRule").willReturn(AwsStub.json(200, JSON_11, rule.toString())));
+        AWS.stubFor(AwsStub.target("AWSEvents.ListTargetsByRule").willReturn(AwsStub.json(200, JSON_11,
+                JSON.createObjectNode().set("Targets", targets).toString())));
+    }
+
+    /** A {@code RestoreRule} target as EventBridge's API spells it. */
+    private static ObjectNode deployedTarget(JsonNode target) {
+        ObjectNode out = JSON.createObjectNode().put("Id", target.get("id").asText()).put("Arn", target.get("arn").asText());
+        if (!target.get("roleArn").isNull()) out.put("RoleArn", target.get("roleArn").asText());
+        out.putObject("DeadLetterConfig").put("Arn", target.get("deadLetterArn").asText());
+        out.putObject("RetryPolicy").put("MaximumRetryAttempts", target.get("maxRetries").asInt())
+                .put("MaximumEventAgeInSeconds", target.get("maxAgeSeconds").asInt());
+        return out;
     }
 
     /** The state of a {@code .present} sidecar: the resource as it is now, changed since the event. */
@@ -206,7 +265,7 @@ class FindingFixturesThroughHandlersTest {
         List<JsonNode> remediations = new ArrayList<>();
         for (JsonNode finding : fixture.expected().get("findings")) {
             String action = finding.get("action").asText();
-            List<String> operations = operations(finding.at("/remediation/type").asText());
+            List<String> operations = operations(finding.get("remediation"), event);
             if (action.equals("REMEDIATE") && !operations.isEmpty()) {
                 // When the resource changed since the event, only the reads the sidecar names happen.
                 expected.addAll(present.isPresent() ? texts(present.get().get("reads")) : operations);
@@ -236,7 +295,7 @@ class FindingFixturesThroughHandlersTest {
         }
         int next = 0;
         for (JsonNode remediation : remediations) {
-            int count = operations(remediation.get("type").asText()).size();
+            int count = operations(remediation, event).size();
             assertWire(remediation, remediationCalls.subList(next, next + count), event);
             next += count;
         }
@@ -318,18 +377,57 @@ class FindingFixturesThroughHandlersTest {
                 assertThat(body.get(field)).isEqualTo(JSON.readTree(remediation.get("selectorsJson").asText()));
                 assertThat(scope(call)).isEqualTo(remediation.get("homeRegion").asText() + "/cloudtrail");
             }
+            case "RestoreRule" -> {
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/events"));
+                String name = remediation.get("ruleName").asText();
+                for (LoggedRequest write : calls) {
+                    JsonNode body = JSON.readTree(write.getBodyAsString());
+                    switch (AwsStub.operation(write)) {
+                        case "EnableRule", "DescribeRule" -> assertThat(body.get("Name").asText()).isEqualTo(name);
+                        case "PutRule" -> {
+                            assertThat(body.get("Name").asText()).isEqualTo(name);
+                            assertThat(JSON.readTree(body.get("EventPattern").asText()))
+                                    .isEqualTo(JSON.readTree(remediation.get("pattern").asText()));
+                            assertThat(body.get("State").asText()).isEqualTo("ENABLED");
+                        }
+                        case "PutTargets" -> {
+                            assertThat(body.get("Rule").asText()).isEqualTo(name);
+                            assertThat(body.get("Targets")).containsExactly(deployedTarget(remediation.get("target")));
+                        }
+                        default -> assertThat(body.get("Rule").asText()).isEqualTo(name);
+                    }
+                }
+            }
+            case "EnableAlarmActions" -> {
+                assertThat(AwsStub.cborRequest(call).get("AlarmNames")).containsExactly(JSON.getNodeFactory()
+                        .textNode(remediation.get("alarmName").asText()));
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/monitoring"));
+            }
+            case "RemoveZeroConcurrency" -> {
+                assertThat(call.getMethod().getName()).isEqualTo("DELETE");
+                assertThat(call.getUrl()).contains("/functions/" + remediation.get("functionName").asText() + "/concurrency");
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/lambda"));
+            }
+            case "ReenableKey" -> {
+                assertThat(calls).allSatisfy(c -> {
+                    assertThat(JSON.readTree(c.getBodyAsString()).get("KeyId").asText()).isEqualTo(remediation.get("keyArn").asText());
+                    assertThat(scope(c)).isEqualTo(event.region() + "/kms");
+                });
+            }
             default -> throw new AssertionError("no wire expectation for " + remediation);
         }
     }
 
     /** The IAM action a wire call needs: the service of its SigV4 scope and its operation. */
     private static String iamAction(LoggedRequest call) {
-        return scope(call).substring(scope(call).indexOf('/') + 1) + ":" + AwsStub.operation(call);
+        String service = scope(call).substring(scope(call).indexOf('/') + 1);
+        // CloudWatch signs as "monitoring"; IAM calls it "cloudwatch".
+        return (service.equals("monitoring") ? "cloudwatch" : service) + ":" + AwsStub.operation(call);
     }
 
-    /** The AWS operations a remediation type calls, in order; none for page-only. */
-    private static List<String> operations(String remediationType) {
-        return switch (remediationType) {
+    /** The AWS operations a remediation calls on the state the event left, in order; none for page-only. */
+    private static List<String> operations(JsonNode remediation, CloudTrailEvent event) {
+        return switch (remediation.get("type").asText()) {
             case "RevokeIngress" -> List.of("DescribeSecurityGroupRules", "RevokeSecurityGroupIngress");
             case "StartLogging" -> List.of("GetTrailStatus", "StartLogging");
             case "RestoreTrailSettings" -> List.of("GetTrail", "UpdateTrail");
@@ -340,8 +438,20 @@ class FindingFixturesThroughHandlersTest {
                     "AttachUserPolicy");
             case "ReleaseQuarantine" -> List.of("ListAttachedUserPolicies", "ListMFADevices", "DetachUserPolicy");
             case "RestoreQuarantinePolicy" -> List.of("GetPolicy", "GetPolicyVersion", "ListPolicyVersions", "CreatePolicyVersion");
-            case "PageOnly" -> List.of();
-            default -> throw new AssertionError("unknown remediation type " + remediationType);
+            case "RestoreRule" -> switch (event.eventName()) {
+                case "DeleteRule" -> List.of("DescribeRule", "PutRule", "PutTargets");
+                case "RemoveTargets", "PutTargets" -> List.of("DescribeRule", "ListTargetsByRule", "PutTargets");
+                case "PutRule" -> RestoreRule.samePattern(event.request().get("eventPattern").asText(), remediation.get("pattern").asText())
+                        ? List.of("DescribeRule", "EnableRule", "ListTargetsByRule")
+                        : List.of("DescribeRule", "PutRule", "ListTargetsByRule");
+                default -> List.of("DescribeRule", "EnableRule", "ListTargetsByRule");
+            };
+            case "EnableAlarmActions" -> List.of("DescribeAlarms", "EnableAlarmActions");
+            case "RemoveZeroConcurrency" -> List.of("GetFunctionConcurrency", "DeleteFunctionConcurrency");
+            case "ReenableKey" -> event.eventName().equals("ScheduleKeyDeletion")
+                    ? List.of("DescribeKey", "CancelKeyDeletion", "EnableKey") : List.of("DescribeKey", "EnableKey");
+            case "PageOnly", "Sanctioned" -> List.of();
+            default -> throw new AssertionError("unknown remediation type " + remediation);
         };
     }
 

@@ -243,8 +243,11 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem", "Publish", "UpdateItem");
-        Map<String, String> publish = form(call("Publish"));
+        // A deployment below the default modes pages that first, once per function version (the notice in the table).
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("GetItem", "Publish", "PutItem",
+                "UpdateItem", "UpdateItem", "Publish", "UpdateItem");
+        assertThat(form(calls().get(1)).get("Subject")).endsWith("security-group-opened remediate -> dry-run");
+        Map<String, String> publish = form(calls().get(5));
         assertThat(publish.get("Subject")).endsWith(" - dry run, would revoke");
         assertThat(JSON.readTree(publish.get("Message")).get("default").asText())
                 .contains("It would have done: revoke " + RULE + " on " + GROUP);
@@ -257,7 +260,9 @@ class SecurityGroupHandlerTest {
 
         invoke(handler(environment), TestEvents.bytes(TestEvents.SG_WORLD_SSH));
 
-        assertThat(calls()).extracting(AwsStub::operation).containsExactly("UpdateItem", "UpdateItem", "UpdateItem");
+        assertThat(calls()).extracting(AwsStub::operation).containsExactly("GetItem", "Publish", "PutItem",
+                "UpdateItem", "UpdateItem", "UpdateItem");
+        assertThat(form(calls().get(1)).get("Subject")).endsWith("security-group-opened remediate -> off");
         JsonNode item = AWS.table().item(EVENT_ID, "security-group-opened");
         assertThat(item.at("/action/S").asText()).isEqualTo("OFF");
         assertThat(item.at("/mode/S").asText()).isEqualTo("off");

@@ -169,6 +169,11 @@ public final class Emulator {
         environment.put("SNAPBACK_AUDIT_TABLE", table);
         environment.put("SNAPBACK_ALERT_TOPIC_ARN", topicArn);
         if (configJson != null) environment.put("SNAPBACK_CONFIG", configJson);
+        return handler(family, environment);
+    }
+
+    /** The real handler of {@code family}, wired to the emulator with the function environment {@code environment}. */
+    public Invoker handler(Family family, Map<String, String> environment) {
         Pipeline pipeline = Wiring.wire(family, environment, clients, new RecordingMetrics(), Clock.systemUTC());
         return envelope -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,6 +1,7 @@
 package dev.snapback.infra;
 
 import dev.snapback.model.InvalidConfigException;
+import dev.snapback.model.OwnNames;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import java.nio.file.Files;
@@ -46,10 +47,10 @@ public final class SnapbackApp {
      * (null: resolved at deploy time).
      */
     public static Deployment build(App app, Settings settings, Code functionsCode, String account) {
-        SnapbackStack home = new SnapbackStack(app, "Snapback", props(account, settings.homeRegion(),
+        SnapbackStack home = new SnapbackStack(app, OwnNames.HOME_STACK, props(account, settings.homeRegion(),
                 "Snapback: remediates guardrail-breaking CloudTrail calls"), settings, functionsCode);
         List<ForwardingStack> forwarding = settings.forwardingRegions().stream().map(region -> {
-            ForwardingStack stack = new ForwardingStack(app, "Snapback-forward-" + region, props(account, region,
+            ForwardingStack stack = new ForwardingStack(app, OwnNames.forwardingStack(region), props(account, region,
                     "Snapback: forwards " + region + " CloudTrail events to " + settings.homeRegion()), settings);
             // Deploy the functions first, so nothing is forwarded to a bus without rules.
             stack.addStackDependency(home);

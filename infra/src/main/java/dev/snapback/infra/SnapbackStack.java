@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snapback.detect.SnapbackTamperedDetector;
 import dev.snapback.model.Family;
 import dev.snapback.model.OwnNames;
 import dev.snapback.remediate.QuarantinePolicy;
@@ -75,7 +76,11 @@ public final class SnapbackStack extends Stack {
             functions.put(family, new SnapbackFunction(this, family, code, settings.snapStart(), deps));
         }
         functions.get(Family.MFA).getNode().addDependency(mfaQuarantine());
-        Liveness liveness = new Liveness(this, "Liveness", settings, functions.values(), List.of(alerting, breakGlass));
+        String watchesEventBridge = DeclaredRule.all().stream()
+                .filter(rule -> rule.spec().equals(SnapbackTamperedDetector.SPEC) && rule.pattern().eventBridgeSource().equals("aws.events"))
+                .findFirst().orElseThrow().name();
+        Liveness liveness = new Liveness(this, "Liveness", settings, functions.values(), List.of(alerting, breakGlass),
+                watchesEventBridge);
         Map<String, Object> own = new LinkedHashMap<>();
         own.put("snapbackHomeRegion", settings.homeRegion());
         List<String> regions = new ArrayList<>(List.of(settings.homeRegion()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.handler.Handlers;
 import dev.snapback.model.Family;
+import dev.snapback.model.OwnNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -98,7 +99,7 @@ final class SynthesizedApp {
     }
 
     static String forwardingStackName(String region) {
-        return "Snapback-forward-" + region;
+        return OwnNames.forwardingStack(region);
     }
 
     /** The family's function: the one whose handler is the family's. */

@@ -71,22 +71,45 @@ class TamperProtectionTest {
     }
 
     @Test
-    void theCanaryWritesTheHeartbeatHourlyWithARoleThatMayDoNothingElse() throws Exception {
-        JsonNode schedule = resources(home, "AWS::Scheduler::Schedule").values().iterator().next().get("Properties");
-        assertThat(schedule.get("ScheduleExpression").asText()).isEqualTo("rate(1 hour)");
-        assertThat(schedule.at("/Target/Arn").toString()).contains(":scheduler:::aws-sdk:ssm:putParameter");
-        assertThat(JSON.readTree(schedule.at("/Target/Input").asText()).get("Name").asText())
+    void theCanaryMakesTwoRecordedCallsHourlyWithARoleThatMayDoNothingElse() throws Exception {
+        Map<String, JsonNode> schedules = new HashMap<>();
+        for (JsonNode schedule : resources(home, "AWS::Scheduler::Schedule").values()) {
+            JsonNode props = schedule.get("Properties");
+            assertThat(props.get("ScheduleExpression").asText()).isEqualTo("rate(1 hour)");
+            String arn = props.at("/Target/Arn").toString();
+            schedules.put(arn.substring(arn.indexOf(":aws-sdk:") + ":aws-sdk:".length(), arn.lastIndexOf('"')), props);
+        }
+        assertThat(schedules).containsOnlyKeys("ssm:putParameter", "eventbridge:putRule");
+        assertThat(JSON.readTree(schedules.get("ssm:putParameter").at("/Target/Input").asText()).get("Name").asText())
                 .isEqualTo(OwnNames.HEARTBEAT_PARAMETER);
-        String roleId = schedule.at("/Target/RoleArn/Fn::GetAtt/0").asText();
+        JsonNode putRule = JSON.readTree(schedules.get("eventbridge:putRule").at("/Target/Input").asText());
+        assertThat(putRule.get("Name").asText()).isEqualTo(OwnNames.HEARTBEAT_RULE);
+        assertThat(putRule.get("State").asText()).as("the heartbeat rule never matches anything").isEqualTo("DISABLED");
+        assertThat(putRule.has("Targets")).isFalse();
+
+        String roleId = schedules.get("ssm:putParameter").at("/Target/RoleArn/Fn::GetAtt/0").asText();
+        assertThat(schedules.get("eventbridge:putRule").at("/Target/RoleArn/Fn::GetAtt/0").asText()).isEqualTo(roleId);
         JsonNode role = home.at("/Resources/" + roleId + "/Properties");
         assertThat(role.get("RoleName").asText()).isEqualTo(OwnNames.CANARY_ROLE);
         assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText()).isEqualTo("scheduler.amazonaws.com");
         assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Condition/StringEquals/aws:SourceAccount").isMissingNode()).isFalse();
-        List<JsonNode> statements = statements(roleId);
-        assertThat(statements).singleElement().satisfies(statement -> {
-            assertThat(statement.get("Action").asText()).isEqualTo("ssm:PutParameter");
-            assertThat(statement.get("Resource").toString()).contains("\"" + heartbeatParameter() + "\"");
-        });
+        assertThat(statements(roleId)).extracting(s -> s.get("Action").asText() + " " + s.get("Resource"))
+                .containsExactlyInAnyOrder("ssm:PutParameter " + resourceArn(heartbeatParameter()),
+                        "events:PutRule \"arn:aws:events:" + SynthesizedApp.HOME + ":" + SynthesizedApp.ACCOUNT + ":rule/"
+                                + OwnNames.HEARTBEAT_RULE + "\"");
+    }
+
+    @Test
+    void aSecondAlarmPagesWhenTheRuleThatWatchesEventBridgeStopsMatchingTheCanary() {
+        JsonNode alarm = alarm(OwnNames.RULE_HEARTBEAT_ALARM);
+        assertThat(alarm.get("Namespace").asText()).isEqualTo("AWS/Events");
+        assertThat(alarm.get("MetricName").asText()).isEqualTo("MatchedEvents");
+        assertThat(alarm.at("/Dimensions/0/Value").asText()).isEqualTo("Snapback-snapback-tampered-events");
+        assertThat(alarm.get("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
+        assertThat(alarm.get("EvaluationPeriods").asInt()).isEqualTo(24);
+        assertThat(alarm.get("TreatMissingData").asText()).as("a disabled rule reports nothing").isEqualTo("breaching");
+        assertThat(alarm.get("AlarmActions")).containsExactlyInAnyOrder(ref(topic(OwnNames.ALERT_TOPIC)),
+                ref(topic(OwnNames.BREAK_GLASS_TOPIC)));
     }
 
     @Test
@@ -192,6 +215,14 @@ class TamperProtectionTest {
         return resources(home, "AWS::SSM::Parameter").entrySet().stream()
                 .filter(e -> e.getValue().at("/Properties/Name").asText().equals(OwnNames.HEARTBEAT_PARAMETER))
                 .map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    /** How CDK writes a parameter's ARN in a policy: the partition, region and account, then the name's Ref. */
+    private static String resourceArn(String parameterId) {
+        return resources(home, "AWS::IAM::Policy").values().stream()
+                .flatMap(policy -> items(policy.at("/Properties/PolicyDocument/Statement")).stream())
+                .map(statement -> statement.get("Resource").toString())
+                .filter(resource -> resource.contains("\"" + parameterId + "\"")).findFirst().orElseThrow();
     }
 
     private static JsonNode alarm(String name) {

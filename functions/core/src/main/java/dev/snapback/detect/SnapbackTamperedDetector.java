@@ -18,6 +18,7 @@ import dev.snapback.remediate.RestoreRule;
 import dev.snapback.remediate.Sanctioned;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -45,19 +46,30 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
                             "UpdateAlias20150331", "RemovePermission20150331v2"),
                     // CloudWatch's events reach EventBridge as aws.cloudwatch, but CloudTrail names the service monitoring.
                     new EventPattern("aws.cloudwatch", EventPattern.API_CALL, "monitoring.amazonaws.com",
-                            List.of("DisableAlarmActions", "DeleteAlarms")),
+                            List.of("DisableAlarmActions", "DeleteAlarms", "PutMetricAlarm")),
                     EventPattern.apiCalls("ssm", "PutParameter", "DeleteParameter"),
-                    EventPattern.apiCalls("sns", "DeleteTopic", "SetTopicAttributes", "Unsubscribe", "RemovePermission"),
-                    EventPattern.apiCalls("kms", "DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy"),
+                    EventPattern.apiCalls("sns", "DeleteTopic", "SetTopicAttributes", "Unsubscribe", "RemovePermission",
+                            "Subscribe", "SetSubscriptionAttributes"),
+                    EventPattern.apiCalls("kms", "DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy", "CreateGrant"),
                     EventPattern.apiCalls("sqs", "DeleteQueue", "PurgeQueue", "SetQueueAttributes"),
-                    EventPattern.apiCalls("dynamodb", "DeleteTable", "UpdateTable", "UpdateContinuousBackups")),
+                    EventPattern.apiCalls("dynamodb", "DeleteTable", "UpdateTable", "UpdateContinuousBackups"),
+                    // A redeploy by anyone but the deployment changes Snapback through CloudFormation, whose own calls
+                    // are sanctioned: the stack operation itself says who.
+                    EventPattern.apiCalls("cloudformation", "UpdateStack", "ExecuteChangeSet", "DeleteStack",
+                            "SetStackPolicy", "UpdateTerminationProtection")),
             IamGrant.allOf(RestoreRule.GRANTS, EnableAlarmActions.GRANTS, RemoveZeroConcurrency.GRANTS, ReenableKey.GRANTS));
 
     private static final String REDEPLOY = "Snapback does not restore this itself: deploy Snapback again (cdk deploy) to"
             + " put it back as deployed, and find out who made the change";
 
-    /** One of Snapback's resources that the call changed ({@code label}: "rule NAME"), what it did, and what puts it back. */
-    private record Touched(ResourceRef resource, String label, String change, Remediation fix) {
+    /**
+     * One of Snapback's resources that the call changed ({@code label}: "rule NAME"), what it did, what puts it back,
+     * and how loud the page is (CRITICAL unless the change may well be legitimate, as a redeploy is).
+     */
+    private record Touched(ResourceRef resource, String label, String change, Remediation fix, Severity severity) {
+        Touched(ResourceRef resource, String label, String change, Remediation fix) {
+            this(resource, label, change, fix, Severity.CRITICAL);
+        }
     }
 
     @Override
@@ -79,6 +91,7 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
             case "kms.amazonaws.com" -> key(event);
             case "sqs.amazonaws.com" -> queue(event);
             case "dynamodb.amazonaws.com" -> table(event);
+            case "cloudformation.amazonaws.com" -> stack(event);
             default -> List.of();
         };
         if (touched.isEmpty()) {
@@ -90,7 +103,7 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
                 ? new Finding(SPEC.id(), Severity.LOW, t.label() + " " + t.change() + " by the deployment",
                         t.resource(), new Sanctioned("Snapback's deployment (" + event.actor().label() + ") changed it"),
                         Facts.of(event, "resource", t.resource().id(), "change", t.change()), event)
-                : new Finding(SPEC.id(), Severity.CRITICAL, t.label() + " " + t.change(), t.resource(), t.fix(),
+                : new Finding(SPEC.id(), t.severity(), t.label() + " " + t.change(), t.resource(), t.fix(),
                         Facts.of(event, "resource", t.resource().id(), "change", t.change(), "user agent", event.userAgent(),
                                 "check", "an intruder switches a remediator off first: find out who "
                                         + event.actor().label() + " is and why they changed Snapback"),
@@ -115,9 +128,12 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
                 yield samePattern && enabled ? null : !samePattern ? "pattern replaced" : "disabled by PutRule";
             }
             case "PutTargets" -> {
-                List<String> arns = Fields.items(request.path("targets")).stream().map(t -> Fields.text(t, "arn")).toList();
-                yield deployedTarget(event, own.get()).filter(target -> arns.equals(List.of(target.arn()))).isPresent()
-                        ? null : "targets set to " + arns;
+                List<JsonNode> targets = Fields.items(request.path("targets"));
+                boolean asDeployed = targets.size() == 1 && deployedTarget(event, own.get())
+                        .filter(target -> target.isDeployed(targets.getFirst())).isPresent();
+                yield asDeployed ? null : "targets set to " + targets.stream().map(t -> Fields.text(t, "arn")).toList()
+                        + (targets.stream().anyMatch(t -> t.has("input") || t.has("inputPath") || t.has("inputTransformer"))
+                                ? " with their input replaced" : "");
             }
             default -> null;
         };
@@ -179,14 +195,21 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
 
     private List<Touched> alarms(CloudTrailEvent event) {
         List<Touched> touched = new ArrayList<>();
-        for (String name : strings(event.request().path("alarmNames"))) {
-            if (!OwnNames.alarms().contains(name)) continue;
+        List<String> names = event.eventName().equals("PutMetricAlarm")
+                ? List.of(Objects.requireNonNullElse(Fields.text(event.request(), "alarmName"), ""))
+                : strings(event.request().path("alarmNames"));
+        // A forwarding stack has only its dead-letter alarm: a lookalike elsewhere is not Snapback's to turn back on.
+        List<String> own = settings.isHome(event.region()) ? OwnNames.alarms() : List.of(OwnNames.DEAD_LETTERS_ALARM);
+        for (String name : names) {
+            if (!own.contains(name)) continue;
             ResourceRef alarm = new ResourceRef("AWS::CloudWatch::Alarm",
                     "arn:" + event.partition() + ":cloudwatch:" + event.region() + ":" + event.account() + ":alarm:" + name);
-            touched.add(event.eventName().equals("DisableAlarmActions")
-                    ? new Touched(alarm, "alarm " + name, "actions disabled, so it pages nobody",
-                            new EnableAlarmActions(event.region(), name))
-                    : new Touched(alarm, "alarm " + name, "deleted", new PageOnly(REDEPLOY)));
+            touched.add(switch (event.eventName()) {
+                case "DisableAlarmActions" -> new Touched(alarm, "alarm " + name, "actions disabled, so it pages nobody",
+                        new EnableAlarmActions(event.region(), name));
+                case "PutMetricAlarm" -> new Touched(alarm, "alarm " + name, "redefined", new PageOnly(REDEPLOY));
+                default -> new Touched(alarm, "alarm " + name, "deleted", new PageOnly(REDEPLOY));
+            });
         }
         return touched;
     }
@@ -222,6 +245,10 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
             case "DeleteTopic" -> "deleted";
             case "SetTopicAttributes" -> "attribute " + Fields.text(request, "attributeName") + " changed";
             case "Unsubscribe" -> "subscription " + subscription + " removed";
+            case "Subscribe" -> "subscribed " + Fields.text(request, "protocol") + " " + Fields.text(request, "endpoint")
+                    + ", which now receives every page";
+            case "SetSubscriptionAttributes" -> "subscription " + subscription + ": " + Fields.text(request, "attributeName")
+                    + " changed (a filter policy can drop pages)";
             default -> "permission " + Fields.text(request, "label") + " removed";
         };
         return List.of(new Touched(new ResourceRef("AWS::SNS::Topic", topicArn), "topic " + name, change,
@@ -237,6 +264,9 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
             case "DisableKey" -> new Touched(key, label, "disabled, so no alert can be sent", new ReenableKey(event.region(), keyArn));
             case "ScheduleKeyDeletion" -> new Touched(key, label, "scheduled for deletion in "
                     + Fields.integer(event.request(), "pendingWindowInDays") + " days", new ReenableKey(event.region(), keyArn));
+            case "CreateGrant" -> new Touched(key, label, "granted to " + Fields.text(event.request(), "granteePrincipal"),
+                    new PageOnly("a grant lets its grantee use the key beside its policy: revoke it (aws kms revoke-grant)"
+                            + " unless it was intended"));
             default -> new Touched(key, label, "key policy replaced", new PageOnly(REDEPLOY));
         });
     }
@@ -272,10 +302,38 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
                 new PageOnly(REDEPLOY)));
     }
 
+    /**
+     * An operation on one of Snapback's stacks. CloudFormation's own calls on Snapback's resources are the deployment;
+     * this says who deployed: LOW for an update, CRITICAL for what removes or unprotects Snapback.
+     */
+    private List<Touched> stack(CloudTrailEvent event) {
+        String stack = Fields.text(event.request(), "stackName");
+        if (stack == null) stack = Fields.text(event.request(), "changeSetName");
+        if (stack != null && stack.startsWith("arn:")) {
+            String prefix = "arn:" + event.partition() + ":cloudformation:" + event.region() + ":" + event.account() + ":";
+            if (!stack.startsWith(prefix)) return List.of();
+            String[] parts = stack.substring(prefix.length()).split("/");
+            // stack/NAME/ID names the stack; a change set's ARN does not, so its stack must be named beside it.
+            stack = parts.length > 1 && parts[0].equals("stack") ? parts[1] : null;
+        }
+        boolean ours = OwnNames.HOME_STACK.equals(stack) || OwnNames.forwardingStack(event.region()).equals(stack);
+        if (!ours) return List.of();
+        ResourceRef resource = new ResourceRef("AWS::CloudFormation::Stack",
+                "arn:" + event.partition() + ":cloudformation:" + event.region() + ":" + event.account() + ":stack/" + stack);
+        String label = "stack " + stack;
+        return List.of(switch (event.eventName()) {
+            case "UpdateStack", "ExecuteChangeSet" -> new Touched(resource, label, "updated",
+                    new PageOnly("check this was a planned deploy of Snapback: CloudFormation's changes to its resources"
+                            + " are audited, not paged"), Severity.LOW);
+            case "DeleteStack" -> new Touched(resource, label, "deleted: Snapback is being removed", new PageOnly(REDEPLOY));
+            default -> new Touched(resource, label, event.eventName() + ": its protection changed", new PageOnly(REDEPLOY));
+        });
+    }
+
     /** What the call names, for the reason it is not Snapback's. */
     private static String named(CloudTrailEvent event) {
-        for (String field : List.of("name", "rule", "functionName", "alarmNames", "topicArn", "subscriptionArn", "keyId",
-                "queueUrl", "tableName")) {
+        for (String field : List.of("name", "rule", "functionName", "alarmNames", "alarmName", "topicArn", "subscriptionArn",
+                "keyId", "queueUrl", "tableName", "stackName", "changeSetName")) {
             JsonNode value = event.request().path(field);
             if (!value.isMissingNode() && !value.isNull()) return value.isTextual() ? value.asText() : value.toString();
         }

@@ -14,6 +14,8 @@ import java.util.List;
 public final class OwnNames {
 
     public static final String PREFIX = "Snapback-";
+    /** The home region's stack; a forwarding region's is {@link #forwardingStack}. */
+    public static final String HOME_STACK = "Snapback";
     /** The alias every rule invokes, on the published version SnapStart restores. */
     public static final String ALIAS = "live";
     /** The id EventBridge gives a rule's one target. */
@@ -26,6 +28,10 @@ public final class OwnNames {
     public static final String DEAD_LETTER_QUEUE = PREFIX + "dead-letters";
     public static final String DEAD_LETTERS_ALARM = PREFIX + "dead-letters";
     public static final String HEARTBEAT_ALARM = PREFIX + "heartbeat";
+    /** Pages when the rule that watches EventBridge itself stops matching the canary's calls. */
+    public static final String RULE_HEARTBEAT_ALARM = PREFIX + "heartbeat-rules";
+    /** The disabled rule the canary puts back every hour: a recorded EventBridge call the guard's own rule matches. */
+    public static final String HEARTBEAT_RULE = PREFIX + "heartbeat";
     public static final String CANARY_ROLE = PREFIX + "canary";
     /** The run-time mode overrides: {@code {"security-group-opened":"dry-run"}}. */
     public static final String MODES_PARAMETER = "/snapback/modes";
@@ -47,6 +53,10 @@ public final class OwnNames {
         return function(family) + "-throttles";
     }
 
+    public static String forwardingStack(String region) {
+        return PREFIX + "forward-" + region;
+    }
+
     /** The role a forwarding stack's rules send events to the home region with (IAM names are account-wide). */
     public static String forwardRole(String region) {
         return PREFIX + "forward-" + region;
@@ -63,7 +73,7 @@ public final class OwnNames {
 
     /** Every alarm Snapback deploys, under the same names in every region that has it. */
     public static List<String> alarms() {
-        List<String> alarms = new ArrayList<>(List.of(DEAD_LETTERS_ALARM, HEARTBEAT_ALARM));
+        List<String> alarms = new ArrayList<>(List.of(DEAD_LETTERS_ALARM, HEARTBEAT_ALARM, RULE_HEARTBEAT_ALARM));
         for (Family family : Family.values()) {
             alarms.add(errorsAlarm(family));
             alarms.add(throttlesAlarm(family));

@@ -6,16 +6,21 @@ import dev.snapback.model.Outcome;
 import dev.snapback.model.OwnNames;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 
 /** Turn the actions of one of Snapback's alarms back on, unless they are on ({@code DescribeAlarms}). */
 public record EnableAlarmActions(String region, String alarmName) implements Remediation {
 
-    /** Each of Snapback's alarms by name, in whichever region has it. */
+    /**
+     * Each of Snapback's alarms by name where it has them: all of them in the home region of the function that holds
+     * these grants, only the dead-letter alarm anywhere else (all a forwarding stack deploys).
+     */
     public static final List<IamGrant> GRANTS = List.of(new IamGrant(
             List.of("cloudwatch:DescribeAlarms", "cloudwatch:EnableAlarmActions"),
-            OwnNames.alarms().stream().map(name -> "arn:${AWS::Partition}:cloudwatch:*:${AWS::AccountId}:alarm:" + name).toList(),
+            Stream.concat(OwnNames.alarms().stream().map(name -> "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:" + name),
+                    Stream.of("arn:${AWS::Partition}:cloudwatch:*:${AWS::AccountId}:alarm:" + OwnNames.DEAD_LETTERS_ALARM)).toList(),
             Map.of()));
 
     @Override

@@ -1,8 +1,10 @@
 package dev.snapback.remediate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Fields;
 import dev.snapback.model.IamGrant;
 import dev.snapback.model.Outcome;
 import java.util.ArrayList;
@@ -20,13 +22,24 @@ import software.amazon.awssdk.services.eventbridge.model.Target;
  * deployed needs nothing. A rule of Snapback's has one legitimate state, the deployed one (a deploy that changes it
  * also changes what this restores), so restoring it cannot undo a newer legitimate change.
  *
- * <p>The grants write rules with Snapback's names only ({@value #OWN_RULES}), and pass only the forwarding roles, to
- * EventBridge.
+ * <p>The grants write rules with Snapback's names only ({@value #OWN_RULES}), point them only at Snapback's functions
+ * or the home bus, and pass only the forwarding roles, to EventBridge.
  */
 public record RestoreRule(String region, String ruleName, String pattern, RuleTarget target) implements Remediation {
 
     /** What a rule of Snapback's sends its events to, with the retries and dead-letter queue it was deployed with. */
     public record RuleTarget(String id, String arn, String roleArn, String deadLetterArn, int maxRetries, int maxAgeSeconds) {
+
+        /** Whether a target as CloudTrail records a {@code PutTargets} request is exactly this one. */
+        public boolean isDeployed(JsonNode requested) {
+            return id.equals(Fields.text(requested, "id")) && arn.equals(Fields.text(requested, "arn"))
+                    && Objects.equals(roleArn, Fields.text(requested, "roleArn"))
+                    && deadLetterArn.equals(Fields.text(requested, "deadLetterConfig", "arn"))
+                    && Integer.valueOf(maxRetries).equals(Fields.integer(requested, "retryPolicy", "maximumRetryAttempts"))
+                    && Integer.valueOf(maxAgeSeconds).equals(Fields.integer(requested, "retryPolicy", "maximumEventAgeInSeconds"))
+                    && requested.path("input").isMissingNode() && requested.path("inputPath").isMissingNode()
+                    && requested.path("inputTransformer").isMissingNode();
+        }
 
         Target toSdk() {
             return Target.builder().id(id).arn(arn).roleArn(roleArn)
@@ -35,8 +48,10 @@ public record RestoreRule(String region, String ruleName, String pattern, RuleTa
                     .build();
         }
 
+        /** Exactly the deployed target: a constant input or a transformer would blind the function behind it. */
         boolean isDeployed(Target present) {
             return id.equals(present.id()) && arn.equals(present.arn()) && Objects.equals(roleArn, present.roleArn())
+                    && present.input() == null && present.inputPath() == null && present.inputTransformer() == null
                     && present.deadLetterConfig() != null && deadLetterArn.equals(present.deadLetterConfig().arn())
                     && present.retryPolicy() != null
                     && Objects.equals(maxRetries, present.retryPolicy().maximumRetryAttempts())
@@ -48,7 +63,11 @@ public record RestoreRule(String region, String ruleName, String pattern, RuleTa
 
     public static final List<IamGrant> GRANTS = List.of(
             IamGrant.of(OWN_RULES, "events:DescribeRule", "events:ListTargetsByRule", "events:EnableRule",
-                    "events:PutRule", "events:PutTargets", "events:RemoveTargets"),
+                    "events:PutRule", "events:RemoveTargets"),
+            // Only the targets Snapback deploys: its functions' aliases, or the home region's default bus.
+            IamGrant.of(OWN_RULES, "events:PutTargets").when("ArnLike", "events:TargetArn",
+                    "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:Snapback-*",
+                    "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"),
             IamGrant.of("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/Snapback-forward-*", "iam:PassRole")
                     .when("StringEquals", "iam:PassedToService", "events.amazonaws.com"));
 

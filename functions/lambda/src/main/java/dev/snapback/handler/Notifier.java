@@ -6,6 +6,7 @@ import dev.snapback.alert.Alert;
 import dev.snapback.alert.AlertRenderer;
 import dev.snapback.alert.SnapbackAlerts;
 import dev.snapback.alert.SnsNotifier;
+import dev.snapback.detect.SnapbackTamperedDetector;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.model.Outcome;
 import dev.snapback.model.OwnNames;
@@ -59,7 +60,9 @@ final class Notifier {
     void page(Decision decision, Outcome outcome) {
         Alert alert = renderer.render(decision, outcome, clock.instant());
         ResourceRef resource = decision.finding().resource();
-        if (breakGlass == null || !ALERT_PATH.contains(resource.type())) {
+        boolean alertPath = decision.finding().detectorId().equals(SnapbackTamperedDetector.SPEC.id())
+                && ALERT_PATH.contains(resource.type());
+        if (breakGlass == null || !alertPath) {
             alerts.publish(alert);
             return;
         }
@@ -72,8 +75,12 @@ final class Notifier {
         if (fatal != null) throw fatal;
     }
 
+    /** Pages a lowered mode; the guard, whose second channel shares nothing with the first, falls back to it. */
     void modesLowered(SnapbackAlerts.LoweredBy by, String account, List<SnapbackAlerts.Lowered> lowered) {
-        alerts.publish(SnapbackAlerts.modesLowered(by, account, lowered));
+        Alert alert = SnapbackAlerts.modesLowered(by, account, lowered);
+        RuntimeException failed = publish(alerts, alert);
+        if (failed == null) return;
+        if (breakGlass == null || publish(breakGlass, alert) != null) throw failed;
     }
 
     /** The page that an invocation ran out of time on this event; {@code done} is what it did before. */

@@ -199,24 +199,26 @@ class TamperIT {
     }
 
     @Test
-    void aModeOverrideOfOffWithAFailingTopicFailsTheInvocationAndDecidesNothing() {
+    void aModeOverrideOfOffThatCannotBePagedFailsTheInvocationAndDecidesNothing() {
         EventBridgeClient events = deployRule(SG_RULE);
         events.disableRule(r -> r.name(SG_RULE));
         aws.clients().ssm().putParameter(r -> r.name(OwnNames.MODES_PARAMETER).type("String").value("{\"snapback-tampered\":\"off\"}"));
         Map<String, String> environment = environment(config(""));
         environment.put("SNAPBACK_MODES_PARAMETER", OwnNames.MODES_PARAMETER);
         environment.put("SNAPBACK_ALERT_TOPIC_ARN", alerts + "-gone");
+        environment.put("SNAPBACK_BREAK_GLASS_TOPIC_ARN", breakGlass + "-gone");
         ObjectNode event = event("finding/DisableRule-security-group-rule.json", detail -> { });
 
         assertThatThrownBy(() -> aws.handler(Family.GUARD, environment).invoke(event))
                 .isInstanceOf(LoweringNotPagedException.class).hasMessageContaining("snapback-tampered remediate -> off");
         assertThat(aws.auditItem(table, event.at("/detail/eventID").asText(), "snapback-tampered")).isEmpty();
 
-        environment.put("SNAPBACK_ALERT_TOPIC_ARN", alerts);
+        // The guard falls back to its second channel when the first is gone.
+        environment.put("SNAPBACK_BREAK_GLASS_TOPIC_ARN", breakGlass);
         JsonNode retried = aws.handler(Family.GUARD, environment).invoke(event);
 
         assertThat(retried.at("/results/0/outcome").asText()).isEqualTo("off");
-        assertThat(aws.published(alerts)).singleElement().satisfies(page -> assertThat(page.subject())
+        assertThat(aws.published(breakGlass)).singleElement().satisfies(page -> assertThat(page.subject())
                 .isEqualTo("[HIGH] Snapback mode lowered in " + Emulator.ACCOUNT + ": snapback-tampered remediate -> off"));
     }
 

@@ -171,7 +171,12 @@ public final class AwsStub extends WireMockExtension {
 
     /** The CBOR body of a Smithy RPC v2 request, as JSON (the request parameters). */
     public static JsonNode cborRequest(LoggedRequest request) {
-        try (var parser = new CBORFactory().createParser(request.getBody())) {
+        return fromCbor(request.getBody());
+    }
+
+    /** A CBOR document as JSON (maps, arrays, strings, booleans and numbers). */
+    public static JsonNode fromCbor(byte[] body) {
+        try (var parser = new CBORFactory().createParser(body)) {
             return toJson(parser, parser.nextToken());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -221,6 +226,7 @@ public final class AwsStub extends WireMockExtension {
             }
             case VALUE_TRUE, VALUE_FALSE -> JsonNodeFactory.instance.booleanNode(parser.getBooleanValue());
             case VALUE_NUMBER_INT -> JsonNodeFactory.instance.numberNode(parser.getLongValue());
+            case VALUE_NUMBER_FLOAT -> JsonNodeFactory.instance.numberNode(parser.getDoubleValue());
             default -> JsonNodeFactory.instance.textNode(parser.getText());
         };
     }

@@ -2,6 +2,7 @@ package dev.snapback.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapback.detect.OwnRules;
 import dev.snapback.model.Family;
 import dev.snapback.model.OwnNames;
+import dev.snapback.testing.CloudWatchCborBridge;
 import dev.snapback.testing.Emulator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +24,10 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
@@ -38,8 +44,8 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
  * page names who and from where, and goes out on the channel the change did not touch. The same calls on resources
  * that are not Snapback's, or made by the deployment, change nothing and page nobody. A lowered mode is never silent.
  *
- * <p>Turning alarm actions back on is asserted on the wire instead ({@code FindingFixturesThroughHandlersTest}): the
- * SDK speaks Smithy RPC v2 CBOR to CloudWatch, which moto 5.2.2 does not (getmoto/moto#9195).
+ * <p>The SDK speaks Smithy RPC v2 CBOR to CloudWatch, which moto 5.2.2 does not (getmoto/moto#9195): the alarm test
+ * goes through a {@link CloudWatchCborBridge} that translates it to the JSON protocol moto speaks.
  */
 class TamperIT {
 
@@ -117,6 +123,33 @@ class TamperIT {
         String name = "Snapback-snapback-tampered-events";
         assertThat(events.describeRule(r -> r.name(name)).state()).isEqualTo(RuleState.ENABLED);
         assertThat(events.listTargetsByRule(r -> r.rule(name)).targets()).extracting(Target::arn).containsExactly(alias(Family.GUARD));
+    }
+
+    @Test
+    void alarmActionsAreTurnedBackOnForSnapbacksAlarmOnly() throws Exception {
+        try (CloudWatchCborBridge bridge = new CloudWatchCborBridge(aws.endpoint())) {
+            Emulator bridged = aws.throughCloudWatchBridge(bridge);
+            CloudWatchClient cloudWatch = bridged.clients().cloudWatch(HOME);
+            for (String name : List.of("Snapback-guard-errors", "billing-alarm")) {
+                cloudWatch.putMetricAlarm(r -> r.alarmName(name).namespace("AWS/Lambda").metricName("Errors")
+                        .statistic(Statistic.SUM).period(300).evaluationPeriods(1).threshold(1.0)
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD).alarmActions(alerts));
+            }
+            cloudWatch.disableAlarmActions(r -> r.alarmNames("Snapback-guard-errors", "billing-alarm"));
+
+            JsonNode summary = bridged.handler(Family.GUARD, environment(config("")))
+                    .invoke(event("finding/DisableAlarmActions-errors-and-unrelated.json", detail -> { }));
+
+            assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
+            assertThat(summary.at("/results").size()).as("one finding: billing-alarm is not Snapback's").isEqualTo(1);
+            assertThat(cloudWatch.describeAlarms(r -> r.alarmNames("Snapback-guard-errors", "billing-alarm")).metricAlarms())
+                    .extracting(MetricAlarm::alarmName, MetricAlarm::actionsEnabled)
+                    .containsExactlyInAnyOrder(tuple("Snapback-guard-errors", true), tuple("billing-alarm", false));
+            assertThat(aws.published(alerts)).singleElement().satisfies(page -> {
+                assertThat(page.subject()).startsWith("[CRITICAL] ").contains("Snapback-guard-errors");
+                assertThat(page.text()).contains("ops-admin (session mallory)", "enabled the actions of alarm Snapback-guard-errors");
+            });
+        }
     }
 
     @Test

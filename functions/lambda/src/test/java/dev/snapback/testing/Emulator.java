@@ -75,6 +75,19 @@ public final class Emulator {
         return emulator;
     }
 
+    /**
+     * This emulator, its state as it is, reached through a {@link CloudWatchCborBridge} (closed with {@code bridge}):
+     * for tests of CloudWatch calls, which the SDK makes in a protocol moto does not speak.
+     */
+    public Emulator throughCloudWatchBridge(CloudWatchCborBridge bridge) {
+        return new Emulator(bridge.uri(), clients.home().id());
+    }
+
+    /** The endpoint this emulator is reached at. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
     public AwsClients clients() {
         return clients;
     }

@@ -116,8 +116,13 @@ public final class Liveness extends Construct {
                 .build();
         Role role = Role.Builder.create(this, "CanaryRole")
                 .roleName(OwnNames.CANARY_ROLE)
+                // Only this account's schedules of the default group, where the canary's are, may assume it
+                // (Scheduler names the schedule group as the source).
                 .assumedBy(new ServicePrincipal("scheduler.amazonaws.com", ServicePrincipalOpts.builder()
-                        .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount()))).build()))
+                        .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount(),
+                                "aws:SourceArn", Stack.of(this).formatArn(ArnComponents.builder()
+                                        .service("scheduler").resource("schedule-group").resourceName("default").build()))))
+                        .build()))
                 .description("Snapback canary: writes " + OwnNames.HEARTBEAT_PARAMETER + " and puts back the "
                         + OwnNames.HEARTBEAT_RULE + " rule, nothing else")
                 .build();

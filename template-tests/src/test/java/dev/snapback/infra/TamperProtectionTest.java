@@ -93,6 +93,8 @@ class TamperProtectionTest {
         assertThat(role.get("RoleName").asText()).isEqualTo(OwnNames.CANARY_ROLE);
         assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText()).isEqualTo("scheduler.amazonaws.com");
         assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Condition/StringEquals/aws:SourceAccount").isMissingNode()).isFalse();
+        assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Condition/StringEquals/aws:SourceArn").asText())
+                .isEqualTo("arn:aws:scheduler:" + SynthesizedApp.HOME + ":" + SynthesizedApp.ACCOUNT + ":schedule-group/default");
         assertThat(statements(roleId)).extracting(s -> s.get("Action").asText() + " " + s.get("Resource"))
                 .containsExactlyInAnyOrder("ssm:PutParameter " + resourceArn(heartbeatParameter()),
                         "events:PutRule \"arn:aws:events:" + SynthesizedApp.HOME + ":" + SynthesizedApp.ACCOUNT + ":rule/"

@@ -204,7 +204,8 @@ public final class SnapbackFunction extends Construct {
     /**
      * The declared grants end in {@code /*}: a remediation acts on whichever security group, trail, user or key pair
      * the event names, which no deploy-time list can know. They stay within this account and resource type. The only
-     * {@code *} is EC2's reads of the present state, which take no resource-level permissions.
+     * {@code *} are EC2's reads of the present state and the account password policy's actions, which take no
+     * resource-level permissions.
      */
     private void suppressScopedWildcards() {
         List<String> findings = grants().stream().flatMap(grant -> grant.resources().stream())
@@ -217,7 +218,8 @@ public final class SnapbackFunction extends Construct {
                 .id("AwsSolutions-IAM5")
                 .reason("Remediation acts on the resource the CloudTrail event names (security group, trail, user, "
                         + "key pair), unknown at deploy time; scoped to this account and that resource type. EC2's "
-                        + "Describe actions, which read the present state first, take no resource-level permissions. "
+                        + "Describe actions, which read the present state first, and IAM's account password policy "
+                        + "actions take no resource-level permissions. "
                         + "The guard's rule grants name Snapback's own rules (Snapback-*) in any watched region, and "
                         + "the forwarding roles it passes back to EventBridge.")
                 .appliesTo(findings)

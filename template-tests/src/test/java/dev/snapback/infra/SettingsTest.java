@@ -100,6 +100,11 @@ class SettingsTest {
         assertRejected(with("livenessHours", "a day"), "livenessHours: expected a whole number, got a day");
         assertRejected(with("canary", "sometimes"), "canary: expected true or false, got sometimes");
         assertRejected(with("config", "{\"snapbackKeyArns\":[\"alias/snapback\"]}"), "config: snapbackKeyArns: expected");
+        assertRejected(with("config", "{\"passwordMinLength\":5}"), "config: passwordMinLength: must be 6 to 128, as IAM allows");
+        assertRejected(with("config", "{\"passwordMinLength\":129}"), "config: passwordMinLength: must be 6 to 128");
+        assertRejected(with("config", "{\"passwordReusePrevention\":25}"), "config: passwordReusePrevention: must be 1 to 24");
+        assertRejected(with("config", "{\"passwordMaxAgeDays\":0}"), "config: passwordMaxAgeDays: must be 1 to 1095");
+        assertRejected(with("config", "{\"passwordCharacterClasses\":[\"emoji\"]}"), "config: passwordCharacterClasses");
         assertRejected(with("config", "{\"deploymentRoleArns\":[\"arn:aws:iam::111122223333:role/cdk-*\"]}"),
                 "config: deploymentRoleArns: not an exact IAM ARN");
         assertRejected(with("config", "{\"modes\":{\"sg-opened\":\"remediate\"}}"), "config: modes.sg-opened: no detector");

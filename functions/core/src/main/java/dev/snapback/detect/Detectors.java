@@ -14,6 +14,8 @@ public final class Detectors {
             new DetectorType<>(UnmanagedKeyCreatedDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
                     UnmanagedKeyCreatedDetector::new),
             DetectorType.withoutSettings(QuarantineTamperedDetector.SPEC, new QuarantineTamperedDetector()),
+            new DetectorType<>(PasswordPolicyWeakenedDetector.SPEC, PasswordSettings.class, PasswordSettings.DEFAULTS,
+                    PasswordPolicyWeakenedDetector::new),
             new DetectorType<>(SnapbackTamperedDetector.SPEC, TamperSettings.class, TamperSettings.DEFAULTS,
                     SnapbackTamperedDetector::new));
 

@@ -35,7 +35,7 @@ class SnapbackConfigTest {
     void readsTheExampleConfiguration() {
         SnapbackConfig config = Fixtures.config();
 
-        assertThat(config.modes()).hasSize(6).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
+        assertThat(config.modes()).hasSize(7).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
         SecurityGroupSettings groups = config.settings(SecurityGroupSettings.class);
         assertThat(groups.publicPorts()).containsExactlyInAnyOrder(80, 443);
         assertThat(groups.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));

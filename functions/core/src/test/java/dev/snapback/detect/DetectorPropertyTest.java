@@ -13,11 +13,13 @@ import dev.snapback.remediate.DeleteKeyPair;
 import dev.snapback.remediate.EnableAlarmActions;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.PageOnly;
+import dev.snapback.remediate.PasswordPolicy;
 import dev.snapback.remediate.QuarantineUser;
 import dev.snapback.remediate.ReenableKey;
 import dev.snapback.remediate.ReleaseQuarantine;
 import dev.snapback.remediate.RemoveZeroConcurrency;
 import dev.snapback.remediate.RestoreEventSelectors;
+import dev.snapback.remediate.RestorePasswordPolicy;
 import dev.snapback.remediate.RestoreQuarantinePolicy;
 import dev.snapback.remediate.RestoreRule;
 import dev.snapback.remediate.RestoreTrailSettings;
@@ -128,6 +130,8 @@ class DetectorPropertyTest {
             case ReenableKey(String region, String keyArn) ->
                     assertThat(eventTexts).anyMatch(text -> keyArn.endsWith(text) || text.equals(keyArn));
             case Sanctioned(String reason) -> assertThat(reason).isNotBlank();
+            case RestorePasswordPolicy(PasswordPolicy baseline) ->
+                    assertThat(baseline).isEqualTo(Fixtures.config().settings(PasswordSettings.class).baseline());
             case null -> throw new AssertionError("a finding without a proposed remediation: " + finding);
         }
     }

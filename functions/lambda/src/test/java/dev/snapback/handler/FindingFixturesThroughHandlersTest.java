@@ -149,9 +149,29 @@ class FindingFixturesThroughHandlersTest {
                             .put("KeyId", remediation.get("keyArn").asText()).put("Arn", remediation.get("keyArn").asText())
                             .put("KeyState", event.eventName().equals("ScheduleKeyDeletion") ? "PendingDeletion" : "Disabled"))
                             .toString())));
+            case "RestorePasswordPolicy" -> AWS.stubFor(AwsStub.query("GetAccountPasswordPolicy").willReturn(
+                    event.eventName().equals("DeleteAccountPasswordPolicy")
+                            ? AwsStub.queryError(404, "NoSuchEntity", "The Password Policy with domain name 111122223333 cannot be found.")
+                            : AwsStub.xml(200, "<GetAccountPasswordPolicyResponse><GetAccountPasswordPolicyResult><PasswordPolicy>"
+                                    + passwordPolicyXml(event.request()) + "</PasswordPolicy></GetAccountPasswordPolicyResult>"
+                                    + "</GetAccountPasswordPolicyResponse>")));
             case "PageOnly", "Sanctioned" -> { }
             default -> throw new AssertionError("no present state for " + remediation);
         }
+    }
+
+    /** The policy the event set, as IAM's GetAccountPasswordPolicy spells it (fields the request left out, unset). */
+    private static String passwordPolicyXml(JsonNode request) {
+        StringBuilder xml = new StringBuilder();
+        Map.of("minimumPasswordLength", "MinimumPasswordLength", "requireSymbols", "RequireSymbols",
+                "requireNumbers", "RequireNumbers", "requireUppercaseCharacters", "RequireUppercaseCharacters",
+                "requireLowercaseCharacters", "RequireLowercaseCharacters", "allowUsersToChangePassword",
+                "AllowUsersToChangePassword", "maxPasswordAge", "MaxPasswordAge", "passwordReusePrevention",
+                "PasswordReusePrevention", "hardExpiry", "HardExpiry").forEach((field, element) -> {
+            if (request.has(field)) xml.append('<').append(element).append('>').append(request.get(field).asText())
+                    .append("</").append(element).append('>');
+        });
+        return xml.toString();
     }
 
     /** EventBridge answers with the rule as the event left it: disabled, re-patterned, deleted, or re-targeted. */
@@ -414,6 +434,20 @@ class FindingFixturesThroughHandlersTest {
                     assertThat(scope(c)).isEqualTo(event.region() + "/kms");
                 });
             }
+            case "RestorePasswordPolicy" -> {
+                // Setting by setting, the stricter of the baseline and the policy the event left.
+                JsonNode set = event.request();
+                int minimum = Math.max(set.path("minimumPasswordLength").asInt(8), remediation.at("/baseline/minimumLength").asInt());
+                int age = set.path("maxPasswordAge").asInt(0);
+                int baselineAge = remediation.at("/baseline/maxAgeDays").asInt();
+                assertThat(form(call)).containsEntry("MinimumPasswordLength", Integer.toString(minimum))
+                        .containsEntry("RequireSymbols", "true").containsEntry("RequireNumbers", "true")
+                        .containsEntry("RequireUppercaseCharacters", "true").containsEntry("RequireLowercaseCharacters", "true")
+                        .containsEntry("PasswordReusePrevention", remediation.at("/baseline/reusePrevention").asText())
+                        .containsEntry("MaxPasswordAge", Integer.toString(age == 0 ? baselineAge : Math.min(age, baselineAge)))
+                        .containsEntry("AllowUsersToChangePassword", Boolean.toString(set.path("allowUsersToChangePassword").asBoolean()));
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo("us-east-1/iam"));
+            }
             default -> throw new AssertionError("no wire expectation for " + remediation);
         }
     }
@@ -450,6 +484,7 @@ class FindingFixturesThroughHandlersTest {
             case "RemoveZeroConcurrency" -> List.of("GetFunctionConcurrency", "DeleteFunctionConcurrency");
             case "ReenableKey" -> event.eventName().equals("ScheduleKeyDeletion")
                     ? List.of("DescribeKey", "CancelKeyDeletion", "EnableKey") : List.of("DescribeKey", "EnableKey");
+            case "RestorePasswordPolicy" -> List.of("GetAccountPasswordPolicy", "UpdateAccountPasswordPolicy");
             case "PageOnly", "Sanctioned" -> List.of();
             default -> throw new AssertionError("unknown remediation type " + remediation);
         };

@@ -30,7 +30,7 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
 
     /** The construct id, unique per stack: {@code unmanaged-key-created-iam}. */
     public String id() {
-        return spec.id() + "-" + pattern.eventBridgeSource().replaceFirst("^aws\\.", "");
+        return name().substring(OwnNames.PREFIX.length());
     }
 
     /** The rule's name, the same in every region: {@code Snapback-unmanaged-key-created-iam} ({@link OwnNames#rule}). */

@@ -76,11 +76,8 @@ public final class SnapbackStack extends Stack {
             functions.put(family, new SnapbackFunction(this, family, code, settings.snapStart(), deps));
         }
         functions.get(Family.MFA).getNode().addDependency(mfaQuarantine());
-        String watchesEventBridge = DeclaredRule.all().stream()
-                .filter(rule -> rule.spec().equals(SnapbackTamperedDetector.SPEC) && rule.pattern().eventBridgeSource().equals("aws.events"))
-                .findFirst().orElseThrow().name();
         Liveness liveness = new Liveness(this, "Liveness", settings, functions.values(), List.of(alerting, breakGlass),
-                watchesEventBridge);
+                OwnNames.rule(SnapbackTamperedDetector.SPEC.id(), "aws.events"));
         Map<String, Object> own = new LinkedHashMap<>();
         own.put("snapbackHomeRegion", settings.homeRegion());
         List<String> regions = new ArrayList<>(List.of(settings.homeRegion()));

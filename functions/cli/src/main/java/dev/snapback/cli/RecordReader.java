@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.detect.EventPattern;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.BiPredicate;
@@ -166,7 +167,7 @@ final class RecordReader {
             } else if (eventSource == null || eventName == null) {
                 sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");
             } else {
-                sink.candidate(new Candidate(Router.sourceOf(eventSource), Router.detailTypeOf(eventName), eventSource,
+                sink.candidate(new Candidate(EventPattern.sourceOf(eventSource), Router.detailTypeOf(eventName), eventSource,
                         eventName, errorCode, false, json, position));
             }
         }

@@ -88,17 +88,7 @@ final class Router {
 
     /** Routes a bare CloudTrail record (as in S3 log files) as the envelope EventBridge would build around it. */
     List<String> routeRecord(String eventSource, String eventName, String errorCode) {
-        return route(sourceOf(eventSource), detailTypeOf(eventName), eventSource, eventName, errorCode);
-    }
-
-    /**
-     * EventBridge's {@code source} for a CloudTrail eventSource: {@code ec2.amazonaws.com} is {@code aws.ec2}, except
-     * where the two names differ ({@code monitoring.amazonaws.com} is {@code aws.cloudwatch}).
-     */
-    static String sourceOf(String eventSource) {
-        int dot = eventSource.indexOf('.');
-        String service = dot < 0 ? eventSource : eventSource.substring(0, dot);
-        return "aws." + (service.equals("monitoring") ? "cloudwatch" : service);
+        return route(EventPattern.sourceOf(eventSource), detailTypeOf(eventName), eventSource, eventName, errorCode);
     }
 
     static String detailTypeOf(String eventName) {

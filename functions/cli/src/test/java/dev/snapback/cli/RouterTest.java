@@ -117,16 +117,16 @@ class RouterTest {
     void consoleSignInsGetTheirOwnDetailType() {
         assertThat(Router.detailTypeOf("ConsoleLogin")).isEqualTo("AWS Console Sign In via CloudTrail");
         assertThat(Router.detailTypeOf("StopLogging")).isEqualTo("AWS API Call via CloudTrail");
-        assertThat(Router.sourceOf("signin.amazonaws.com")).isEqualTo("aws.signin");
-        assertThat(Router.sourceOf("cloudtrail.amazonaws.com")).isEqualTo("aws.cloudtrail");
-        assertThat(Router.sourceOf("monitoring.amazonaws.com")).as("CloudWatch's events reach EventBridge as aws.cloudwatch")
+        assertThat(EventPattern.sourceOf("signin.amazonaws.com")).isEqualTo("aws.signin");
+        assertThat(EventPattern.sourceOf("cloudtrail.amazonaws.com")).isEqualTo("aws.cloudtrail");
+        assertThat(EventPattern.sourceOf("monitoring.amazonaws.com")).as("CloudWatch's events reach EventBridge as aws.cloudwatch")
                 .isEqualTo("aws.cloudwatch");
     }
 
     private static ObjectNode envelope(String eventSource, String eventName) {
         ObjectNode envelope = JSON.createObjectNode()
                 .put("version", "0").put("id", "0").put("detail-type", Router.detailTypeOf(eventName))
-                .put("source", Router.sourceOf(eventSource)).put("account", Fixtures.ACCOUNT)
+                .put("source", EventPattern.sourceOf(eventSource)).put("account", Fixtures.ACCOUNT)
                 .put("time", "2026-03-01T12:00:00Z").put("region", "us-east-1");
         envelope.putArray("resources");
         envelope.putObject("detail").put("eventSource", eventSource).put("eventName", eventName)

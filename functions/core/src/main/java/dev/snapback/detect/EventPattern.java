@@ -25,9 +25,23 @@ public record EventPattern(String eventBridgeSource, String detailType, String e
         }
     }
 
-    /** A pattern for successful API calls of one service, e.g. {@code apiCalls("ec2", "AuthorizeSecurityGroupIngress")}. */
+    /**
+     * A pattern for successful API calls of one service, by its CloudTrail name, e.g.
+     * {@code apiCalls("ec2", "AuthorizeSecurityGroupIngress")}.
+     */
     public static EventPattern apiCalls(String service, String... eventNames) {
-        return new EventPattern("aws." + service, API_CALL, service + ".amazonaws.com", List.of(eventNames));
+        String eventSource = service + ".amazonaws.com";
+        return new EventPattern(sourceOf(eventSource), API_CALL, eventSource, List.of(eventNames));
+    }
+
+    /**
+     * EventBridge's {@code source} for a CloudTrail eventSource: {@code ec2.amazonaws.com} is {@code aws.ec2}, except
+     * where the two names differ ({@code monitoring.amazonaws.com} is {@code aws.cloudwatch}).
+     */
+    public static String sourceOf(String eventSource) {
+        int dot = eventSource.indexOf('.');
+        String service = dot < 0 ? eventSource : eventSource.substring(0, dot);
+        return "aws." + (service.equals("monitoring") ? "cloudwatch" : service);
     }
 
     /** The EventBridge pattern, including {@code "errorCode": [{"exists": false}]} so failed calls never arrive. */

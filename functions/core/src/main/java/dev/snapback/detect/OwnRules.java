@@ -14,14 +14,19 @@ public final class OwnRules {
     public record OwnRule(String name, DetectorSpec spec, EventPattern pattern) {
     }
 
-    public static List<OwnRule> all() {
-        return Detectors.SPECS.stream()
+    /** Built on first use, after the registry: the tamper detector reads it per event. */
+    private static final class All {
+        static final List<OwnRule> RULES = Detectors.SPECS.stream()
                 .flatMap(spec -> spec.patterns().stream()
                         .map(pattern -> new OwnRule(OwnNames.rule(spec.id(), pattern.eventBridgeSource()), spec, pattern)))
                 .toList();
     }
 
+    public static List<OwnRule> all() {
+        return All.RULES;
+    }
+
     public static Optional<OwnRule> named(String name) {
-        return all().stream().filter(rule -> rule.name().equals(name)).findFirst();
+        return All.RULES.stream().filter(rule -> rule.name().equals(name)).findFirst();
     }
 }

@@ -2,7 +2,6 @@ package dev.snapback.detect;
 
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Fields;
-import dev.snapback.event.Principal;
 import dev.snapback.model.Family;
 import dev.snapback.model.Mode;
 import dev.snapback.model.ResourceRef;
@@ -33,8 +32,6 @@ public record QuarantineTamperedDetector() implements Detector {
                     "DeletePolicy")),
             RestoreQuarantinePolicy.GRANTS);
 
-    private static final String CLOUDFORMATION = "cloudformation.amazonaws.com";
-
     @Override
     public DetectorSpec spec() {
         return SPEC;
@@ -48,8 +45,8 @@ public record QuarantineTamperedDetector() implements Detector {
             return Verdict.clean(event.eventName() + " on " + (policyArn == null ? "no named policy" : policyArn)
                     + ", not Snapback's quarantine policy");
         }
-        if (event.actor() instanceof Principal.AssumedRole role && CLOUDFORMATION.equals(role.invokedBy())) {
-            return Verdict.clean("CloudFormation deploying the stack's own quarantine policy (" + role.label() + ")");
+        if (TamperSettings.byCloudFormation(event.actor())) {
+            return Verdict.clean("CloudFormation deploying the stack's own quarantine policy (" + event.actor().label() + ")");
         }
         String version = Fields.text(event.request(), "versionId");
         String what = switch (event.eventName()) {

@@ -44,9 +44,7 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
                     EventPattern.apiCalls("lambda", "UpdateFunctionConfiguration20150331v2", "UpdateFunctionCode20150331v2",
                             "DeleteFunction20150331", "PutFunctionConcurrency20171031", "DeleteAlias20150331",
                             "UpdateAlias20150331", "RemovePermission20150331v2"),
-                    // CloudWatch's events reach EventBridge as aws.cloudwatch, but CloudTrail names the service monitoring.
-                    new EventPattern("aws.cloudwatch", EventPattern.API_CALL, "monitoring.amazonaws.com",
-                            List.of("DisableAlarmActions", "DeleteAlarms", "PutMetricAlarm")),
+                    EventPattern.apiCalls("monitoring", "DisableAlarmActions", "DeleteAlarms", "PutMetricAlarm"),
                     EventPattern.apiCalls("ssm", "PutParameter", "DeleteParameter"),
                     EventPattern.apiCalls("sns", "DeleteTopic", "SetTopicAttributes", "Unsubscribe", "RemovePermission",
                             "Subscribe", "SetSubscriptionAttributes"),
@@ -118,6 +116,7 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
         Optional<OwnRules.OwnRule> own = OwnRules.named(name);
         if (own.isEmpty()) return List.of();
         String deployedPattern = own.get().pattern().toJson();
+        Optional<RestoreRule.RuleTarget> deployed = deployedTarget(event, own.get());
         String change = switch (event.eventName()) {
             case "DisableRule" -> "disabled";
             case "DeleteRule" -> "deleted";
@@ -129,8 +128,8 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
             }
             case "PutTargets" -> {
                 List<JsonNode> targets = Fields.items(request.path("targets"));
-                boolean asDeployed = targets.size() == 1 && deployedTarget(event, own.get())
-                        .filter(target -> target.isDeployed(targets.getFirst())).isPresent();
+                boolean asDeployed = targets.size() == 1
+                        && deployed.filter(target -> target.isDeployed(targets.getFirst())).isPresent();
                 yield asDeployed ? null : "targets set to " + targets.stream().map(t -> Fields.text(t, "arn")).toList()
                         + (targets.stream().anyMatch(t -> t.has("input") || t.has("inputPath") || t.has("inputTransformer"))
                                 ? " with their input replaced" : "");
@@ -138,8 +137,7 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
             default -> null;
         };
         if (change == null) return List.of();
-        Remediation fix = deployedTarget(event, own.get())
-                .<Remediation>map(target -> new RestoreRule(event.region(), name, deployedPattern, target))
+        Remediation fix = deployed.<Remediation>map(target -> new RestoreRule(event.region(), name, deployedPattern, target))
                 .orElseGet(() -> new PageOnly("the configuration names no home region (snapbackHomeRegion), so Snapback"
                         + " cannot say what this rule's deployed target is; deploy Snapback again to restore it"));
         String arn = "arn:" + event.partition() + ":events:" + event.region() + ":" + event.account() + ":rule/" + name;
@@ -344,7 +342,7 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
      * The function a Lambda call names, by name, full or partial ARN ({@code ACCOUNT:function:NAME}), with or without
      * a qualifier; {@code null} when it names a function of another account.
      */
-    static String functionName(String given, String account) {
+    private static String functionName(String given, String account) {
         if (given == null) return null;
         int marker = given.indexOf(":function:");
         if (marker < 0) return given.contains(":") ? given.substring(0, given.indexOf(':')) : given;

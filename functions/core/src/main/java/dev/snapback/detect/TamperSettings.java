@@ -30,7 +30,6 @@ public record TamperSettings(
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
     private static final Pattern KEY_ARN = Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[0-9a-f-]+");
     private static final Pattern TABLE_ARN = Pattern.compile("arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\\d{12}:table/[A-Za-z0-9_.-]{3,255}");
-    private static final String CLOUDFORMATION = "cloudformation.amazonaws.com";
 
     public TamperSettings {
         if (snapbackHomeRegion != null && !REGION.matcher(snapbackHomeRegion).matches()) {
@@ -57,8 +56,13 @@ public record TamperSettings(
      * identity as Snapback's own roles are.
      */
     public boolean isDeployment(Principal actor) {
-        if (actor instanceof Principal.AssumedRole role && CLOUDFORMATION.equals(role.invokedBy())) return true;
+        if (byCloudFormation(actor)) return true;
         return actor.role().map(role -> IamArns.listsRole(deploymentRoleArns, role)).orElse(false);
+    }
+
+    /** A call CloudFormation made ({@code invokedBy}) while it deployed a stack. */
+    static boolean byCloudFormation(Principal actor) {
+        return actor instanceof Principal.AssumedRole role && "cloudformation.amazonaws.com".equals(role.invokedBy());
     }
 
     private static Set<String> matching(String field, Set<String> values, Pattern form) {

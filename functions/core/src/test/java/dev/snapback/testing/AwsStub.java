@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,7 +26,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +46,7 @@ import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORGenerator;
 public final class AwsStub extends WireMockExtension {
 
     public static final String ACCESS_KEY = "AKIDSNAPBACKTEST0001";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
 
     private final Region home;
@@ -157,16 +158,24 @@ public final class AwsStub extends WireMockExtension {
         return post(urlMatching("/service/[^/]+/operation/" + operation));
     }
 
-    /** A Smithy RPC v2 CBOR answer: a map of strings, booleans and lists of such maps, encoded as CBOR. */
+    /** A Smithy RPC v2 CBOR answer: {@code body} (maps, lists, strings, booleans, numbers) encoded as CBOR. */
     public static ResponseDefinitionBuilder cbor(Map<String, ?> body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/cbor")
+                .withHeader("smithy-protocol", "rpc-v2-cbor").withBody(toCbor(JSON.valueToTree(body)));
+    }
+
+    /**
+     * JSON as Smithy RPC v2 CBOR: a number in a field named {@code ...Timestamp} (the JSON protocols' epoch seconds)
+     * becomes a CBOR epoch timestamp (tag 1), as RPC v2 sends timestamps.
+     */
+    public static byte[] toCbor(JsonNode json) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (CBORGenerator generator = new CBORFactory().createGenerator(bytes)) {
-            writeCbor(generator, body);
+            writeCbor(generator, null, json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/cbor")
-                .withHeader("smithy-protocol", "rpc-v2-cbor").withBody(bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     /** The CBOR body of a Smithy RPC v2 request, as JSON (the request parameters). */
@@ -183,24 +192,31 @@ public final class AwsStub extends WireMockExtension {
         }
     }
 
-    private static void writeCbor(CBORGenerator generator, Object value) throws IOException {
-        switch (value) {
-            case Map<?, ?> map -> {
-                generator.writeStartObject();
-                for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    generator.writeFieldName(entry.getKey().toString());
-                    writeCbor(generator, entry.getValue());
-                }
-                generator.writeEndObject();
+    private static void writeCbor(CBORGenerator generator, String field, JsonNode value) throws IOException {
+        if (value.isObject()) {
+            generator.writeStartObject();
+            for (Map.Entry<String, JsonNode> entry : value.properties()) {
+                generator.writeFieldName(entry.getKey());
+                writeCbor(generator, entry.getKey(), entry.getValue());
             }
-            case List<?> list -> {
-                generator.writeStartArray();
-                for (Object item : list) writeCbor(generator, item);
-                generator.writeEndArray();
-            }
-            case Boolean b -> generator.writeBoolean(b);
-            case Integer i -> generator.writeNumber(i);
-            default -> generator.writeString(value.toString());
+            generator.writeEndObject();
+        } else if (value.isArray()) {
+            generator.writeStartArray();
+            for (JsonNode item : value) writeCbor(generator, field, item);
+            generator.writeEndArray();
+        } else if (value.isNumber() && field != null && field.endsWith("Timestamp")) {
+            generator.writeTag(1);
+            generator.writeNumber(value.asDouble());
+        } else if (value.isIntegralNumber()) {
+            generator.writeNumber(value.asLong());
+        } else if (value.isNumber()) {
+            generator.writeNumber(value.asDouble());
+        } else if (value.isBoolean()) {
+            generator.writeBoolean(value.asBoolean());
+        } else if (value.isNull()) {
+            generator.writeNull();
+        } else {
+            generator.writeString(value.asText());
         }
     }
 

@@ -1,10 +1,8 @@
 package dev.snapback.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,10 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORFactory;
-import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORGenerator;
 
 /**
  * A pass-through proxy in front of the emulator that translates CloudWatch's Smithy RPC v2 CBOR, which the SDK speaks
@@ -67,7 +62,7 @@ public final class CloudWatchCborBridge implements AutoCloseable {
             HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             byte[] answer = response.body();
             if (cbor) {
-                answer = cbor(answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer));
+                answer = AwsStub.toCbor(answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer));
                 exchange.getResponseHeaders().set("Content-Type", "application/cbor");
                 exchange.getResponseHeaders().set("smithy-protocol", "rpc-v2-cbor");
             } else {
@@ -78,43 +73,6 @@ public final class CloudWatchCborBridge implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
-        }
-    }
-
-    /** JSON as CBOR; the JSON protocol's epoch-second timestamps become CBOR epoch timestamps (tag 1), as RPC v2 has them. */
-    private static byte[] cbor(JsonNode json) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (CBORGenerator generator = new CBORFactory().createGenerator(bytes)) {
-            write(generator, null, json);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void write(CBORGenerator generator, String field, JsonNode value) throws IOException {
-        if (value.isObject()) {
-            generator.writeStartObject();
-            for (Map.Entry<String, JsonNode> entry : value.properties()) {
-                generator.writeFieldName(entry.getKey());
-                write(generator, entry.getKey(), entry.getValue());
-            }
-            generator.writeEndObject();
-        } else if (value.isArray()) {
-            generator.writeStartArray();
-            for (JsonNode item : value) write(generator, field, item);
-            generator.writeEndArray();
-        } else if (value.isNumber() && field != null && field.endsWith("Timestamp")) {
-            generator.writeTag(1);
-            generator.writeNumber(value.asDouble());
-        } else if (value.isIntegralNumber()) {
-            generator.writeNumber(value.asLong());
-        } else if (value.isNumber()) {
-            generator.writeNumber(value.asDouble());
-        } else if (value.isBoolean()) {
-            generator.writeBoolean(value.asBoolean());
-        } else if (value.isNull()) {
-            generator.writeNull();
-        } else {
-            generator.writeString(value.asText());
         }
     }
 

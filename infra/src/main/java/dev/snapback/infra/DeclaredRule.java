@@ -20,7 +20,8 @@ import java.util.stream.StreamSupport;
 public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String GLOBAL_EVENT_SOURCE = "iam.amazonaws.com";
+    /** Services whose CloudTrail events all arrive in {@link Settings#GLOBAL_EVENTS_REGION}. */
+    private static final Set<String> GLOBAL_EVENT_SOURCES = Set.of("iam.amazonaws.com", "cloudfront.amazonaws.com");
 
     public static List<DeclaredRule> all() {
         return Detectors.SPECS.stream()
@@ -38,9 +39,9 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
         return OwnNames.rule(spec.id(), pattern.eventBridgeSource());
     }
 
-    /** Whether the events arrive only in {@link Settings#GLOBAL_EVENTS_REGION} (IAM), not in their own region. */
+    /** Whether the events arrive only in {@link Settings#GLOBAL_EVENTS_REGION} (IAM, CloudFront), not in their own region. */
     public boolean global() {
-        return pattern.eventSource().equals(GLOBAL_EVENT_SOURCE);
+        return GLOBAL_EVENT_SOURCES.contains(pattern.eventSource());
     }
 
     /**

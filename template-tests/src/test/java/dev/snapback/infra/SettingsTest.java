@@ -76,13 +76,13 @@ class SettingsTest {
     }
 
     @Test
-    void iamRulesAreWatchedOnlyWhereIamEventsArriveAndSnapbacksOwnWhereverItHasAStack() {
+    void globalRulesAreWatchedOnlyWhereTheirEventsArriveAndSnapbacksOwnWhereverItHasAStack() {
         Settings settings = read(with("regions", "eu-west-1,eu-central-1"));
         for (DeclaredRule rule : DeclaredRule.all()) {
-            boolean iam = rule.pattern().eventSource().equals("iam.amazonaws.com");
+            boolean global = List.of("iam.amazonaws.com", "cloudfront.amazonaws.com").contains(rule.pattern().eventSource());
             boolean own = rule.spec().equals(SnapbackTamperedDetector.SPEC);
-            assertThat(rule.arrivesIn("us-east-1", settings)).as(rule.id()).isEqualTo(iam || own);
-            assertThat(rule.arrivesIn("eu-central-1", settings)).as(rule.id()).isEqualTo(!iam);
+            assertThat(rule.arrivesIn("us-east-1", settings)).as(rule.id()).isEqualTo(global || own);
+            assertThat(rule.arrivesIn("eu-central-1", settings)).as(rule.id()).isEqualTo(!global);
             assertThat(rule.arrivesIn("ap-south-1", settings)).as(rule.id()).isFalse();
         }
     }

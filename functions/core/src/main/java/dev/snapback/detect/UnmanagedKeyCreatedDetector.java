@@ -1,5 +1,7 @@
 package dev.snapback.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Fields;
 import dev.snapback.event.Principal;
@@ -9,13 +11,19 @@ import dev.snapback.model.Mode;
 import dev.snapback.model.ResourceRef;
 import dev.snapback.model.Severity;
 import dev.snapback.remediate.DeactivateAccessKey;
+import dev.snapback.remediate.DeactivateUserCredential;
+import dev.snapback.remediate.DeactivateUserCredential.Kind;
 import dev.snapback.remediate.DeleteKeyPair;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.Remediation;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * IAM access keys and EC2 key pairs created (or re-activated) outside the managed path; root keys always page.
+ * Long-lived credentials created (or re-activated) outside the managed path: IAM access keys, SSH public keys, signing
+ * certificates and service-specific credentials, EC2 key pairs, CloudFront's signed-URL public keys and key groups,
+ * and a console password set for a user by someone else. Root keys always page.
  *
  * <p>"Managed" means the caller's identity ARN (for an assumed role, the role's) is exactly one of the configured
  * managed principals. The key to deactivate and its owner come from the event alone, never from a guess: an access
@@ -23,15 +31,25 @@ import java.util.List;
  */
 public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detector {
 
+    private static final String CLOUDFRONT_CREATE_PUBLIC_KEY = "CreatePublicKey2020_05_31";
+    private static final String CLOUDFRONT_CREATE_KEY_GROUP = "CreateKeyGroup2020_05_31";
+    private static final String CLOUDFRONT_UPDATE_KEY_GROUP = "UpdateKeyGroup2020_05_31";
+
     public static final DetectorSpec SPEC = new DetectorSpec(
             "unmanaged-key-created",
             "Unmanaged key created",
             Family.KEYS,
             Severity.HIGH,
             Mode.REMEDIATE,
-            List.of(EventPattern.apiCalls("iam", "CreateAccessKey", "UpdateAccessKey"),
-                    EventPattern.apiCalls("ec2", "CreateKeyPair", "ImportKeyPair")),
-            IamGrant.allOf(DeactivateAccessKey.GRANTS, DeleteKeyPair.GRANTS));
+            List.of(EventPattern.apiCalls("iam", "CreateAccessKey", "UpdateAccessKey", "UploadSSHPublicKey",
+                            "UpdateSSHPublicKey", "UploadSigningCertificate", "UpdateSigningCertificate",
+                            "CreateServiceSpecificCredential", "UpdateServiceSpecificCredential", "CreateLoginProfile",
+                            "UpdateLoginProfile"),
+                    EventPattern.apiCalls("ec2", "CreateKeyPair", "ImportKeyPair"),
+                    // CloudTrail names CloudFront's calls with or without the API version.
+                    EventPattern.apiCalls("cloudfront", "CreatePublicKey", CLOUDFRONT_CREATE_PUBLIC_KEY, "CreateKeyGroup",
+                            CLOUDFRONT_CREATE_KEY_GROUP, "UpdateKeyGroup", CLOUDFRONT_UPDATE_KEY_GROUP)),
+            IamGrant.allOf(DeactivateAccessKey.GRANTS, DeactivateUserCredential.GRANTS, DeleteKeyPair.GRANTS));
 
     @Override
     public DetectorSpec spec() {
@@ -44,6 +62,17 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
             case "CreateAccessKey" -> accessKeyCreated(event);
             case "UpdateAccessKey" -> accessKeyUpdated(event);
             case "CreateKeyPair", "ImportKeyPair" -> keyPairAdded(event);
+            case "UploadSSHPublicKey" -> credentialAdded(event, Kind.SSH_PUBLIC_KEY, "sSHPublicKey", "sSHPublicKeyId");
+            case "UploadSigningCertificate" -> credentialAdded(event, Kind.SIGNING_CERTIFICATE, "certificate", "certificateId");
+            case "CreateServiceSpecificCredential" -> credentialAdded(event, Kind.SERVICE_SPECIFIC_CREDENTIAL,
+                    "serviceSpecificCredential", "serviceSpecificCredentialId");
+            case "UpdateSSHPublicKey" -> credentialUpdated(event, Kind.SSH_PUBLIC_KEY, "sSHPublicKeyId");
+            case "UpdateSigningCertificate" -> credentialUpdated(event, Kind.SIGNING_CERTIFICATE, "certificateId");
+            case "UpdateServiceSpecificCredential" -> credentialUpdated(event, Kind.SERVICE_SPECIFIC_CREDENTIAL,
+                    "serviceSpecificCredentialId");
+            case "CreateLoginProfile", "UpdateLoginProfile" -> passwordSet(event);
+            case "CreatePublicKey", CLOUDFRONT_CREATE_PUBLIC_KEY -> signingKeyAdded(event);
+            case "CreateKeyGroup", CLOUDFRONT_CREATE_KEY_GROUP, "UpdateKeyGroup", CLOUDFRONT_UPDATE_KEY_GROUP -> keyGroupSet(event);
             default -> Verdict.clean(event.eventName() + " creates no key");
         };
     }
@@ -52,7 +81,7 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
         String requestedUser = Fields.text(event.request(), "userName");
         String keyId = Fields.text(event.response(), "accessKey", "accessKeyId");
         if (ownRootKey(event, requestedUser)) {
-            return Verdict.flagged(rootKeyFinding(event, "root access key created", keyId));
+            return Verdict.flagged(rootKeyFinding(event, "root access key created", "access key", keyId));
         }
         if (isManaged(event)) return managed(event);
         String owner = Fields.text(event.response(), "accessKey", "userName");
@@ -76,7 +105,7 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
         String requestedUser = Fields.text(event.request(), "userName");
         String keyId = Fields.text(event.request(), "accessKeyId");
         if (ownRootKey(event, requestedUser)) {
-            return Verdict.flagged(rootKeyFinding(event, "root access key re-activated", keyId));
+            return Verdict.flagged(rootKeyFinding(event, "root access key re-activated", "access key", keyId));
         }
         if (isManaged(event)) return managed(event);
         // Without userName IAM applies the call to the caller's own key.
@@ -125,6 +154,132 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
                 event));
     }
 
+    /**
+     * An SSH public key, signing certificate or service-specific credential made for a user. The owner and the id come
+     * from the response; CloudTrail writes IAM's {@code SSHPublicKey} as {@code sSHPublicKey}, and any other casing
+     * of the name is read too. Root's own signing certificates page: root's
+     * credentials are never changed.
+     */
+    private Verdict credentialAdded(CloudTrailEvent event, Kind kind, String responseObject, String idField) {
+        JsonNode created = anyCase(event.response(), responseObject);
+        String id = anyCase(created, idField).textValue();
+        String owner = Fields.text(created, "userName");
+        String requestedUser = Fields.text(event.request(), "userName");
+        if (ownRootKey(event, requestedUser)) {
+            return Verdict.flagged(rootKeyFinding(event, "root " + kind.label() + " added", kind.label(), id));
+        }
+        if (isManaged(event)) return managed(event);
+        String title = kind.label() + " " + (id == null ? "" : id + " ") + "added for user " + (owner != null ? owner : requestedUser);
+        if (id == null || owner == null) {
+            return pageAboutCredential(event, title, kind, owner != null ? owner : requestedUser, id, "the event has no"
+                    + " responseElements." + responseObject + "." + (id == null ? idField : "userName")
+                    + ", so the new " + kind.label() + " cannot be named exactly");
+        }
+        if (requestedUser != null && !requestedUser.equals(owner)) {
+            return pageAboutCredential(event, title, kind, owner, id, "the request names user " + requestedUser
+                    + " but the response user " + owner + ", so the owner is unclear");
+        }
+        return deactivate(event, title, kind, owner, id);
+    }
+
+    /** Only re-activation matters, as for access keys; without userName IAM applies the call to the caller. */
+    private Verdict credentialUpdated(CloudTrailEvent event, Kind kind, String idField) {
+        String status = Fields.text(event.request(), "status");
+        if ("Inactive".equals(status)) return Verdict.clean(kind.label() + " set inactive");
+        String requestedUser = Fields.text(event.request(), "userName");
+        String id = anyCase(event.request(), idField).textValue();
+        if (ownRootKey(event, requestedUser)) {
+            return Verdict.flagged(rootKeyFinding(event, "root " + kind.label() + " re-activated", kind.label(), id));
+        }
+        if (isManaged(event)) return managed(event);
+        String owner = requestedUser != null ? requestedUser
+                : event.actor() instanceof Principal.IamUser caller ? caller.userName() : null;
+        String title = kind.label() + " " + (id == null ? "" : id + " ") + ("Active".equals(status) ? "re-activated" : "updated");
+        if (!"Active".equals(status)) {
+            return pageAboutCredential(event, title, kind, owner, id, "the request's status is "
+                    + (status == null ? "missing" : "'" + status + "'") + ", not Active or Inactive");
+        }
+        if (id == null) return pageAboutCredential(event, title, kind, owner, null, "the request names no " + idField);
+        if (owner == null) {
+            return pageAboutCredential(event, title, kind, null, id, "the request names no userName and the caller, "
+                    + event.actor().label() + ", is not an IAM user, so the owner is unknown");
+        }
+        return deactivate(event, title + " for user " + owner, kind, owner, id);
+    }
+
+    /**
+     * A console password set for a user by someone else: whoever set it can sign in as that user. IAM users change
+     * their own with {@code ChangePassword}; an administrator resetting one is a managed principal. The old password
+     * cannot be put back, so this pages; the password itself is never in the event.
+     */
+    private Verdict passwordSet(CloudTrailEvent event) {
+        String user = Fields.text(event.request(), "userName");
+        if (user == null) return Verdict.clean(event.eventName() + " without userName changes the caller's own password");
+        if (event.actor() instanceof Principal.IamUser caller && caller.userName().equals(user)) {
+            return Verdict.clean("user " + user + " set their own console password");
+        }
+        if (isManaged(event)) return managed(event);
+        Boolean resetRequired = Fields.bool(event.request(), "passwordResetRequired");
+        String verb = event.eventName().equals("CreateLoginProfile") ? "created" : "changed";
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "console password " + verb + " for user " + user,
+                new ResourceRef("AWS::IAM::User", user),
+                new PageOnly("whoever set the password can sign in as " + user + "; the old password cannot be put back,"
+                        + " so nothing was changed: confirm the change with the user, or delete the login profile"),
+                Facts.of(event, "user", user, "reset required at next sign-in",
+                        resetRequired == null ? null : resetRequired ? "yes" : "no: the one who set it keeps knowing it"),
+                event));
+    }
+
+    /**
+     * A CloudFront public key: once a key group of a distribution lists it, its private key signs URLs and cookies
+     * for that distribution's private content. Not yet trusted on its own, so MEDIUM.
+     */
+    private Verdict signingKeyAdded(CloudTrailEvent event) {
+        if (isManaged(event)) return managed(event);
+        String id = Fields.text(event.response(), "publicKey", "id");
+        String name = Fields.text(event.request(), "publicKeyConfig", "name");
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.MEDIUM, "CloudFront public key "
+                + (name == null ? "" : name + " ") + "created", cloudFrontResource(event, "AWS::CloudFront::PublicKey", id),
+                new PageOnly("a CloudFront public key is harmless until a key group lists it; nothing was deleted,"
+                        + " please confirm who holds its private key"),
+                Facts.of(event, "public key", id, "name", name), event));
+    }
+
+    /**
+     * A key group created or changed: every distribution that trusts the group now accepts URLs signed by each key
+     * it lists. Taking a key out could break those distributions, so this pages.
+     */
+    private Verdict keyGroupSet(CloudTrailEvent event) {
+        if (isManaged(event)) return managed(event);
+        JsonNode config = event.request().path("keyGroupConfig");
+        List<String> keys = new ArrayList<>();
+        config.path("items").forEach(key -> keys.add(key.asText()));
+        String id = Fields.text(event.response(), "keyGroup", "id") != null ? Fields.text(event.response(), "keyGroup", "id")
+                : Fields.text(event.request(), "id");
+        String name = Fields.text(config, "name");
+        String verb = event.eventName().startsWith("Create") ? "created" : "changed";
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "CloudFront key group " + (name == null ? "" : name + " ")
+                + verb, cloudFrontResource(event, "AWS::CloudFront::KeyGroup", id),
+                new PageOnly("distributions that trust this key group accept URLs signed with any key it lists;"
+                        + " removing a key could break them, so nothing was changed: review the keys"),
+                Facts.of(event, "key group", id, "name", name, "trusted public keys", keys.isEmpty() ? null : String.join(", ", keys)),
+                event));
+    }
+
+    /** CloudFront's ids are AWS-assigned; without one the event itself is what the page is about. */
+    private static ResourceRef cloudFrontResource(CloudTrailEvent event, String type, String id) {
+        return id != null ? new ResourceRef(type, id) : new ResourceRef("AWS::CloudTrail::Event", event.eventId());
+    }
+
+    /** The field of that name in any letter case ({@code sSHPublicKeyId}, {@code sshPublicKeyId}); missing if none. */
+    private static JsonNode anyCase(JsonNode node, String name) {
+        if (node.has(name)) return node.get(name);
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            if (field.getKey().equalsIgnoreCase(name)) return field.getValue();
+        }
+        return MissingNode.getInstance();
+    }
+
     /** Root making or re-activating a key for itself: the request names no user, or the name CloudTrail gives root. */
     private static boolean ownRootKey(CloudTrailEvent event, String requestedUser) {
         return event.actor() instanceof Principal.Root
@@ -140,11 +295,11 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
         return Verdict.clean("made by the managed principal " + (actor.identityArn() != null ? actor.identityArn() : actor.label()));
     }
 
-    private static Finding rootKeyFinding(CloudTrailEvent event, String title, String keyId) {
+    private static Finding rootKeyFinding(CloudTrailEvent event, String title, String kind, String keyId) {
         return new Finding(SPEC.id(), Severity.CRITICAL, title, Facts.rootUser(event),
-                new PageOnly("root access keys are never changed automatically; delete the key unless"
+                new PageOnly("root's " + kind + "s are never changed automatically; delete this one unless"
                         + " it is known and needed, and find out who holds root's credentials"),
-                Facts.of(event, "access key", keyId), event);
+                Facts.of(event, kind, keyId), event);
     }
 
     private static Verdict deactivate(CloudTrailEvent event, String title, String owner, String keyId) {
@@ -153,12 +308,26 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
                 event));
     }
 
+    private static Verdict deactivate(CloudTrailEvent event, String title, Kind kind, String owner, String id) {
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, title, new ResourceRef("AWS::IAM::User", owner),
+                new DeactivateUserCredential(kind, owner, id), Facts.of(event, "user", owner, kind.label(), id), event));
+    }
+
+    private static Verdict pageAboutCredential(CloudTrailEvent event, String title, Kind kind, String owner, String id,
+                                               String why) {
+        return pageAbout(event, title, owner, why + "; nothing was deactivated, please review the " + kind.label(),
+                Facts.of(event, "user", owner, kind.label(), id));
+    }
+
     private static Verdict pageAboutAccessKey(CloudTrailEvent event, String title, String owner, String keyId,
                                               String why) {
+        return pageAbout(event, title, owner, why + "; nothing was deactivated, please review the key",
+                Facts.of(event, "user", owner, "access key", keyId));
+    }
+
+    private static Verdict pageAbout(CloudTrailEvent event, String title, String owner, String reason, Map<String, String> facts) {
         ResourceRef resource = owner != null ? new ResourceRef("AWS::IAM::User", owner)
                 : new ResourceRef("AWS::CloudTrail::Event", event.eventId());
-        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, title, resource,
-                new PageOnly(why + "; nothing was deactivated, please review the key"),
-                Facts.of(event, "user", owner, "access key", keyId), event));
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, title, resource, new PageOnly(reason), facts, event));
     }
 }

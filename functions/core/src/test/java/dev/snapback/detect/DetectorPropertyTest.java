@@ -9,6 +9,7 @@ import dev.snapback.event.MalformedEventException;
 import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Evaluator;
 import dev.snapback.remediate.DeactivateAccessKey;
+import dev.snapback.remediate.DeactivateUserCredential;
 import dev.snapback.remediate.DeleteKeyPair;
 import dev.snapback.remediate.EnableAlarmActions;
 import dev.snapback.remediate.IngressRule;
@@ -101,6 +102,10 @@ class DetectorPropertyTest {
             case DeactivateAccessKey(String userName, String accessKeyId) -> {
                 assertThat(userName).isNotBlank().isIn(eventTexts);
                 assertThat(accessKeyId).isNotBlank().isIn(eventTexts);
+            }
+            case DeactivateUserCredential(var kind, String userName, String credentialId) -> {
+                assertThat(userName).isNotBlank().isIn(eventTexts);
+                assertThat(credentialId).isNotBlank().isIn(eventTexts);
             }
             case QuarantineUser(String userName) -> assertThat(userName).isNotBlank().isIn(eventTexts);
             case ReleaseQuarantine(String userName, boolean manual) -> assertThat(userName).isNotBlank().isIn(eventTexts);

@@ -14,6 +14,7 @@ import dev.snapback.policy.Assessment;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
 import dev.snapback.remediate.DeactivateAccessKey;
+import dev.snapback.remediate.DeactivateUserCredential;
 import dev.snapback.remediate.DeleteKeyPair;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.testing.Fixtures;
@@ -67,6 +68,40 @@ class UnmanagedKeyCreatedDetectorTest {
         for (CloudTrailEvent event : List.of(lookalike, otherAccount)) {
             assertThat(onlyFinding(detector.evaluate(event)).proposed()).isInstanceOf(DeactivateAccessKey.class);
         }
+    }
+
+    @Test
+    void anSshKeyIsNamedByItsResponseInAnyLetterCaseAndPagesWhenTheResponseDoesNotNameIt() {
+        String uploaded = "unmanaged-key-created/finding/UploadSSHPublicKey-for-other-user.json";
+        CloudTrailEvent camelCased = event(uploaded, detail -> {
+            ObjectNode response = (ObjectNode) detail.get("responseElements");
+            ObjectNode key = (ObjectNode) response.remove("sSHPublicKey");
+            key.set("sshPublicKeyId", key.remove("sSHPublicKeyId"));
+            response.set("sshPublicKey", key);
+        });
+        CloudTrailEvent noId = event(uploaded, detail -> ((ObjectNode) detail.at("/responseElements/sSHPublicKey")).remove("sSHPublicKeyId"));
+        CloudTrailEvent otherOwner = event(uploaded, detail -> request(detail).put("userName", "someone-else"));
+
+        assertThat(onlyFinding(detector.evaluate(camelCased)).proposed()).isEqualTo(new DeactivateUserCredential(
+                DeactivateUserCredential.Kind.SSH_PUBLIC_KEY, "svc-git", "APKAEIBAERJR2EXAMPLE"));
+        assertThat(((PageOnly) onlyFinding(detector.evaluate(noId)).proposed()).reason())
+                .contains("responseElements.sSHPublicKey.sSHPublicKeyId", "nothing was deactivated");
+        assertThat(((PageOnly) onlyFinding(detector.evaluate(otherOwner)).proposed()).reason()).contains("someone-else", "unclear");
+    }
+
+    @Test
+    void aConsolePasswordPagesOnlyWhenSetForSomeoneElseByAnUnmanagedPrincipal() {
+        String byAlice = "unmanaged-key-created/finding/CreateLoginProfile-for-other-user.json";
+        CloudTrailEvent own = event(byAlice, detail -> request(detail).put("userName", "alice"));
+        CloudTrailEvent byManaged = event(byAlice, detail -> ((ObjectNode) detail.get("userIdentity"))
+                .put("arn", "arn:aws:iam::111122223333:user/ci-deployer").put("userName", "ci-deployer"));
+
+        Finding finding = onlyFinding(detector.evaluate(event(byAlice)));
+        assertThat(finding.resource()).isEqualTo(new ResourceRef("AWS::IAM::User", "bob"));
+        assertThat(finding.context()).containsEntry("reset required at next sign-in", "no: the one who set it keeps knowing it");
+        assertThat(finding.proposed()).isInstanceOf(PageOnly.class);
+        assertThat(detector.evaluate(own)).isEqualTo(new Verdict.Clean("user alice set their own console password"));
+        assertThat(detector.evaluate(byManaged)).isInstanceOf(Verdict.Clean.class);
     }
 
     @Test

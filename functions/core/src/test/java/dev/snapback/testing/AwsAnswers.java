@@ -5,6 +5,7 @@ import static dev.snapback.testing.AwsStub.query;
 import static dev.snapback.testing.AwsStub.target;
 import static dev.snapback.testing.AwsStub.xml;
 
+import dev.snapback.remediate.DeactivateUserCredential;
 import dev.snapback.remediate.IngressRule;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,23 @@ public final class AwsAnswers {
         aws.stubFor(query("ListAccessKeys").willReturn(xml(200, iam("ListAccessKeys", "<AccessKeyMetadata><member><UserName>"
                 + user + "</UserName><AccessKeyId>" + keyId + "</AccessKeyId><Status>" + status
                 + "</Status><CreateDate>2026-11-20T09:14:07Z</CreateDate></member></AccessKeyMetadata><IsTruncated>false</IsTruncated>"))));
+    }
+
+    /** The user's one credential of this kind, in the shape its List call answers. */
+    public void userCredential(DeactivateUserCredential.Kind kind, String user, String id, String status) {
+        String member = "<member><UserName>" + user + "</UserName><Status>" + status + "</Status>";
+        String[] list = switch (kind) {
+            case SSH_PUBLIC_KEY -> new String[] {"ListSSHPublicKeys", "SSHPublicKeys", member + "<SSHPublicKeyId>" + id
+                    + "</SSHPublicKeyId><UploadDate>2026-11-22T10:14:07Z</UploadDate></member>"};
+            case SIGNING_CERTIFICATE -> new String[] {"ListSigningCertificates", "Certificates", member + "<CertificateId>" + id
+                    + "</CertificateId><CertificateBody>-----BEGIN CERTIFICATE-----</CertificateBody></member>"};
+            case SERVICE_SPECIFIC_CREDENTIAL -> new String[] {"ListServiceSpecificCredentials", "ServiceSpecificCredentials",
+                    member + "<ServiceSpecificCredentialId>" + id + "</ServiceSpecificCredentialId><ServiceUserName>" + user
+                            + "-at-111122223333</ServiceUserName><ServiceName>cassandra.amazonaws.com</ServiceName>"
+                            + "<CreateDate>2026-11-22T12:30:00Z</CreateDate></member>"};
+        };
+        aws.stubFor(query(list[0]).willReturn(xml(200, iam(list[0], "<" + list[1] + ">" + list[2] + "</" + list[1]
+                + "><IsTruncated>false</IsTruncated>"))));
     }
 
     public void noAccessKeys() {

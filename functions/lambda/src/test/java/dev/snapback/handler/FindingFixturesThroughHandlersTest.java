@@ -23,11 +23,12 @@ import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
 import dev.snapback.event.Fields;
 import dev.snapback.model.Family;
+import dev.snapback.remediate.DeactivateUserCredential;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.QuarantinePolicy;
 import dev.snapback.remediate.RestoreRule;
-import dev.snapback.testing.AwsAnswers;
 import dev.snapback.testing.AwsAnswers.PresentRule;
+import dev.snapback.testing.AwsAnswers;
 import dev.snapback.testing.AwsStub;
 import dev.snapback.testing.FakeContext;
 import dev.snapback.testing.Fixture;
@@ -116,6 +117,8 @@ class FindingFixturesThroughHandlersTest {
             }
             case "DeactivateAccessKey" -> ANSWER.accessKey(remediation.get("userName").asText(),
                     remediation.get("accessKeyId").asText(), "Active");
+            case "DeactivateUserCredential" -> ANSWER.userCredential(credentialKind(remediation),
+                    remediation.get("userName").asText(), remediation.get("credentialId").asText(), "Active");
             case "DeleteKeyPair" -> ANSWER.keyPairs(new String[] {presentKeyPairId(remediation),
                     remediation.get("keyName").asText(), remediation.get("fingerprint").asText()});
             case "QuarantineUser" -> {
@@ -248,6 +251,10 @@ class FindingFixturesThroughHandlersTest {
         return rule.ruleId() != null ? rule.ruleId() : "sgr-0present00000000" + n;
     }
 
+    private static DeactivateUserCredential.Kind credentialKind(JsonNode remediation) {
+        return DeactivateUserCredential.Kind.valueOf(remediation.get("kind").asText());
+    }
+
     private static String presentKeyPairId(JsonNode remediation) {
         return remediation.get("keyPairId").isNull() ? "key-0present000000001" : remediation.get("keyPairId").asText();
     }
@@ -369,6 +376,16 @@ class FindingFixturesThroughHandlersTest {
                         .containsEntry("AccessKeyId", remediation.get("accessKeyId").asText()).containsEntry("Status", "Inactive");
                 assertThat(scope(call)).isEqualTo("us-east-1/iam");
             }
+            case "DeactivateUserCredential" -> {
+                String idParameter = switch (credentialKind(remediation)) {
+                    case SSH_PUBLIC_KEY -> "SSHPublicKeyId";
+                    case SIGNING_CERTIFICATE -> "CertificateId";
+                    case SERVICE_SPECIFIC_CREDENTIAL -> "ServiceSpecificCredentialId";
+                };
+                assertThat(form(call)).containsEntry("UserName", remediation.get("userName").asText())
+                        .containsEntry(idParameter, remediation.get("credentialId").asText()).containsEntry("Status", "Inactive");
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo("us-east-1/iam"));
+            }
             case "QuarantineUser", "ReleaseQuarantine" -> {
                 String user = remediation.get("userName").asText();
                 assertThat(form(calls.getFirst())).containsEntry("UserName", user);
@@ -468,6 +485,11 @@ class FindingFixturesThroughHandlersTest {
             case "RestoreEventSelectors" -> List.of("GetEventSelectors", "PutEventSelectors");
             case "DeactivateAccessKey" -> List.of("ListAccessKeys", "UpdateAccessKey");
             case "DeleteKeyPair" -> List.of("DescribeKeyPairs", "DeleteKeyPair");
+            case "DeactivateUserCredential" -> switch (credentialKind(remediation)) {
+                case SSH_PUBLIC_KEY -> List.of("ListSSHPublicKeys", "UpdateSSHPublicKey");
+                case SIGNING_CERTIFICATE -> List.of("ListSigningCertificates", "UpdateSigningCertificate");
+                case SERVICE_SPECIFIC_CREDENTIAL -> List.of("ListServiceSpecificCredentials", "UpdateServiceSpecificCredential");
+            };
             case "QuarantineUser" -> List.of("ListMFADevices", "ListAttachedUserPolicies", "GetPolicy", "GetPolicyVersion",
                     "AttachUserPolicy");
             case "ReleaseQuarantine" -> List.of("ListAttachedUserPolicies", "ListMFADevices", "DetachUserPolicy");

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import software.amazon.awscdk.services.events.Match;
 
 /**
  * One EventBridge rule: a pattern a detector declares. Every stack builds its rules from these, so the deployed
@@ -36,22 +38,23 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
 
     /** The rule's name, the same in every region: {@code Snapback-unmanaged-key-created-iam} ({@link OwnNames#rule}). */
     public String name() {
-        return OwnNames.rule(spec.id(), pattern.eventBridgeSource());
+        return OwnNames.rule(spec.id(), pattern.service());
     }
 
     /** Whether the events arrive only in {@link Settings#GLOBAL_EVENTS_REGION} (IAM, CloudFront), not in their own region. */
     public boolean global() {
-        return GLOBAL_EVENT_SOURCES.contains(pattern.eventSource());
+        return pattern.eventSource() != null && GLOBAL_EVENT_SOURCES.contains(pattern.eventSource());
     }
 
     /**
      * Whether a stack in {@code region} must watch for these events, to handle or forward them. Changes to Snapback's
-     * own resources are watched wherever it has a stack, the one in IAM's region included.
+     * own resources, and patterns of every service (root's calls, of IAM in its region too), are watched wherever it
+     * has a stack, the one in IAM's region included.
      */
     public boolean arrivesIn(String region, Settings settings) {
         if (global()) return region.equals(Settings.GLOBAL_EVENTS_REGION);
-        boolean ownStack = settings.forwardingRegions().contains(region);
-        return settings.regions().contains(region) || (spec.equals(SnapbackTamperedDetector.SPEC) && ownStack);
+        boolean everywhere = spec.equals(SnapbackTamperedDetector.SPEC) || pattern.eventSource() == null;
+        return settings.regions().contains(region) || (everywhere && settings.forwardingRegions().contains(region));
     }
 
     /** The detector's pattern as CDK's type; refuses a pattern key it would not carry over. */
@@ -71,7 +74,12 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
                 .build();
     }
 
-    private static List<String> strings(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    /** Exact values as they are, and a {@code prefix} matcher (every AWS service's source) through CDK's {@link Match}. */
+    private List<String> strings(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).flatMap(value -> {
+            if (value.isTextual()) return Stream.of(value.asText());
+            if (value.size() == 1 && value.path("prefix").isTextual()) return Match.prefix(value.get("prefix").asText()).stream();
+            throw new IllegalStateException(id() + ": pattern value " + value + " is not supported by the stack");
+        }).toList();
     }
 }

@@ -77,7 +77,7 @@ public final class SnapbackStack extends Stack {
         }
         functions.get(Family.MFA).getNode().addDependency(mfaQuarantine());
         Liveness liveness = new Liveness(this, "Liveness", settings, functions.values(), List.of(alerting, breakGlass),
-                OwnNames.rule(SnapbackTamperedDetector.SPEC.id(), "aws.events"));
+                OwnNames.rule(SnapbackTamperedDetector.SPEC.id(), "events"));
         Map<String, Object> own = new LinkedHashMap<>();
         own.put("snapbackHomeRegion", settings.homeRegion());
         List<String> regions = new ArrayList<>(List.of(settings.homeRegion()));

@@ -48,6 +48,7 @@ class RuntimeInterfaceClientTest {
             Family.SECURITY_GROUPS, "security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-trusted-10-8-ssh.json",
             Family.TRAILS, "trail-tampered/ignored-by-detector/UpdateTrail-enable-log-validation.json",
             Family.KEYS, "unmanaged-key-created/ignored-by-detector/UpdateAccessKey-deactivated.json",
+            Family.IDENTITY, "root-activity/ignored-by-detector/ConsoleLogin-root-failed.json",
             Family.GUARD, "quarantine-tampered/ignored-by-detector/CreatePolicyVersion-another-policy.json");
 
     static Stream<Arguments> handlers() {

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 
 /**
- * What routing needs, and the whole record on demand. For a bare record, {@code source} and {@code detailType} are
- * those of the envelope EventBridge would build. {@code errorCode} is JSON text, {@code null} when absent.
+ * What routing needs, and the whole record on demand. For a bare record, the route's {@code source} and
+ * {@code detailType} are those of the envelope EventBridge would build.
  */
-record Candidate(String source, String detailType, String eventSource, String eventName, String errorCode,
-                 boolean envelope, JsonNode json, String position) {
+record Candidate(Route route, boolean envelope, JsonNode json, String position) {
 
     static final String NOT_AN_ENVELOPE =
             "EventBridge envelope without source, detail-type, detail.eventSource and detail.eventName strings";
@@ -22,7 +21,14 @@ record Candidate(String source, String detailType, String eventSource, String ev
         String eventName = detail.path("eventName").textValue();
         if (source == null || detailType == null || eventSource == null || eventName == null) return Optional.empty();
         JsonNode errorCode = detail.get("errorCode");
-        return Optional.of(new Candidate(source, detailType, eventSource, eventName,
-                errorCode == null ? null : errorCode.toString(), true, json, position));
+        JsonNode identity = detail.path("userIdentity");
+        return Optional.of(new Candidate(new Route(source, detailType, eventSource, eventName,
+                errorCode == null ? null : errorCode.toString(), identity.path("type").textValue(),
+                scalarText(identity.get("invokedBy"))), true, json, position));
+    }
+
+    /** A scalar value as Event Ruler reads it; none for an absent field, or an object or array (no scalar to match). */
+    static String scalarText(JsonNode value) {
+        return value == null || value.isContainerNode() ? null : value.toString();
     }
 }

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.snapback.detect.EventPattern;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * Streams the CloudTrail records of one input with Jackson's streaming parser; never holds more than one record.
@@ -19,7 +18,7 @@ import java.util.function.BiPredicate;
  * row): a CloudTrail S3 log file {@code {"Records":[...]}}, an EventBridge envelope, a bare CloudTrail record, or a
  * JSON array of records (as query tools export them).
  * Each record is first only scanned: its values are skipped without being decoded, except {@code eventSource},
- * {@code eventName} and {@code errorCode}. Only when a pattern names the call (or the value is an EventBridge
+ * {@code eventName}, {@code errorCode} and the caller's {@code type} and {@code invokedBy}. Only when a pattern names the call (or the value is an EventBridge
  * envelope) are the record's bytes, kept by {@link KeepingInputStream}, parsed into a tree. A record without those
  * names may be an export with lower-case names ({@link dev.snapback.cli.ExportedForms}): it is parsed and routed by
  * {@code eventsource}, {@code eventname} and {@code errorcode}, so the scan of CloudTrail's own logs stays as lean as
@@ -42,9 +41,14 @@ final class RecordReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
 
-    private final BiPredicate<String, String> mayMatch;
+    /** What a record says of its caller, for routing; {@link #NONE} until its {@code userIdentity} is read. */
+    private record Caller(String type, String invokedBy) {
+        static final Caller NONE = new Caller(null, null);
+    }
 
-    RecordReader(BiPredicate<String, String> mayMatch) {
+    private final Predicate<Route> mayMatch;
+
+    RecordReader(Predicate<Route> mayMatch) {
         this.mayMatch = mayMatch;
     }
 
@@ -113,6 +117,7 @@ final class RecordReader {
             String eventSource = null;
             String eventName = null;
             String errorCode = null;
+            Caller caller = Caller.NONE;
             String problem = null;
             boolean envelope = false;
             boolean logFile = false;
@@ -130,8 +135,14 @@ final class RecordReader {
                     case "eventSource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
                     case "eventName" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
                     case "errorCode" -> {
-                        errorCode = errorCode(value, parser.getText());
+                        errorCode = scalar(value, parser.getText());
                         if (value.isStructStart()) problem = "errorCode: expected a string, got " + describe(value);
+                    }
+                    case "userIdentity" -> {
+                        if (value == JsonToken.START_OBJECT) {
+                            caller = caller();
+                            continue;
+                        }
                     }
                     case "detail", "detail-type" -> envelope = true;
                     default -> { }
@@ -145,13 +156,20 @@ final class RecordReader {
                 json = tree(start);
                 if (eventSource == null) eventSource = json.path("eventsource").textValue();
                 if (eventName == null) eventName = json.path("eventname").textValue();
+                if (caller == Caller.NONE) {
+                    JsonNode identity = json.has("userIdentity") ? json.path("userIdentity") : json.path("useridentity");
+                    JsonNode invokedBy = identity.has("invokedBy") ? identity.get("invokedBy") : identity.path("invokedby");
+                    caller = new Caller(identity.path("type").textValue(), scalar(invokedBy.asToken(), invokedBy.asText()));
+                }
                 JsonNode lowerCased = json.path("errorcode");
                 if (!lowerCased.isMissingNode() && !json.has("errorCode")) {
-                    errorCode = errorCode(lowerCased.asToken(), lowerCased.asText());
+                    errorCode = scalar(lowerCased.asToken(), lowerCased.asText());
                     if (lowerCased.isContainerNode()) problem = "errorcode: expected a string, got " + describe(lowerCased.asToken());
                 }
             }
-            if (!envelope && eventSource != null && eventName != null && !mayMatch.test(eventSource, eventName)) {
+            Route route = eventSource == null || eventName == null ? null
+                    : Route.ofRecord(eventSource, eventName, errorCode, caller.type(), caller.invokedBy());
+            if (!envelope && route != null && !mayMatch.test(route)) {
                 sink.unnamed();
                 return;
             }
@@ -167,9 +185,25 @@ final class RecordReader {
             } else if (eventSource == null || eventName == null) {
                 sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");
             } else {
-                sink.candidate(new Candidate(EventPattern.sourceOf(eventSource), Router.detailTypeOf(eventName), eventSource,
-                        eventName, errorCode, false, json, position));
+                sink.candidate(new Candidate(route, false, json, position));
             }
+        }
+
+        /**
+         * The caller's type and {@code invokedBy} from the {@code userIdentity} object the parser is at, leaving it
+         * at that object's end; the rest is skipped undecoded.
+         */
+        private Caller caller() throws IOException {
+            String type = null;
+            String invokedBy = null;
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("type") && value == JsonToken.VALUE_STRING) type = parser.getText();
+                else if (field.equals("invokedBy")) invokedBy = scalar(value, parser.getText());
+                parser.skipChildren();
+            }
+            return new Caller(type, invokedBy);
         }
 
         /** The object that began at {@code start} and just ended, from its kept bytes. */
@@ -179,10 +213,11 @@ final class RecordReader {
         }
 
         /**
-         * The error code as the patterns match it: a string quoted, another scalar as its text. CloudTrail leaves the
-         * field out of a call without error; an export's column holds null, which is the same.
+         * A value as the patterns match it ({@code errorCode}, {@code invokedBy}): a string quoted, another scalar as
+         * its text. CloudTrail leaves such a field out when it does not apply; an export's column holds null, which is
+         * the same.
          */
-        private static String errorCode(JsonToken value, String text) {
+        private static String scalar(JsonToken value, String text) {
             if (value == JsonToken.VALUE_STRING) return '"' + text + '"';
             return value == JsonToken.VALUE_NULL || !value.isScalarValue() ? null : text;
         }

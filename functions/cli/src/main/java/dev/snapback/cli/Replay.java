@@ -139,8 +139,8 @@ final class Replay {
         @Override
         public void candidate(Candidate c) {
             summary.records++;
-            router.naming(c.eventSource(), c.eventName()).forEach(id -> summary.tally(id).seen++);
-            List<String> matched = router.route(c.source(), c.detailType(), c.eventSource(), c.eventName(), c.errorCode());
+            router.naming(c.route()).forEach(id -> summary.tally(id).seen++);
+            List<String> matched = router.route(c.route());
             if (matched.isEmpty()) return;
             CloudTrailEvent event;
             try {

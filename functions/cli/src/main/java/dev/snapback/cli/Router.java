@@ -5,7 +5,6 @@ import dev.snapback.detect.EventPattern;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +15,21 @@ import software.amazon.event.ruler.Machine;
  * Routes CloudTrail calls to detectors with Event Ruler over the patterns the stack deploys
  * ({@link EventPattern#toJson()}), so "matched" means what EventBridge would have delivered.
  *
- * <p>Records are matched through Event Ruler's pre-flattened API: the sorted name/value list of exactly the fields
- * the patterns read, with string values JSON-quoted as Event Ruler expects. An absent {@code errorCode} is left out
- * of the list, which is what {@code "exists": false} tests. {@code RouterTest} proves this gives the same answer as
- * {@code rulesForJSONEvent} on the whole envelope for every fixture.
+ * <p>Records are matched through Event Ruler's pre-flattened API ({@link Route#flattened()}). {@code RouterTest}
+ * proves this gives the same answer as {@code rulesForJSONEvent} on the whole envelope for every fixture.
  */
 final class Router {
-
-    static final String SIGN_IN = "AWS Console Sign In via CloudTrail";
 
     /** Distinct routing inputs are few (calls the patterns name, times error codes); an input cannot grow this far. */
     private static final int MAX_ROUTES = 10_000;
 
     private final Machine machine = Machine.builder().build();
-    /** Event Ruler's answer depends on the five routed values only; matching takes tens of microseconds, so reuse it. */
-    private final Map<List<String>, List<String>> routes = new ConcurrentHashMap<>();
-    /** Detector ids by eventSource, then eventName, of the calls their patterns name. */
+    /** Event Ruler's answer depends on the routed values only; matching takes tens of microseconds, so reuse it. */
+    private final Map<Route, List<String>> routes = new ConcurrentHashMap<>();
+    /** Detector ids by eventSource, then eventName, of the calls their one-service patterns name. */
     private final Map<String, Map<String, List<String>>> namedCalls = new HashMap<>();
+    /** The patterns of every service (by caller or by error), with their detector's id. */
+    private final List<Map.Entry<String, EventPattern>> acrossServices = new ArrayList<>();
 
     Router(List<DetectorSpec> specs) {
         for (DetectorSpec spec : specs) {
@@ -41,6 +38,10 @@ final class Router {
                     machine.addRule(spec.id(), pattern.toJson());
                 } catch (IOException e) {
                     throw new UncheckedIOException("pattern of " + spec.id() + " does not compile", e);
+                }
+                if (pattern.eventSource() == null) {
+                    acrossServices.add(Map.entry(spec.id(), pattern));
+                    continue;
                 }
                 for (String name : pattern.eventNames()) {
                     List<String> ids = namedCalls.computeIfAbsent(pattern.eventSource(), source -> new HashMap<>())
@@ -52,50 +53,33 @@ final class Router {
     }
 
     /**
-     * Whether any pattern names this call. Every pattern requires an exact eventSource and eventName, so when this
-     * is false no rule can match, whatever the other fields say: the reader stops buffering such records early.
+     * Whether any pattern names this call. Each pattern requires an exact eventSource and eventName, or a caller type
+     * or an error: when this is false no rule can match, whatever the other fields say, so the reader stops
+     * buffering such records early.
      */
-    boolean mayMatch(String eventSource, String eventName) {
-        return !naming(eventSource, eventName).isEmpty();
+    boolean mayMatch(Route route) {
+        return !naming(route).isEmpty();
     }
 
     /** Detectors whose patterns name this call, whether or not the rest of their pattern matches. */
-    List<String> naming(String eventSource, String eventName) {
-        return namedCalls.getOrDefault(eventSource, Map.of()).getOrDefault(eventName, List.of());
+    List<String> naming(Route route) {
+        List<String> named = namedCalls.getOrDefault(route.eventSource(), Map.of()).getOrDefault(route.eventName(), List.of());
+        if (acrossServices.isEmpty()) return named;
+        List<String> ids = null;
+        for (Map.Entry<String, EventPattern> pattern : acrossServices) {
+            if (!route.namedBy(pattern.getValue())) continue;
+            if (ids == null) ids = new ArrayList<>(named);
+            if (!ids.contains(pattern.getKey())) ids.add(pattern.getKey());
+        }
+        return ids == null ? named : ids;
     }
 
-    /**
-     * Detector ids whose rule EventBridge would deliver this call to.
-     *
-     * @param errorCode the record's {@code errorCode} as JSON text ({@code "\"AccessDenied\""}, {@code null} when
-     *                  the field is absent)
-     */
-    List<String> route(String source, String detailType, String eventSource, String eventName, String errorCode) {
-        List<String> key = Arrays.asList(source, detailType, eventSource, eventName, errorCode);
-        List<String> known = routes.get(key);
+    /** Detector ids whose rule EventBridge would deliver this call to. */
+    List<String> route(Route route) {
+        List<String> known = routes.get(route);
         if (known != null) return known;
-        // Sorted by name, as rulesForEvent requires: "detail-type" < "detail.errorCode" < "detail.eventName" < ...
-        String[] fields = errorCode == null
-                ? new String[] {"detail-type", quote(detailType), "detail.eventName", quote(eventName),
-                        "detail.eventSource", quote(eventSource), "source", quote(source)}
-                : new String[] {"detail-type", quote(detailType), "detail.errorCode", errorCode,
-                        "detail.eventName", quote(eventName), "detail.eventSource", quote(eventSource),
-                        "source", quote(source)};
-        List<String> matched = machine.rulesForEvent(fields).stream().distinct().sorted().toList();
-        if (routes.size() < MAX_ROUTES) routes.put(key, matched);
+        List<String> matched = machine.rulesForEvent(route.flattened()).stream().distinct().sorted().toList();
+        if (routes.size() < MAX_ROUTES) routes.put(route, matched);
         return matched;
-    }
-
-    /** Routes a bare CloudTrail record (as in S3 log files) as the envelope EventBridge would build around it. */
-    List<String> routeRecord(String eventSource, String eventName, String errorCode) {
-        return route(EventPattern.sourceOf(eventSource), detailTypeOf(eventName), eventSource, eventName, errorCode);
-    }
-
-    static String detailTypeOf(String eventName) {
-        return "ConsoleLogin".equals(eventName) ? SIGN_IN : EventPattern.API_CALL;
-    }
-
-    private static String quote(String text) {
-        return '"' + text + '"';
     }
 }

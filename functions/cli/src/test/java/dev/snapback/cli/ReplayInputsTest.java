@@ -179,7 +179,7 @@ class ReplayInputsTest {
     static ObjectNode envelope(ObjectNode record) {
         String eventName = record.get("eventName").asText();
         ObjectNode envelope = JSON.createObjectNode().put("version", "0").put("id", "env-" + record.get("eventID").asText())
-                .put("detail-type", Router.detailTypeOf(eventName)).put("source", EventPattern.sourceOf(record.get("eventSource").asText()))
+                .put("detail-type", EventPattern.detailTypeOf(eventName)).put("source", EventPattern.sourceOf(record.get("eventSource").asText()))
                 .put("account", "111122223333").put("time", record.get("eventTime").asText()).put("region", "us-east-1");
         envelope.putArray("resources");
         envelope.set("detail", record);

@@ -59,11 +59,10 @@ class RouterTest {
         JsonNode detail = envelope.get("detail");
         List<String> reference = reference(envelope);
 
-        assertThat(ROUTER.route(envelope.get("source").asText(), envelope.get("detail-type").asText(),
-                detail.get("eventSource").asText(), detail.get("eventName").asText(), errorCode(detail)))
-                .isEqualTo(reference);
-        assertThat(ROUTER.routeRecord(detail.get("eventSource").asText(), detail.get("eventName").asText(), errorCode(detail)))
+        assertThat(ROUTER.route(Candidate.ofEnvelope(envelope, "test").orElseThrow().route())).isEqualTo(reference);
+        assertThat(ROUTER.route(recordRoute(detail)))
                 .as("the bare record routes as the envelope EventBridge builds around it").isEqualTo(reference);
+        if (!reference.isEmpty()) assertThat(ROUTER.mayMatch(recordRoute(detail))).as("the reader keeps what a rule matches").isTrue();
         switch (fixture.expectation()) {
             case IGNORED_BY_PATTERN -> assertThat(reference).as("%s reaches no rule", fixture).isEmpty();
             case FINDING, IGNORED_BY_DETECTOR -> assertThat(reference).as("%s reaches its own rule", fixture)
@@ -76,11 +75,10 @@ class RouterTest {
     void everyNamedCallRoutesLikeTheEnvelope(ObjectNode envelope) {
         JsonNode detail = envelope.get("detail");
         List<String> reference = reference(envelope);
-        assertThat(ROUTER.routeRecord(detail.get("eventSource").asText(), detail.get("eventName").asText(), errorCode(detail)))
-                .isEqualTo(reference);
+        assertThat(ROUTER.route(recordRoute(detail))).isEqualTo(reference);
         boolean failed = detail.has("errorCode");
         assertThat(reference.isEmpty()).as("only successful calls are delivered").isEqualTo(failed);
-        assertThat(ROUTER.mayMatch(detail.get("eventSource").asText(), detail.get("eventName").asText())).isTrue();
+        assertThat(ROUTER.mayMatch(recordRoute(detail))).isTrue();
     }
 
     /** Every call of every pattern: succeeded, failed with an error code, and with an explicit null error code. */
@@ -105,18 +103,18 @@ class RouterTest {
     @Test
     void callsNoPatternNamesReachNoRule() {
         for (String[] call : List.of(new String[] {"ec2.amazonaws.com", "DescribeInstances"},
-                new String[] {"signin.amazonaws.com", "ConsoleLogin"}, new String[] {"iam.amazonaws.com", "GetUser"},
-                new String[] {"s3.amazonaws.com", "CreateAccessKey"})) {
-            assertThat(ROUTER.mayMatch(call[0], call[1])).isFalse();
+                new String[] {"iam.amazonaws.com", "GetUser"}, new String[] {"s3.amazonaws.com", "CreateAccessKey"})) {
+            Route route = Route.ofRecord(call[0], call[1], null, "IAMUser", null);
+            assertThat(ROUTER.mayMatch(route)).isFalse();
             assertThat(reference(envelope(call[0], call[1]))).isEmpty();
-            assertThat(ROUTER.routeRecord(call[0], call[1], null)).isEmpty();
+            assertThat(ROUTER.route(route)).isEmpty();
         }
     }
 
     @Test
     void consoleSignInsGetTheirOwnDetailType() {
-        assertThat(Router.detailTypeOf("ConsoleLogin")).isEqualTo("AWS Console Sign In via CloudTrail");
-        assertThat(Router.detailTypeOf("StopLogging")).isEqualTo("AWS API Call via CloudTrail");
+        assertThat(EventPattern.detailTypeOf("ConsoleLogin")).isEqualTo("AWS Console Sign In via CloudTrail");
+        assertThat(EventPattern.detailTypeOf("StopLogging")).isEqualTo("AWS API Call via CloudTrail");
         assertThat(EventPattern.sourceOf("signin.amazonaws.com")).isEqualTo("aws.signin");
         assertThat(EventPattern.sourceOf("cloudtrail.amazonaws.com")).isEqualTo("aws.cloudtrail");
         assertThat(EventPattern.sourceOf("monitoring.amazonaws.com")).as("CloudWatch's events reach EventBridge as aws.cloudwatch")
@@ -125,13 +123,20 @@ class RouterTest {
 
     private static ObjectNode envelope(String eventSource, String eventName) {
         ObjectNode envelope = JSON.createObjectNode()
-                .put("version", "0").put("id", "0").put("detail-type", Router.detailTypeOf(eventName))
+                .put("version", "0").put("id", "0").put("detail-type", EventPattern.detailTypeOf(eventName))
                 .put("source", EventPattern.sourceOf(eventSource)).put("account", Fixtures.ACCOUNT)
                 .put("time", "2026-03-01T12:00:00Z").put("region", "us-east-1");
         envelope.putArray("resources");
         envelope.putObject("detail").put("eventSource", eventSource).put("eventName", eventName)
                 .put("awsRegion", "us-east-1");
         return envelope;
+    }
+
+    /** What the reader takes from a bare record: the routed fields as JSON text, null when absent. */
+    private static Route recordRoute(JsonNode detail) {
+        JsonNode identity = detail.path("userIdentity");
+        return Route.ofRecord(detail.get("eventSource").asText(), detail.get("eventName").asText(), errorCode(detail),
+                identity.path("type").textValue(), Candidate.scalarText(identity.get("invokedBy")));
     }
 
     /** The record's errorCode as Event Ruler's flattened value: JSON text, null when absent. */

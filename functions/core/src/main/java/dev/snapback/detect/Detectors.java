@@ -16,6 +16,7 @@ public final class Detectors {
             DetectorType.withoutSettings(QuarantineTamperedDetector.SPEC, new QuarantineTamperedDetector()),
             new DetectorType<>(PasswordPolicyWeakenedDetector.SPEC, PasswordSettings.class, PasswordSettings.DEFAULTS,
                     PasswordPolicyWeakenedDetector::new),
+            new DetectorType<>(RootActivityDetector.SPEC, RootSettings.class, RootSettings.DEFAULTS, RootActivityDetector::new),
             new DetectorType<>(SnapbackTamperedDetector.SPEC, TamperSettings.class, TamperSettings.DEFAULTS,
                     SnapbackTamperedDetector::new));
 

@@ -18,7 +18,7 @@ public final class OwnRules {
     private static final class All {
         static final List<OwnRule> RULES = Detectors.SPECS.stream()
                 .flatMap(spec -> spec.patterns().stream()
-                        .map(pattern -> new OwnRule(OwnNames.rule(spec.id(), pattern.eventBridgeSource()), spec, pattern)))
+                        .map(pattern -> new OwnRule(OwnNames.rule(spec.id(), pattern.service()), spec, pattern)))
                 .toList();
     }
 

@@ -9,6 +9,8 @@ public enum Family {
     SECURITY_GROUPS("security-groups"),
     TRAILS("trails"),
     KEYS("keys"),
+    /** Who calls, across every service: root's activity and bursts of denied calls. Pages only. */
+    IDENTITY("identity"),
     /** Snapback's own controls. Its role may write the quarantine policy, and the MFA role, which attaches it, may not. */
     GUARD("guard");
 

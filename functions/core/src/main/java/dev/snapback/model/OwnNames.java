@@ -62,9 +62,9 @@ public final class OwnNames {
         return PREFIX + "forward-" + region;
     }
 
-    /** {@code Snapback-security-group-opened-ec2}: the detector's id and the service of the pattern's events. */
-    public static String rule(String detectorId, String eventBridgeSource) {
-        return PREFIX + detectorId + "-" + eventBridgeSource.replaceFirst("^aws\\.", "");
+    /** {@code Snapback-security-group-opened-ec2}: the detector's id and the service of the pattern's events ({@code all}). */
+    public static String rule(String detectorId, String service) {
+        return PREFIX + detectorId + "-" + service;
     }
 
     public static List<String> functions() {

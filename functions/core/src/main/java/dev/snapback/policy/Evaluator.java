@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The pure heart of Snapback: event to decisions. Drops what must never be acted on (failed calls, Snapback's own
- * calls, calls made by AWS services themselves), runs the detector, and applies mode and exemptions. A detector that throws is a bug, but the event still
- * reaches a person: its finding becomes page-only with the reason.
+ * The pure heart of Snapback: event to decisions. Drops what must never be acted on (failed calls, unless the
+ * detector watches failures; Snapback's own calls; calls made by AWS services themselves), runs the detector, and
+ * applies mode and exemptions. A detector that throws is a bug, but the event still reaches a person: its finding
+ * becomes page-only with the reason.
  */
 public final class Evaluator {
 
@@ -47,7 +48,7 @@ public final class Evaluator {
 
     public Assessment assess(Detector detector, CloudTrailEvent event) {
         DetectorSpec spec = detector.spec();
-        if (!event.succeeded()) {
+        if (!event.succeeded() && spec.patterns().stream().noneMatch(p -> p.wantsFailures() && p.names(event))) {
             return new Assessment.Ignored(spec.id(), event, "call failed with " + event.errorCode() + ": it changed nothing");
         }
         if (config.isSnapback(event.actor())) {

@@ -8,6 +8,7 @@ import dev.snapback.detect.Detectors;
 import dev.snapback.detect.KeySettings;
 import dev.snapback.detect.MfaDeactivatedDetector;
 import dev.snapback.detect.MfaSettings;
+import dev.snapback.detect.RootSettings;
 import dev.snapback.detect.SecurityGroupSettings;
 import dev.snapback.detect.TamperSettings;
 import dev.snapback.detect.TrailSettings;
@@ -20,6 +21,7 @@ import dev.snapback.model.ResourceRef;
 import dev.snapback.settings.SettingsBinder;
 import dev.snapback.testing.Fixtures;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,7 @@ class SnapbackConfigTest {
     void readsTheExampleConfiguration() {
         SnapbackConfig config = Fixtures.config();
 
-        assertThat(config.modes()).hasSize(7).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
+        assertThat(config.modes()).hasSize(8).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
         SecurityGroupSettings groups = config.settings(SecurityGroupSettings.class);
         assertThat(groups.publicPorts()).containsExactlyInAnyOrder(80, 443);
         assertThat(groups.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));
@@ -53,6 +55,9 @@ class SnapbackConfigTest {
         assertThat(config.lateEventAfter()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.shared().exemptResources())
                 .containsExactly(Map.entry("AWS::EC2::SecurityGroup", Set.of("sg-0bastion000000001")));
+        assertThat(config.settings(RootSettings.class).windowAt(Instant.parse("2026-11-25T12:59:59Z")))
+                .hasValueSatisfying(window -> assertThat(window.reason()).isEqualTo("INC-4211 close the legacy billing account"));
+        assertThat(config.settings(RootSettings.class).windowAt(Instant.parse("2026-11-25T13:00:00Z"))).as("the end is exclusive").isEmpty();
         assertThat(config.settings(TrailSettings.class).trailKmsKeys())
                 .containsKey("arn:aws:cloudtrail:us-east-1:111122223333:trail/management-trail");
     }
@@ -171,6 +176,11 @@ class SnapbackConfigTest {
             {"trailKmsKeys": {"management-trail": "arn:aws:kms:us-east-1:111122223333:key/k"}} | trailKmsKeys | key must be a trail ARN
             {"trailKmsKeys": {"arn:aws:cloudtrail:us-east-1:111122223333:trail/t": "alias/trail"}} | trailKmsKeys.arn:aws:cloudtrail:us-east-1:111122223333:trail/t | must be a KMS key ARN
             {"trailKmsKeys": {"arn:aws:cloudtrail:us-east-1:111122223333:trail/t": 5}} | trailKmsKeys.arn:aws:cloudtrail:us-east-1:111122223333:trail/t | expected a non-empty string
+            {"rootBreakGlass": {"INC-1": "2026-12-07T09:00:00Z"}}         | rootBreakGlass.INC-1  | must be an ISO-8601 interval START/END
+            {"rootBreakGlass": {"INC-1": "2026-12-07T09:00:00Z/tomorrow"}} | rootBreakGlass.INC-1 | not an ISO-8601 instant (2026-12-07T09:00:00Z): tomorrow
+            {"rootBreakGlass": {"INC-1": "2026-12-07T09:00:00Z/2026-12-07T08:00:00Z"}} | rootBreakGlass.INC-1 | ends at or before it starts
+            {"rootBreakGlass": {"INC-1": "2026-01-01T00:00:00Z/2026-03-01T00:00:00Z"}} | rootBreakGlass.INC-1 | is longer than 31 days: a break-glass window must expire
+            {"rootBreakGlass": {" ": "2026-12-07T09:00:00Z/2026-12-07T10:00:00Z"}} | rootBreakGlass | each window needs a reason as its key
             {"managedPrincipal": []}                                      | managedPrincipal      | unknown setting
             {"modes": {}                                                  | (config)              | not valid JSON
             []                                                            | (config)              | expected a JSON object

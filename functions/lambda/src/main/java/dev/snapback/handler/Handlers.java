@@ -15,6 +15,7 @@ public final class Handlers {
             case SECURITY_GROUPS -> SecurityGroupHandler.class;
             case TRAILS -> TrailHandler.class;
             case KEYS -> KeyHandler.class;
+            case IDENTITY -> IdentityHandler.class;
             case GUARD -> GuardHandler.class;
         };
     }

@@ -33,6 +33,7 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
             case MFA -> "mfa-deactivated/finding/DeactivateMFADevice-iam-user-own-device.json";
             case TRAILS -> "trail-tampered/finding/StopLogging-by-arn.json";
             case KEYS -> "unmanaged-key-created/finding/CreateAccessKey-iam-user-for-other-user.json";
+            case IDENTITY -> "root-activity/finding/ConsoleLogin-root-without-mfa.json";
             case GUARD -> "quarantine-tampered/finding/CreatePolicyVersion-allow-all-as-default.json";
         };
         byte[] event;
@@ -49,8 +50,8 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
             case SECURITY_GROUPS -> Map.of("DescribeSecurityGroupRules", rulesOf(detail));
             case MFA -> quarantinePolicy("v1", QuarantinePolicy.document("aws", account));
             case KEYS -> Map.of("ListAccessKeys", accessKeyOf(detail));
-            // GetTrailStatus answered {}: the trail does not log.
-            case TRAILS -> Map.of();
+            // GetTrailStatus answered {}: the trail does not log. Root's activity only pages.
+            case TRAILS, IDENTITY -> Map.of();
             case GUARD -> {
                 Map<String, String> tampered = new HashMap<>(quarantinePolicy("v2", detail.at("/requestParameters/policyDocument").asText()));
                 tampered.put("CreatePolicyVersion", iam("CreatePolicyVersion", "<PolicyVersion><VersionId>v3</VersionId>"

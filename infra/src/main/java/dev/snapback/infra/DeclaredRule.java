@@ -24,6 +24,11 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Services whose CloudTrail events all arrive in {@link Settings#GLOBAL_EVENTS_REGION}. */
     private static final Set<String> GLOBAL_EVENT_SOURCES = Set.of("iam.amazonaws.com", "cloudfront.amazonaws.com");
+    /**
+     * Console sign-ins arrive where the sign-in endpoint is: {@link Settings#GLOBAL_EVENTS_REGION} for the global
+     * one, any region for a regional one.
+     */
+    private static final String SIGN_IN_SOURCE = "signin.amazonaws.com";
 
     public static List<DeclaredRule> all() {
         return Detectors.SPECS.stream()
@@ -48,12 +53,13 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
 
     /**
      * Whether a stack in {@code region} must watch for these events, to handle or forward them. Changes to Snapback's
-     * own resources, and patterns of every service (root's calls, of IAM in its region too), are watched wherever it
-     * has a stack, the one in IAM's region included.
+     * own resources, console sign-ins, and patterns of every service (root's calls, of IAM in its region too), are
+     * watched wherever it has a stack, the one in IAM's region included.
      */
     public boolean arrivesIn(String region, Settings settings) {
         if (global()) return region.equals(Settings.GLOBAL_EVENTS_REGION);
-        boolean everywhere = spec.equals(SnapbackTamperedDetector.SPEC) || pattern.eventSource() == null;
+        boolean everywhere = spec.equals(SnapbackTamperedDetector.SPEC) || pattern.eventSource() == null
+                || pattern.eventSource().equals(SIGN_IN_SOURCE);
         return settings.regions().contains(region) || (everywhere && settings.forwardingRegions().contains(region));
     }
 

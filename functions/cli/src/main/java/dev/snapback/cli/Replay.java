@@ -8,6 +8,8 @@ import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.EventParser;
 import dev.snapback.event.MalformedEventException;
 import dev.snapback.policy.Assessment;
+import dev.snapback.policy.BurstCount;
+import dev.snapback.policy.BurstTally;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
 import java.io.IOException;
@@ -79,7 +81,28 @@ final class Replay {
         }
         synchronized (total) {
             decisions.sort(ReplayedDecision.ORDER);
+            countBursts(decisions, total);
             return new Result(total, List.copyOf(decisions));
+        }
+    }
+
+    /**
+     * Counts the bursts' decisions in event-time order across every input, as the functions count them in the audit
+     * table: only the one that reaches its threshold in its window still pages; the others are counted.
+     */
+    private static void countBursts(List<ReplayedDecision> decisions, ReplaySummary total) {
+        BurstTally bursts = new BurstTally();
+        for (int i = 0; i < decisions.size(); i++) {
+            ReplayedDecision d = decisions.get(i);
+            if (d.burst() == null || (d.action() != Decision.Action.PAGE && d.action() != Decision.Action.DRY_RUN)) continue;
+            BurstCount count = bursts.count(d.detectorId(), d.burst(), d.eventId(), d.time(), d.sourceIp());
+            ReplayedDecision counted = d.counted(count.outcome(d.burst(), d.action()));
+            decisions.set(i, counted);
+            if (counted.isCounted()) {
+                ReplaySummary.Tally tally = total.tally(d.detectorId());
+                tally.actions.merge(d.action(), -1L, Long::sum);
+                tally.counted++;
+            }
         }
     }
 

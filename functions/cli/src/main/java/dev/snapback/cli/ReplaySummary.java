@@ -18,6 +18,8 @@ final class ReplaySummary {
         /** Records the detector's EventBridge rule would deliver. */
         long matched;
         final Map<Decision.Action, Long> actions = new EnumMap<>(Decision.Action.class);
+        /** Findings of a burst that did not page: below its threshold in their window, or after its page. */
+        long counted;
         /** Matched records without a decision, by the reason the evaluator gave. */
         final Map<String, Long> ignored = new TreeMap<>();
 
@@ -32,6 +34,7 @@ final class ReplaySummary {
         void add(Tally other) {
             seen += other.seen;
             matched += other.matched;
+            counted += other.counted;
             other.actions.forEach((action, n) -> actions.merge(action, n, Long::sum));
             other.ignored.forEach((reason, n) -> ignored.merge(reason, n, Long::sum));
         }

@@ -2,13 +2,16 @@ package dev.snapback.cli;
 
 import dev.snapback.detect.Finding;
 import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.model.Outcome;
 import dev.snapback.policy.Decision;
+import dev.snapback.remediate.PageOnBurst;
 import java.time.Instant;
 import java.util.Comparator;
 
 /**
  * One decision of a replay, reduced to what the report shows, so that thousands of them stay small in memory.
- * {@code decision} (with the whole event) is kept only for REMEDIATE decisions of an {@code --apply} run.
+ * {@code decision} (with the whole event) is kept only for REMEDIATE decisions of an {@code --apply} run. A burst's
+ * decision carries its {@code burst}, and, once the replay has counted it in event-time order, what the count came to.
  */
 record ReplayedDecision(
         Instant time,
@@ -26,6 +29,8 @@ record ReplayedDecision(
         String resourceType,
         String resource,
         String reason,
+        PageOnBurst burst,
+        Outcome counted,
         Decision decision) {
 
     /** Report order: by event time, then CloudTrail eventID, then detector; findings of one event keep theirs. */
@@ -40,6 +45,18 @@ record ReplayedDecision(
                 event.actor().label(), event.sourceIp(), detectorId, finding.severity().name(), finding.title(),
                 decision.action(), finding.proposed().getClass().getSimpleName(), finding.proposed().describe(),
                 finding.resource().type(), finding.resource().id(), decision.reason(),
+                finding.proposed() instanceof PageOnBurst burst ? burst : null, null,
                 keepForApply && decision.action() == Decision.Action.REMEDIATE ? decision : null);
+    }
+
+    /** This decision with what its burst's count came to. */
+    ReplayedDecision counted(Outcome outcome) {
+        return new ReplayedDecision(time, eventId, account, region, actor, sourceIp, detectorId, severity, title, action,
+                remediationType, remediation, resourceType, resource, reason, burst, outcome, decision);
+    }
+
+    /** Below its burst's threshold, or after the page: audited in a real run, never paged. */
+    boolean isCounted() {
+        return counted instanceof Outcome.Counted;
     }
 }

@@ -46,12 +46,13 @@ final class Report {
                     s.normalised.entrySet().stream().map(e -> e.getKey().description() + ": " + e.getValue()).toList()));
         }
         out.println();
-        String row = "%-24s %9s %9s %10s %6s %8s %7s %5s %8s%n";
-        out.printf(row, "DETECTOR", "SEEN", "MATCHED", "REMEDIATE", "PAGE", "DRY-RUN", "EXEMPT", "OFF", "IGNORED");
+        String row = "%-26s %7s %8s %10s %6s %8s %7s %7s %5s %8s%n";
+        out.printf(row, "DETECTOR", "SEEN", "MATCHED", "REMEDIATE", "PAGE", "COUNTED", "DRY-RUN", "EXEMPT", "OFF", "IGNORED");
         s.detectors.forEach((id, t) -> out.printf(row, id, t.seen, t.matched, t.action(Decision.Action.REMEDIATE),
-                t.action(Decision.Action.PAGE), t.action(Decision.Action.DRY_RUN), t.action(Decision.Action.EXEMPT),
+                t.action(Decision.Action.PAGE), t.counted, t.action(Decision.Action.DRY_RUN), t.action(Decision.Action.EXEMPT),
                 t.action(Decision.Action.OFF), t.ignoredTotal()));
-        out.println("SEEN: calls a detector's pattern names; MATCHED: what its EventBridge rule delivers (failed calls are not).");
+        out.println("SEEN: calls a detector's pattern names; MATCHED: what its EventBridge rule delivers (failed calls are not,"
+                + " except to unauthorized-calls); COUNTED: findings of a burst that did not page.");
         boolean anyIgnored = s.detectors.values().stream().anyMatch(t -> !t.ignored.isEmpty());
         if (anyIgnored) {
             out.println();
@@ -73,7 +74,8 @@ final class Report {
         out.printf("Decisions (%d), by event time:%n", decisions.size());
         for (ReplayedDecision d : decisions) {
             out.printf("%s  %s/%s  %s%n    %s [%s, %s]%n    -> %s: %s%n", d.time(), d.account(), d.region(), d.actor(),
-                    d.title(), d.detectorId(), d.severity(), label(d.action()), d.remediation());
+                    d.title(), d.detectorId(), d.severity(), d.isCounted() ? "counted" : label(d.action()),
+                    d.counted() != null ? d.counted().detail() : d.remediation());
         }
     }
 
@@ -110,6 +112,7 @@ final class Report {
                 g.writeObjectFieldStart(entry.getKey());
                 g.writeNumberField("seen", t.seen);
                 g.writeNumberField("matched", t.matched);
+                g.writeNumberField("counted", t.counted);
                 for (Decision.Action action : Decision.Action.values()) {
                     g.writeNumberField(action.name().toLowerCase(), t.action(action));
                 }
@@ -145,8 +148,8 @@ final class Report {
         g.writeStringField("detector", d.detectorId());
         g.writeStringField("severity", d.severity());
         g.writeStringField("title", d.title());
-        g.writeStringField("action", d.action().name());
-        g.writeStringField("reason", d.reason());
+        g.writeStringField("action", d.isCounted() ? "COUNTED" : d.action().name());
+        g.writeStringField("reason", d.counted() != null ? d.counted().detail() : d.reason());
         g.writeObjectFieldStart("remediation");
         g.writeStringField("type", d.remediationType());
         g.writeStringField("describe", d.remediation());

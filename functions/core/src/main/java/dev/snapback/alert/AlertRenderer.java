@@ -79,6 +79,7 @@ public final class AlertRenderer {
             case Outcome.Superseded s -> "changed since, left alone";
             case Outcome.DryRun d -> "dry run, would " + verbs.todo();
             case Outcome.Paged p -> "needs review";
+            case Outcome.Counted c -> "counted";
             case Outcome.Exempted e -> "exempt";
             case Outcome.Off o -> "detector off";
             case Outcome.Failed f -> "FAILED to " + verbs.todo();
@@ -123,6 +124,7 @@ public final class AlertRenderer {
                     + " never reverts a newer change.";
             case Outcome.DryRun d -> "nothing, this detector is in dry-run mode. It would have done: " + d.wouldDo() + ".";
             case Outcome.Paged p -> "nothing was changed. Please review: " + p.reason() + ".";
+            case Outcome.Counted c -> "nothing: counted, " + c.detail() + ".";
             case Outcome.Exempted e -> "nothing: " + e.reason() + ".";
             case Outcome.Off o -> "nothing: " + o.reason() + ".";
             case Outcome.Failed f -> "it tried to " + remediation.describe() + " and FAILED (" + f.error()

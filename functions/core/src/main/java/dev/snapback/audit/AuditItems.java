@@ -3,7 +3,12 @@ package dev.snapback.audit;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.model.Outcome;
 import dev.snapback.policy.Decision;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +105,22 @@ final class AuditItems {
 
     static Map<String, AttributeValue> key(CloudTrailEvent event, String detectorId) {
         return Map.of("eventId", s(event.eventId()), "detectorId", s(detectorId));
+    }
+
+    /**
+     * A burst's window sits beside the events' items, keyed by its detector and a digest of what it counts (a
+     * principal's ARN can be long, and it is the caller's to choose), and the window's start.
+     */
+    static Map<String, AttributeValue> burstKey(String detectorId, String counted, Instant windowStart) {
+        return Map.of("eventId", s("burst/" + sha256(counted) + "/" + windowStart), "detectorId", s(detectorId));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Notices sit beside the events' items, under a sort key no detector has. */

@@ -3,6 +3,7 @@ package dev.snapback.audit;
 import static dev.snapback.audit.AuditItems.distinct;
 import static dev.snapback.audit.AuditItems.earlier;
 import static dev.snapback.audit.AuditItems.finding;
+import static dev.snapback.audit.AuditItems.burstKey;
 import static dev.snapback.audit.AuditItems.key;
 import static dev.snapback.audit.AuditItems.n;
 import static dev.snapback.audit.AuditItems.noticeKey;
@@ -13,7 +14,9 @@ import dev.snapback.audit.AuditItems.Update;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.model.Mode;
 import dev.snapback.model.Outcome;
+import dev.snapback.policy.BurstCount;
 import dev.snapback.policy.Decision;
+import dev.snapback.remediate.PageOnBurst;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,7 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -142,6 +147,55 @@ public final class AuditLog {
         item.put("recordedAt", n(now.toEpochMilli()));
         item.put("expiresAt", n(now.plus(RETENTION).getEpochSecond()));
         dynamoDb.putItem(r -> r.tableName(table).item(item));
+    }
+
+    /**
+     * Counts one finding of a burst in its window's item, beside the events' items: the eventID joins a string set
+     * (so a retry counts once), which stops growing at the threshold, so an attacker's flood cannot grow the item.
+     * The finding that fills the set takes the window's page ({@code pagedBy}); its retries keep it.
+     */
+    public BurstCount countBurst(CloudTrailEvent event, String detectorId, PageOnBurst burst) {
+        Instant start = burst.windowStart(event.time());
+        Map<String, AttributeValue> key = burstKey(detectorId, burst.key(), start);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":event", AttributeValue.fromSs(List.of(event.eventId())));
+        values.put(":occurrence", AttributeValue.fromSs(List.of(burst.occurrence())));
+        values.put(":source", AttributeValue.fromSs(List.of(Objects.requireNonNullElse(event.sourceIp(), "(no source IP)"))));
+        values.put(":threshold", n(burst.threshold()));
+        values.put(":expires", n(start.plus(burst.window()).plus(RETENTION).getEpochSecond()));
+        values.put(":start", s(start.toString()));
+        Map<String, AttributeValue> window;
+        try {
+            window = dynamoDb.updateItem(r -> r.tableName(table).key(key)
+                    .updateExpression("ADD eventIds :event, occurrences :occurrence, sources :source"
+                            + " SET expiresAt = :expires, windowStart = :start")
+                    .conditionExpression("attribute_not_exists(eventIds) OR size(eventIds) < :threshold")
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+        } catch (ConditionalCheckFailedException full) {
+            window = dynamoDb.getItem(r -> r.tableName(table).key(key).consistentRead(true)).item();
+        }
+        int count = window.containsKey("eventIds") ? window.get("eventIds").ss().size() : 0;
+        boolean pages = count >= burst.threshold() && takesThePage(key, event.eventId());
+        return new BurstCount(count, pages, start, stringSet(window, "occurrences"), stringSet(window, "sources"));
+    }
+
+    /** Whether this event holds the window's one page: it took it now, or took it on an attempt before. */
+    private boolean takesThePage(Map<String, AttributeValue> key, String eventId) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(table).key(key)
+                    .updateExpression("SET pagedBy = :event")
+                    .conditionExpression("attribute_not_exists(pagedBy) OR pagedBy = :event")
+                    .expressionAttributeValues(Map.of(":event", s(eventId))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static Set<String> stringSet(Map<String, AttributeValue> item, String name) {
+        AttributeValue set = item.get(name);
+        return set == null || !set.hasSs() ? Set.of() : Set.copyOf(set.ss());
     }
 
     public Claim claim(CloudTrailEvent event, String detectorId, Instant now) {

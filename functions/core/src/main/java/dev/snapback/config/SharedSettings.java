@@ -40,6 +40,7 @@ public record SharedSettings(
             "AWS::EC2::SecurityGroup", Pattern.compile("sg-[0-9a-zA-Z]+"),
             "AWS::EC2::KeyPair", Pattern.compile("key-[0-9a-zA-Z]+"),
             "AWS::IAM::User", Pattern.compile("[\\w+=,.@-]{1,64}"),
+            "AWS::IAM::Role", Pattern.compile("[\\w+=,.@-]{1,64}"),
             "AWS::CloudTrail::Trail", Pattern.compile("arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\\d{12}:trail/[A-Za-z0-9._-]{3,128}"));
 
     public SharedSettings {

@@ -16,7 +16,11 @@ public final class Detectors {
             DetectorType.withoutSettings(QuarantineTamperedDetector.SPEC, new QuarantineTamperedDetector()),
             new DetectorType<>(PasswordPolicyWeakenedDetector.SPEC, PasswordSettings.class, PasswordSettings.DEFAULTS,
                     PasswordPolicyWeakenedDetector::new),
+            new DetectorType<>(ConsoleLoginWithoutMfaDetector.SPEC, SignInSettings.class, SignInSettings.DEFAULTS,
+                    ConsoleLoginWithoutMfaDetector::new),
             new DetectorType<>(RootActivityDetector.SPEC, RootSettings.class, RootSettings.DEFAULTS, RootActivityDetector::new),
+            new DetectorType<>(UnauthorizedCallsDetector.SPEC, DeniedCallSettings.class, DeniedCallSettings.DEFAULTS,
+                    UnauthorizedCallsDetector::new),
             new DetectorType<>(SnapbackTamperedDetector.SPEC, TamperSettings.class, TamperSettings.DEFAULTS,
                     SnapbackTamperedDetector::new));
 

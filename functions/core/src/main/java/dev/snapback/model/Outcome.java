@@ -61,6 +61,14 @@ public sealed interface Outcome {
         @Override public String detail() { return reason; }
     }
 
+    /**
+     * One more of a burst that has not reached its threshold in its window, or that has paged already: audited,
+     * nobody paged. {@code detail} says how many of how many.
+     */
+    record Counted(String detail) implements Outcome {
+        @Override public String label() { return "counted"; }
+    }
+
     /** Sanctioned by configuration; nothing changed, nobody paged. */
     record Exempted(String reason) implements Outcome {
         @Override public String label() { return "exempted"; }

@@ -9,6 +9,7 @@ import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Principal;
 import dev.snapback.model.Mode;
 import dev.snapback.model.ResourceRef;
+import dev.snapback.remediate.PageOnBurst;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.Sanctioned;
 import java.util.List;
@@ -86,9 +87,11 @@ public final class Evaluator {
         return switch (mode) {
             case PAGE -> new Decision(finding, mode, Decision.Action.PAGE, "detector " + spec.id() + " is in page mode");
             case DRY_RUN -> new Decision(finding, mode, Decision.Action.DRY_RUN, "detector " + spec.id() + " is in dry-run mode");
-            case REMEDIATE -> finding.proposed() instanceof PageOnly pageOnly
-                    ? new Decision(finding, mode, Decision.Action.PAGE, pageOnly.reason())
-                    : new Decision(finding, mode, Decision.Action.REMEDIATE, "detector " + spec.id() + " remediates");
+            case REMEDIATE -> switch (finding.proposed()) {
+                case PageOnly pageOnly -> new Decision(finding, mode, Decision.Action.PAGE, pageOnly.reason());
+                case PageOnBurst burst -> new Decision(finding, mode, Decision.Action.PAGE, burst.reason());
+                default -> new Decision(finding, mode, Decision.Action.REMEDIATE, "detector " + spec.id() + " remediates");
+            };
             case OFF -> throw new IllegalStateException("handled above");
         };
     }

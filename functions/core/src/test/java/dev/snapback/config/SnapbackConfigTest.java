@@ -37,7 +37,7 @@ class SnapbackConfigTest {
     void readsTheExampleConfiguration() {
         SnapbackConfig config = Fixtures.config();
 
-        assertThat(config.modes()).hasSize(8).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
+        assertThat(config.modes()).hasSize(10).containsEntry("unmanaged-key-created", Mode.REMEDIATE);
         SecurityGroupSettings groups = config.settings(SecurityGroupSettings.class);
         assertThat(groups.publicPorts()).containsExactlyInAnyOrder(80, 443);
         assertThat(groups.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));
@@ -170,7 +170,7 @@ class SnapbackConfigTest {
             {"exemptResources": ["sg-0bastion000000001"]}                 | exemptResources       | expected an object
             {"exemptResources": {"AWS::EC2::SecurityGroup": "sg-1"}}      | exemptResources.AWS::EC2::SecurityGroup | expected a list
             {"exemptResources": {"AWS::EC2::SecurityGroup": [1]}}         | exemptResources.AWS::EC2::SecurityGroup[0] | expected a non-empty string
-            {"exemptResources": {"AWS::EC2::Instance": ["i-0abc"]}}       | exemptResources.AWS::EC2::Instance | not a resource type that can be exempted; known: [AWS::CloudTrail::Trail, AWS::EC2::KeyPair, AWS::EC2::SecurityGroup, AWS::IAM::User]
+            {"exemptResources": {"AWS::EC2::Instance": ["i-0abc"]}}       | exemptResources.AWS::EC2::Instance | not a resource type that can be exempted; known: [AWS::CloudTrail::Trail, AWS::EC2::KeyPair, AWS::EC2::SecurityGroup, AWS::IAM::Role, AWS::IAM::User]
             {"exemptResources": {"AWS::EC2::KeyPair": ["bastion-admin"]}} | exemptResources.AWS::EC2::KeyPair | expected an id matching key-[0-9a-zA-Z]+, got bastion-admin
             {"exemptResources": {"AWS::CloudTrail::Trail": ["audit-trail"]}} | exemptResources.AWS::CloudTrail::Trail | got audit-trail
             {"trailKmsKeys": {"management-trail": "arn:aws:kms:us-east-1:111122223333:key/k"}} | trailKmsKeys | key must be a trail ARN
@@ -181,6 +181,10 @@ class SnapbackConfigTest {
             {"rootBreakGlass": {"INC-1": "2026-12-07T09:00:00Z/2026-12-07T08:00:00Z"}} | rootBreakGlass.INC-1 | ends at or before it starts
             {"rootBreakGlass": {"INC-1": "2026-01-01T00:00:00Z/2026-03-01T00:00:00Z"}} | rootBreakGlass.INC-1 | is longer than 31 days: a break-glass window must expire
             {"rootBreakGlass": {" ": "2026-12-07T09:00:00Z/2026-12-07T10:00:00Z"}} | rootBreakGlass | each window needs a reason as its key
+            {"signInFailureThreshold": 0}                                 | signInFailureThreshold | must be 1 to 1000, got 0
+            {"deniedCallThreshold": 1001}                                 | deniedCallThreshold   | must be 1 to 1000, got 1001
+            {"deniedCallWindow": "PT30S"}                                 | deniedCallWindow      | must be from PT1M to P1D, got PT30S
+            {"signInFailureWindow": "P2D"}                                | signInFailureWindow   | must be from PT1M to P1D, got PT48H
             {"managedPrincipal": []}                                      | managedPrincipal      | unknown setting
             {"modes": {}                                                  | (config)              | not valid JSON
             []                                                            | (config)              | expected a JSON object

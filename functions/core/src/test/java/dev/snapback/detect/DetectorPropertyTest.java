@@ -13,6 +13,7 @@ import dev.snapback.remediate.DeactivateUserCredential;
 import dev.snapback.remediate.DeleteKeyPair;
 import dev.snapback.remediate.EnableAlarmActions;
 import dev.snapback.remediate.IngressRule;
+import dev.snapback.remediate.PageOnBurst;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.PasswordPolicy;
 import dev.snapback.remediate.QuarantineUser;
@@ -99,6 +100,11 @@ class DetectorPropertyTest {
         assertThat(finding.context().values()).doesNotContainNull();
         switch (finding.proposed()) {
             case PageOnly(String reason) -> assertThat(reason).isNotBlank();
+            case PageOnBurst burst -> {
+                assertThat(burst.key()).isNotBlank();
+                assertThat(burst.occurrence()).isNotBlank();
+                assertThat(burst.reason()).isNotBlank();
+            }
             case DeactivateAccessKey(String userName, String accessKeyId) -> {
                 assertThat(userName).isNotBlank().isIn(eventTexts);
                 assertThat(accessKeyId).isNotBlank().isIn(eventTexts);

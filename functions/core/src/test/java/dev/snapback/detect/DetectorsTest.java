@@ -19,7 +19,8 @@ class DetectorsTest {
         assertThat(Detectors.SPECS).containsExactlyElementsOf(detectors.stream().map(Detector::spec).toList());
         assertThat(Detectors.SPECS).containsExactly(MfaDeactivatedDetector.SPEC, SecurityGroupOpenedDetector.SPEC,
                 TrailTamperedDetector.SPEC, UnmanagedKeyCreatedDetector.SPEC, QuarantineTamperedDetector.SPEC,
-                PasswordPolicyWeakenedDetector.SPEC, RootActivityDetector.SPEC, SnapbackTamperedDetector.SPEC);
+                PasswordPolicyWeakenedDetector.SPEC, ConsoleLoginWithoutMfaDetector.SPEC, RootActivityDetector.SPEC,
+                UnauthorizedCallsDetector.SPEC, SnapbackTamperedDetector.SPEC);
         assertThat(Detectors.SPECS).extracting(DetectorSpec::id).doesNotHaveDuplicates();
     }
 

@@ -33,6 +33,9 @@ class IgnoredForTheirReasonTest {
             unmanaged-key-created/ignored-by-detector/UpdateLoginProfile-own-password   | user alice set their own console password
             unmanaged-key-created/ignored-by-detector/CreateKeyGroup2020_05_31-managed-user | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
             root-activity/ignored-by-detector/ConsoleLogin-root-failed                  | root's sign-in did not succeed; console-login-without-mfa counts repeated failures
+            console-login-without-mfa/ignored-by-detector/ConsoleLogin-iam-user-with-mfa | user alice signed in with MFA
+            console-login-without-mfa/ignored-by-detector/ConsoleLogin-sso-session     | a sign-in by role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f3c0a1b2d9e8f70 (session dana@example.com): an SSO or federated session, whose MFA is the identity provider's
+            unauthorized-calls/ignored-by-detector/ListAccessKeys-access-denied-snapback-role | made by Snapback's own role
             mfa-deactivated/ignored-by-detector/DeactivateMFADevice-aws-service-unnamed | made by the AWS service (unnamed in the record)
             security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-loopback-ssh | nothing opened to the world or to untrusted sources: 22/tcp from 127.0.0.1/32 (sgr-0e1f2a3b4c5d60046) (loopback or link-local: not reachable from outside)
             security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-link-local-metadata | nothing opened to the world or to untrusted sources: 22/tcp from 169.254.169.254/32 (sgr-0e1f2a3b4c5d60047) (loopback or link-local: not reachable from outside)

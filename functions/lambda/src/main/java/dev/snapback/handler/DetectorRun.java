@@ -9,8 +9,10 @@ import dev.snapback.model.Mode;
 import dev.snapback.model.Outcome;
 import dev.snapback.policy.ActStep;
 import dev.snapback.policy.Assessment;
+import dev.snapback.policy.BurstCount;
 import dev.snapback.policy.Decision;
 import dev.snapback.remediate.CallBudget;
+import dev.snapback.remediate.PageOnBurst;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,10 +120,21 @@ final class DetectorRun {
         if (budget.actingTimeIsUp()) {
             throw new CallBudget.OutOfTimeException("no time left to " + decision.finding().proposed().describe());
         }
-        Outcome outcome = act.act(decision);
+        Outcome outcome = counted(decision).orElseGet(() -> act.act(decision));
         boolean paged = !outcome.failsTheInvocation()
                 && recorded.filter(r -> r.paged() && outcome.label().equals(r.label())).isPresent();
         return new AuditLog.Entry(decision, outcome, paged);
+    }
+
+    /**
+     * A burst's finding that would page (or would in dry-run mode) is counted in the audit table first: only the one
+     * that reaches the threshold in its window pages.
+     */
+    private Optional<Outcome> counted(Decision decision) {
+        if (!(decision.finding().proposed() instanceof PageOnBurst burst)) return Optional.empty();
+        if (decision.action() != Decision.Action.PAGE && decision.action() != Decision.Action.DRY_RUN) return Optional.empty();
+        BurstCount count = audit.countBurst(decision.finding().cause(), decision.finding().detectorId(), burst);
+        return Optional.of(count.outcome(burst, decision.action()));
     }
 
     /**

@@ -43,10 +43,11 @@ final class Notifier {
 
     /**
      * Off and exempt decisions are audited, never paged; so is releasing a quarantine that was not there (every MFA
-     * enrolment by anyone asks for a release, and most users were never quarantined).
+     * enrolment by anyone asks for a release, and most users were never quarantined), and one more of a burst.
      */
     static boolean pages(Decision decision, Outcome outcome) {
         if (decision.finding().proposed() instanceof ReleaseQuarantine && outcome instanceof Outcome.AlreadyCompliant) return false;
+        if (outcome instanceof Outcome.Counted) return false;
         return switch (decision.action()) {
             case REMEDIATE, DRY_RUN, PAGE -> true;
             case EXEMPT, OFF -> false;

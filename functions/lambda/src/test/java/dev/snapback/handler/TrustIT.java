@@ -165,7 +165,7 @@ class TrustIT {
     @Test
     void aLateMfaDeactivationDoesNotQuarantineAUserWhoEnrolledSince() {
         IamClient iam = aws.clients().iam();
-        createQuarantinePolicy(iam);
+        aws.createQuarantinePolicy();
         String user = aws.name("alice");
         iam.createUser(r -> r.userName(user));
         String serial = iam.createVirtualMFADevice(r -> r.virtualMFADeviceName(user + "-new")).virtualMFADevice().serialNumber();
@@ -187,7 +187,7 @@ class TrustIT {
     @Test
     void aTamperedQuarantinePolicyIsNeverAttachedAndTheGuardPutsSnapbacksDocumentBack() {
         IamClient iam = aws.clients().iam();
-        createQuarantinePolicy(iam);
+        aws.createQuarantinePolicy();
         iam.createPolicyVersion(r -> r.policyArn(QUARANTINE).policyDocument(ALLOW_ALL).setAsDefault(true));
         String user = aws.name("mallory");
         iam.createUser(r -> r.userName(user));
@@ -303,11 +303,6 @@ class TrustIT {
     }
 
     /** The quarantine policy as the stack creates it: Snapback's document, in the path /. */
-    private static void createQuarantinePolicy(IamClient iam) {
-        iam.createPolicy(r -> r.policyName(QuarantinePolicy.NAME).path("/")
-                .policyDocument(QuarantinePolicy.document("aws", Emulator.ACCOUNT)));
-    }
-
     private String trail(CloudTrailClient cloudTrail) {
         String bucket = aws.bucket("snapback-trail");
         return cloudTrail.createTrail(r -> r.name(aws.name("management")).s3BucketName(bucket)).trailARN();

@@ -8,6 +8,7 @@ import dev.snapback.handler.Pipeline;
 import dev.snapback.handler.Wiring;
 import dev.snapback.model.Family;
 import dev.snapback.remediate.AwsClients;
+import dev.snapback.remediate.QuarantinePolicy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -144,6 +145,12 @@ public final class Emulator {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Snapback's quarantine policy as the stack deploys it, so that the MFA function may attach it. */
+    public void createQuarantinePolicy() {
+        clients.iam().createPolicy(r -> r.policyName(QuarantinePolicy.NAME).path("/")
+                .policyDocument(QuarantinePolicy.document("aws", ACCOUNT)));
     }
 
     /** The audit item of an event and detector, or an empty map. */

@@ -1,0 +1,60 @@
+package dev.snapback.detect;
+
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Principal;
+import dev.snapback.model.Family;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
+import dev.snapback.remediate.PageOnBurst;
+import java.util.List;
+
+/**
+ * Bursts of denied calls by one principal (CIS AWS Foundations 4.1: {@code AccessDenied*} and
+ * {@code *UnauthorizedOperation}): someone, or something holding stolen credentials, finding out what they may do.
+ * The one detector whose rule wants failed calls. Pages HIGH once per window with the principal, the calls and the
+ * sources; a single denied call is counted, not paged.
+ */
+public record UnauthorizedCallsDetector(DeniedCallSettings settings) implements Detector {
+
+    public static final EventPattern.ErrorCodes DENIED = new EventPattern.ErrorCodes(List.of("AccessDenied"),
+            List.of("UnauthorizedOperation"));
+
+    public static final DetectorSpec SPEC = new DetectorSpec(
+            "unauthorized-calls",
+            "Bursts of unauthorized calls",
+            Family.IDENTITY,
+            Severity.HIGH,
+            Mode.PAGE,
+            List.of(EventPattern.callsFailingWith(DENIED)),
+            List.of());
+
+    @Override
+    public DetectorSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Verdict evaluate(CloudTrailEvent event) {
+        Principal actor = event.actor();
+        // Counted by the principal's identity (a role, not one of its sessions), so a burst spread over sessions is one.
+        String principal = actor.identityArn() == null || actor.identityArn().isBlank() ? actor.label() : actor.identityArn();
+        String call = event.eventSource().replaceFirst("\\.amazonaws\\.com$", "") + ":" + event.eventName();
+        PageOnBurst burst = new PageOnBurst(principal, settings.deniedCallThreshold(), (int) settings.deniedCallWindow().toMinutes(),
+                "denied calls by " + principal, call,
+                "a burst of denied calls is someone, or stolen credentials, probing what they may do; confirm who uses"
+                        + " this principal, and rotate its credentials if nobody does");
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "denied calls by " + actor.label(), resource(event),
+                burst, Facts.of(event, "call", call, "error", event.errorCode(), "user agent", event.userAgent()), event));
+    }
+
+    /** The IAM user or role the burst is about, so that a sanctioned scanner can be exempted by name. */
+    private static ResourceRef resource(CloudTrailEvent event) {
+        return switch (event.actor()) {
+            case Principal.IamUser user -> new ResourceRef("AWS::IAM::User", user.userName());
+            case Principal principal when principal.role().isPresent() -> new ResourceRef("AWS::IAM::Role",
+                    principal.role().get().name());
+            default -> new ResourceRef("AWS::CloudTrail::Event", event.eventId());
+        };
+    }
+}

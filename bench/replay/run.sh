@@ -6,7 +6,8 @@
 #   (c) jq selecting the same calls (zcat | jq, as many parallel pipelines as cores),
 #   (d) replay over the same records as an Athena export (bare records, lower-case names, JSON-string fields, spaced
 #       times: every guarded record read back into CloudTrail's shape), which must give the same decisions,
-#   (e) with BASELINE_JAR=path, another build of the jar (one kept from before a change) over the canonical corpus.
+#   (e) with BASELINE_JAR=path, another build of the jar (one kept from before a change) over the canonical corpus,
+#       with BASELINE_CONFIG=path when that build does not read today's examples/snapback-config.json.
 # Knobs: RECORDS (default 2000000), PER_FILE (records per file, default 800), RUNS (repetitions, default 1; the
 # variants take turns within each repetition, and the fastest of each is kept), BASELINE_JAR.
 set -euo pipefail
@@ -19,6 +20,7 @@ out=bench/out
 corpus=$out/corpus-v2-$RECORDS-$PER_FILE
 exported=$out/athena-v2-$RECORDS-$PER_FILE
 baseline=${BASELINE_JAR:-}
+baseline_config=${BASELINE_CONFIG:-examples/snapback-config.json}
 cores=$(nproc)
 
 java=""
@@ -52,14 +54,21 @@ facts=$(cat "$corpus/facts")
 fact() { sed -nE "s/.*$1=([0-9]+).*/\1/p" <<<"$facts"; }
 records=$(fact records); files=$(fact files); compressed=$(fact compressedBytes); expected=$(fact guardedSucceeded)
 
-# The calls Detectors.SPECS name, with EventBridge's "errorCode": [{"exists": false}]; checked against replay below.
-jq_filter='.Records[] | select((has("errorCode") | not) and ((.eventSource + " " + .eventName) | IN(
-  "ec2.amazonaws.com AuthorizeSecurityGroupIngress", "ec2.amazonaws.com ModifySecurityGroupRules",
-  "ec2.amazonaws.com CreateKeyPair", "ec2.amazonaws.com ImportKeyPair",
-  "iam.amazonaws.com CreateAccessKey", "iam.amazonaws.com UpdateAccessKey",
-  "iam.amazonaws.com DeactivateMFADevice", "iam.amazonaws.com DeleteVirtualMFADevice", "iam.amazonaws.com EnableMFADevice",
-  "cloudtrail.amazonaws.com StopLogging", "cloudtrail.amazonaws.com DeleteTrail", "cloudtrail.amazonaws.com UpdateTrail",
-  "cloudtrail.amazonaws.com PutEventSelectors", "cloudtrail.amazonaws.com PutAdvancedEventSelectors")))'
+# What the deployed patterns deliver, in jq: the calls Detectors.SPECS name that succeeded (EventBridge's "errorCode":
+# [{"exists": false}]), API calls denied with AccessDenied* or *UnauthorizedOperation (unauthorized-calls), and root's
+# own successful calls (root-activity); checked against replay below. The corpus has no root caller and no call
+# that two rules match, so records and deliveries are the same count.
+jq_filter='.Records[] | select(
+  ((has("errorCode") | not) and ((.eventSource + " " + .eventName) | IN(
+    "ec2.amazonaws.com AuthorizeSecurityGroupIngress", "ec2.amazonaws.com ModifySecurityGroupRules",
+    "ec2.amazonaws.com CreateKeyPair", "ec2.amazonaws.com ImportKeyPair",
+    "iam.amazonaws.com CreateAccessKey", "iam.amazonaws.com UpdateAccessKey",
+    "iam.amazonaws.com DeactivateMFADevice", "iam.amazonaws.com DeleteVirtualMFADevice", "iam.amazonaws.com EnableMFADevice",
+    "cloudtrail.amazonaws.com StopLogging", "cloudtrail.amazonaws.com DeleteTrail", "cloudtrail.amazonaws.com UpdateTrail",
+    "cloudtrail.amazonaws.com PutEventSelectors", "cloudtrail.amazonaws.com PutAdvancedEventSelectors",
+    "signin.amazonaws.com ConsoleLogin")))
+  or (.eventName != "ConsoleLogin" and ((.errorCode // "") | startswith("AccessDenied") or endswith("UnauthorizedOperation")))
+  or ((has("errorCode") | not) and .userIdentity.type == "Root" and (.userIdentity | has("invokedBy") | not)))'
 # Both JVMs get bin/snapback's default options; replay also writes a GC log for the heap figure.
 jvm_opts="-Xmx256m -XX:+UseParallelGC"
 
@@ -73,9 +82,9 @@ run() { # name command... ; keeps the fastest of RUNS, by wall clock, with its C
   fi
 }
 
-replay() { # name jar corpus: bin/snapback's command line, with the given jar
+replay() { # name jar corpus [config]: bin/snapback's command line, with the given jar
   "$java" -Xlog:disable -Xlog:all=warning:stderr $jvm_opts -Xlog:gc:file="$out/$1-gc.log" -Dsnapback.tty.in=false \
-    -Dsnapback.tty.err=false -jar "$2" replay --format ndjson --config examples/snapback-config.json "$3" \
+    -Dsnapback.tty.err=false -jar "$2" replay --format ndjson --config "${4:-examples/snapback-config.json}" "$3" \
     > "$out/$1.ndjson" 2> "$out/$1.err"
 }
 floor() { "$java" $jvm_opts -cp "$out/classes:$jar" ParseOnly "$1" "$corpus" > "$out/floor-$1.out"; }
@@ -88,7 +97,7 @@ echo "Load before: $(cut -d' ' -f1-3 /proc/loadavg) on $cores cores" >&2
 for i in $(seq "$RUNS"); do
   run replay replay replay "$jar" "$corpus"
   run replay-exported replay replay-exported "$jar" "$exported"
-  [ -z "$baseline" ] || run replay-baseline replay replay-baseline "$baseline" "$corpus"
+  [ -z "$baseline" ] || run replay-baseline replay replay-baseline "$baseline" "$corpus" "$baseline_config"
   run floor-tokens floor tokens
   run floor-tree floor tree
   run jq jq_select

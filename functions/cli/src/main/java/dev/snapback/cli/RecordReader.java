@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.function.Predicate;
 
 /**
  * Streams the CloudTrail records of one input with Jackson's streaming parser; never holds more than one record.
@@ -46,9 +45,15 @@ final class RecordReader {
         static final Caller NONE = new Caller(null, null);
     }
 
-    private final Predicate<Route> mayMatch;
+    /** Whether a rule may match a record with these routed values ({@link Router#mayMatch}); asked of every record. */
+    @FunctionalInterface
+    interface Prefilter {
+        boolean mayMatch(String eventSource, String eventName, String errorCode, String identityType, String invokedBy);
+    }
 
-    RecordReader(Predicate<Route> mayMatch) {
+    private final Prefilter mayMatch;
+
+    RecordReader(Prefilter mayMatch) {
         this.mayMatch = mayMatch;
     }
 
@@ -167,9 +172,7 @@ final class RecordReader {
                     if (lowerCased.isContainerNode()) problem = "errorcode: expected a string, got " + describe(lowerCased.asToken());
                 }
             }
-            Route route = eventSource == null || eventName == null ? null
-                    : Route.ofRecord(eventSource, eventName, errorCode, caller.type(), caller.invokedBy());
-            if (!envelope && route != null && !mayMatch.test(route)) {
+            if (!envelope && eventSource != null && eventName != null && !mayMatch.mayMatch(eventSource, eventName, errorCode, caller.type(), caller.invokedBy())) {
                 sink.unnamed();
                 return;
             }
@@ -185,7 +188,8 @@ final class RecordReader {
             } else if (eventSource == null || eventName == null) {
                 sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");
             } else {
-                sink.candidate(new Candidate(route, false, json, position));
+                sink.candidate(new Candidate(Route.ofRecord(eventSource, eventName, errorCode, caller.type(), caller.invokedBy()),
+                        false, json, position));
             }
         }
 

@@ -53,7 +53,7 @@ record Route(String source, String detailType, String eventSource, String eventN
     }
 
     /** The string a JSON string value holds (the reader quotes without escaping); other JSON text as it is. */
-    private static String unquoted(String json) {
+    static String unquoted(String json) {
         return json != null && json.length() >= 2 && json.startsWith("\"") ? json.substring(1, json.length() - 1) : json;
     }
 }

@@ -55,10 +55,16 @@ final class Router {
     /**
      * Whether any pattern names this call. Each pattern requires an exact eventSource and eventName, or a caller type
      * or an error: when this is false no rule can match, whatever the other fields say, so the reader stops
-     * buffering such records early.
+     * buffering such records early. Asked of every record, so no route is built; {@code errorCode} and
+     * {@code invokedBy} are JSON text, as in {@link Route}.
      */
-    boolean mayMatch(Route route) {
-        return !naming(route).isEmpty();
+    boolean mayMatch(String eventSource, String eventName, String errorCode, String identityType, String invokedBy) {
+        Map<String, List<String>> calls = namedCalls.get(eventSource);
+        if (calls != null && calls.containsKey(eventName)) return true;
+        for (Map.Entry<String, EventPattern> pattern : acrossServices) {
+            if (pattern.getValue().names(eventSource, eventName, identityType, invokedBy, Route.unquoted(errorCode))) return true;
+        }
+        return false;
     }
 
     /** Detectors whose patterns name this call, whether or not the rest of their pattern matches. */

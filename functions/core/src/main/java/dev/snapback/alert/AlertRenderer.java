@@ -94,7 +94,7 @@ public final class AlertRenderer {
         text.append("What happened: ").append(oneLine(finding.title())).append(".\n");
         text.append("Who: ").append(event.actor().label());
         if (event.actor().identityArn() != null) text.append(" (").append(event.actor().identityArn()).append(")");
-        text.append(" called ").append(service(event)).append(':').append(event.eventName());
+        text.append(" called ").append(event.service()).append(':').append(event.eventName());
         if (event.sourceIp() != null) text.append(" from ").append(event.sourceIp());
         text.append(" at ").append(event.time()).append(" in account ").append(event.account())
                 .append(", region ").append(event.region()).append(".\n");
@@ -185,10 +185,6 @@ public final class AlertRenderer {
         return node;
     }
 
-    static String service(CloudTrailEvent event) {
-        String source = event.eventSource();
-        return source.endsWith(".amazonaws.com") ? source.substring(0, source.length() - ".amazonaws.com".length()) : source;
-    }
 
     static String oneLine(String value) {
         return value == null ? "" : value.replaceAll("[\\p{Cntrl}]+", " ").strip();

@@ -3,7 +3,6 @@ package dev.snapback.alert;
 import static dev.snapback.alert.AlertRenderer.ascii;
 import static dev.snapback.alert.AlertRenderer.consoleLink;
 import static dev.snapback.alert.AlertRenderer.oneLine;
-import static dev.snapback.alert.AlertRenderer.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -70,7 +69,7 @@ public final class SnapbackAlerts {
     public static Alert couldNotFinish(CloudTrailEvent event, String detectorId, List<String> done, String error) {
         String subject = "[HIGH] Snapback could not finish " + detectorId + " in " + event.account() + "/"
                 + event.region() + " - event " + event.eventId();
-        String text = "What happened: Snapback ran out of time handling " + service(event) + ":" + event.eventName()
+        String text = "What happened: Snapback ran out of time handling " + event.service() + ":" + event.eventName()
                 + " by " + event.actor().label() + " at " + event.time() + " (CloudTrail event " + event.eventId()
                 + ", detector " + detectorId + "): " + oneLine(error) + ".\n"
                 + "What Snapback did before: " + (done.isEmpty() ? "nothing was changed" : String.join("; ", done)) + ".\n"

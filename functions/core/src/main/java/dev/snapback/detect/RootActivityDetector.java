@@ -42,8 +42,7 @@ public record RootActivityDetector(RootSettings settings) implements Detector {
             return Verdict.clean("root's sign-in did not succeed; console-login-without-mfa counts repeated failures");
         }
         Optional<RootSettings.Window> window = settings.windowAt(event.time());
-        String service = event.eventSource().replaceFirst("\\.amazonaws\\.com$", "");
-        String title = signIn ? "root signed in to the console" : "root called " + service + ":" + event.eventName();
+        String title = signIn ? "root signed in to the console" : "root called " + event.service() + ":" + event.eventName();
         return Verdict.flagged(new Finding(SPEC.id(), window.isPresent() ? Severity.HIGH : Severity.CRITICAL, title,
                 Facts.rootUser(event),
                 new PageOnly("root's activity is never changed automatically; confirm who used root and why, and that"

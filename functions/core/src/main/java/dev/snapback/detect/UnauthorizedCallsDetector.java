@@ -39,7 +39,7 @@ public record UnauthorizedCallsDetector(DeniedCallSettings settings) implements 
         Principal actor = event.actor();
         // Counted by the principal's identity (a role, not one of its sessions), so a burst spread over sessions is one.
         String principal = actor.identityArn() == null || actor.identityArn().isBlank() ? actor.label() : actor.identityArn();
-        String call = event.eventSource().replaceFirst("\\.amazonaws\\.com$", "") + ":" + event.eventName();
+        String call = event.service() + ":" + event.eventName();
         PageOnBurst burst = new PageOnBurst(principal, settings.deniedCallThreshold(), (int) settings.deniedCallWindow().toMinutes(),
                 "denied calls by " + principal, call,
                 "a burst of denied calls is someone, or stolen credentials, probing what they may do; confirm who uses"

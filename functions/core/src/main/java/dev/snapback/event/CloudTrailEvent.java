@@ -46,6 +46,12 @@ public record CloudTrailEvent(
         return errorCode == null;
     }
 
+    /** The service's short name, as IAM actions spell it: {@code iam} for {@code iam.amazonaws.com}. */
+    public String service() {
+        String suffix = ".amazonaws.com";
+        return eventSource.endsWith(suffix) ? eventSource.substring(0, eventSource.length() - suffix.length()) : eventSource;
+    }
+
     /** ARN partition of the account ({@code aws}, {@code aws-cn}, {@code aws-us-gov}), taken from the region. */
     public String partition() {
         if (region.startsWith("cn-")) return "aws-cn";

@@ -14,8 +14,9 @@ import software.amazon.awssdk.services.iam.model.StatusType;
 /**
  * The other credential kinds of {@code unmanaged-key-created} end to end on the AWS API emulator: the credential is
  * made there, the handler gets the real-shaped event naming it, and the emulator's state is read back: the SSH key or
- * the signing certificate inactive, and nothing else of the user's touched. The emulator has no service-specific
- * credentials; their wire shape is covered by the WireMock fixture test.
+ * the signing certificate inactive, and nothing else of the user's touched; a password set for someone else and a
+ * CloudFront key group change page and change nothing. The emulator has no service-specific credentials; their wire
+ * shape is covered by the WireMock fixture test.
  */
 class CredentialsIT {
 
@@ -91,6 +92,31 @@ class CredentialsIT {
         assertThat(summary.at("/results/0/outcome").asText()).isEqualTo("remediated");
         assertThat(iam.listSigningCertificates(r -> r.userName(user)).certificates()).singleElement()
                 .satisfies(c -> assertThat(c.status()).isEqualTo(StatusType.INACTIVE));
+    }
+
+    @Test
+    void aPasswordSetForAnotherUserAndAKeyGroupTrustingANewKeyPageAndChangeNothing() {
+        String user = aws.name("bob");
+        iam.createUser(r -> r.userName(user));
+        iam.createLoginProfile(r -> r.userName(user).password("Correct-Horse-9-Battery").passwordResetRequired(false));
+
+        JsonNode password = handler().invoke(Emulator.event("unmanaged-key-created/finding/CreateLoginProfile-for-other-user.json",
+                detail -> ((ObjectNode) detail.path("requestParameters")).put("userName", user)));
+        JsonNode keyGroup = handler().invoke(Emulator.event("unmanaged-key-created/finding/UpdateKeyGroup2020_05_31-adds-key.json",
+                detail -> { }));
+
+        assertThat(password.at("/results/0/outcome").asText()).isEqualTo("paged");
+        assertThat(keyGroup.at("/results/0/outcome").asText()).isEqualTo("paged");
+        assertThat(iam.getLoginProfile(r -> r.userName(user)).loginProfile().userName()).as("left in place").isEqualTo(user);
+        assertThat(aws.published(topic)).hasSize(2).satisfiesExactly(
+                page -> {
+                    assertThat(page.subject()).startsWith("[HIGH] ").contains("console password created for user " + user);
+                    assertThat(page.text()).contains("reset required at next sign-in: no: the one who set it keeps knowing it");
+                },
+                page -> {
+                    assertThat(page.subject()).startsWith("[HIGH] ").contains("CloudFront key group media-signers changed");
+                    assertThat(page.text()).contains("trusted public keys: K3D5EWEUDCCXON, K2JCJMDEHXQW5F");
+                });
     }
 
     private Emulator.Invoker handler() {

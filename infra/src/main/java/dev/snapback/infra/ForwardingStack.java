@@ -43,10 +43,11 @@ public final class ForwardingStack extends Stack {
             if (!declared.arrivesIn(region, settings)) continue;
             Rule rule = Rule.Builder.create(this, declared.id())
                     .ruleName(declared.name())
-                    .description("Snapback " + declared.spec().id() + ": forward " + declared.pattern().eventSource()
+                    .description("Snapback " + declared.spec().id() + ": forward " + declared.pattern().service()
                             + " to " + settings.homeRegion())
                     .eventPattern(declared.eventPattern())
                     .build();
+            ((CfnRule) rule.getNode().getDefaultChild()).setState(declared.pattern().ruleState());
             rule.addTarget(new software.amazon.awscdk.services.events.targets.EventBus(homeBus, EventBusProps.builder()
                     .role(role)
                     .deadLetterQueue(deadLetters.queue())

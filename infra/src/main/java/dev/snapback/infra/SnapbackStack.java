@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
@@ -92,9 +93,10 @@ public final class SnapbackStack extends Stack {
             // Every rule lives here, whatever region its events start in: forwarded events arrive on this bus.
             Rule rule = Rule.Builder.create(this, declared.id())
                     .ruleName(declared.name())
-                    .description("Snapback " + declared.spec().id() + ": " + declared.pattern().eventSource())
+                    .description("Snapback " + declared.spec().id() + ": " + declared.pattern().service())
                     .eventPattern(declared.eventPattern())
                     .build();
+            ((CfnRule) rule.getNode().getDefaultChild()).setState(declared.pattern().ruleState());
             rule.addTarget(new LambdaFunction(functions.get(declared.spec().family()).alias(),
                     LambdaFunctionProps.builder()
                             .deadLetterQueue(deadLetters.queue())

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.detect.EventPattern;
 import dev.snapback.model.Family;
 import dev.snapback.model.OwnNames;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +76,20 @@ class IdentityRulesTest {
         for (String region : app.settings.forwardingRegions()) {
             assertThat(rules(app.json(SynthesizedApp.forwardingStackName(region)))).as(region)
                     .containsKeys(OwnNames.rule("root-activity", "all"), OwnNames.rule("unauthorized-calls", "all"));
+        }
+    }
+
+    @Test
+    void rulesOfEveryServiceReceiveReadOnlyCallsAndTheOthersOnlyWhatTheyName() {
+        List<JsonNode> templates = new ArrayList<>(List.of(home));
+        app.settings.forwardingRegions().forEach(region -> templates.add(app.json(SynthesizedApp.forwardingStackName(region))));
+        for (JsonNode template : templates) {
+            rules(template).forEach((name, rule) -> {
+                boolean everyService = name.equals(OwnNames.rule("root-activity", "all")) || name.equals(OwnNames.rule("unauthorized-calls", "all"));
+                boolean canary = name.equals(OwnNames.HEARTBEAT_RULE);
+                if (!canary) assertThat(rule.at("/Properties/State").asText()).as(name)
+                        .isEqualTo(everyService ? EventPattern.ALL_MANAGEMENT_EVENTS : "ENABLED");
+            });
         }
     }
 

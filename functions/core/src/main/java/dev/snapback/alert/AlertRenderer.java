@@ -185,7 +185,6 @@ public final class AlertRenderer {
         return node;
     }
 
-
     static String oneLine(String value) {
         return value == null ? "" : value.replaceAll("[\\p{Cntrl}]+", " ").strip();
     }

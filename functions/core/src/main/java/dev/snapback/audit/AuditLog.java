@@ -15,6 +15,7 @@ import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.model.Mode;
 import dev.snapback.model.Outcome;
 import dev.snapback.policy.BurstCount;
+import dev.snapback.policy.BurstTally;
 import dev.snapback.policy.Decision;
 import dev.snapback.remediate.PageOnBurst;
 import java.time.Duration;
@@ -160,7 +161,7 @@ public final class AuditLog {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":event", AttributeValue.fromSs(List.of(event.eventId())));
         values.put(":occurrence", AttributeValue.fromSs(List.of(burst.occurrence())));
-        values.put(":source", AttributeValue.fromSs(List.of(Objects.requireNonNullElse(event.sourceIp(), "(no source IP)"))));
+        values.put(":source", AttributeValue.fromSs(List.of(Objects.requireNonNullElse(event.sourceIp(), BurstTally.NO_SOURCE_IP))));
         values.put(":threshold", n(burst.threshold()));
         values.put(":expires", n(start.plus(burst.window()).plus(RETENTION).getEpochSecond()));
         values.put(":start", s(start.toString()));

@@ -40,7 +40,8 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
             Family.GUARD,
             Severity.CRITICAL,
             Mode.REMEDIATE,
-            List.of(EventPattern.apiCalls("events", "DisableRule", "DeleteRule", "RemoveTargets", "PutRule", "PutTargets"),
+            List.of(EventPattern.apiCalls("events", "DisableRule", "EnableRule", "DeleteRule", "RemoveTargets", "PutRule",
+                            "PutTargets"),
                     EventPattern.apiCalls("lambda", "UpdateFunctionConfiguration20150331v2", "UpdateFunctionCode20150331v2",
                             "DeleteFunction20150331", "PutFunctionConcurrency20171031", "DeleteAlias20150331",
                             "UpdateAlias20150331", "RemovePermission20150331v2"),
@@ -116,15 +117,20 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
         Optional<OwnRules.OwnRule> own = OwnRules.named(name);
         if (own.isEmpty()) return List.of();
         String deployedPattern = own.get().pattern().toJson();
+        String deployedState = own.get().pattern().ruleState();
         Optional<RestoreRule.RuleTarget> deployed = deployedTarget(event, own.get());
         String change = switch (event.eventName()) {
             case "DisableRule" -> "disabled";
+            // EnableRule sets ENABLED: a rule deployed to receive read-only calls would receive writes only.
+            case "EnableRule" -> deployedState.equals("ENABLED") ? null : "enabled without its read-only management events";
             case "DeleteRule" -> "deleted";
             case "RemoveTargets" -> "targets removed: " + strings(request.path("ids"));
             case "PutRule" -> {
                 boolean samePattern = RestoreRule.samePattern(Fields.text(request, "eventPattern"), deployedPattern);
-                boolean enabled = !"DISABLED".equals(Fields.text(request, "state"));
-                yield samePattern && enabled ? null : !samePattern ? "pattern replaced" : "disabled by PutRule";
+                // PutRule without a state enables the rule.
+                String state = Objects.requireNonNullElse(Fields.text(request, "state"), "ENABLED");
+                yield samePattern && state.equals(deployedState) ? null : !samePattern ? "pattern replaced"
+                        : state.equals("DISABLED") ? "disabled by PutRule" : "state set to " + state;
             }
             case "PutTargets" -> {
                 List<JsonNode> targets = Fields.items(request.path("targets"));
@@ -137,7 +143,7 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
             default -> null;
         };
         if (change == null) return List.of();
-        Remediation fix = deployed.<Remediation>map(target -> new RestoreRule(event.region(), name, deployedPattern, target))
+        Remediation fix = deployed.<Remediation>map(target -> new RestoreRule(event.region(), name, deployedPattern, deployedState, target))
                 .orElseGet(() -> new PageOnly("the configuration names no home region (snapbackHomeRegion), so Snapback"
                         + " cannot say what this rule's deployed target is; deploy Snapback again to restore it"));
         String arn = "arn:" + event.partition() + ":events:" + event.region() + ":" + event.account() + ":rule/" + name;

@@ -37,8 +37,7 @@ public record UnauthorizedCallsDetector(DeniedCallSettings settings) implements 
     @Override
     public Verdict evaluate(CloudTrailEvent event) {
         Principal actor = event.actor();
-        // Counted by the principal's identity (a role, not one of its sessions), so a burst spread over sessions is one.
-        String principal = actor.identityArn() == null || actor.identityArn().isBlank() ? actor.label() : actor.identityArn();
+        String principal = counted(actor);
         String call = event.service() + ":" + event.eventName();
         PageOnBurst burst = new PageOnBurst(principal, settings.deniedCallThreshold(), (int) settings.deniedCallWindow().toMinutes(),
                 "denied calls by " + principal, call,
@@ -46,6 +45,18 @@ public record UnauthorizedCallsDetector(DeniedCallSettings settings) implements 
                         + " this principal, and rotate its credentials if nobody does");
         return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "denied calls by " + actor.label(), resource(event),
                 burst, Facts.of(event, "call", call, "error", event.errorCode(), "user agent", event.userAgent()), event));
+    }
+
+    /**
+     * Who is counted: a role by its identity, whichever session and however CloudTrail names it, so that new session
+     * names do not start new counts; another account as a whole; anyone else by ARN, or failing one by label.
+     */
+    private static String counted(Principal actor) {
+        return actor.role().map(r -> "arn:" + r.partition() + ":iam::" + r.account() + ":role/" + r.name())
+                .orElseGet(() -> switch (actor) {
+                    case Principal.AwsAccount account -> "account " + account.accountId();
+                    default -> actor.identityArn() == null || actor.identityArn().isBlank() ? actor.label() : actor.identityArn();
+                });
     }
 
     /** The IAM user or role the burst is about, so that a sanctioned scanner can be exempted by name. */

@@ -19,6 +19,7 @@ import dev.snapback.remediate.Remediation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Long-lived credentials created (or re-activated) outside the managed path: IAM access keys, SSH public keys, signing
@@ -43,7 +44,8 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
             Mode.REMEDIATE,
             List.of(EventPattern.apiCalls("iam", "CreateAccessKey", "UpdateAccessKey", "UploadSSHPublicKey",
                             "UpdateSSHPublicKey", "UploadSigningCertificate", "UpdateSigningCertificate",
-                            "CreateServiceSpecificCredential", "UpdateServiceSpecificCredential", "CreateLoginProfile",
+                            "CreateServiceSpecificCredential", "ResetServiceSpecificCredential", "UpdateServiceSpecificCredential",
+                            "CreateLoginProfile",
                             "UpdateLoginProfile"),
                     EventPattern.apiCalls("ec2", "CreateKeyPair", "ImportKeyPair"),
                     // CloudTrail names CloudFront's calls with or without the API version.
@@ -64,7 +66,8 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
             case "CreateKeyPair", "ImportKeyPair" -> keyPairAdded(event);
             case "UploadSSHPublicKey" -> credentialAdded(event, Kind.SSH_PUBLIC_KEY, "sSHPublicKey", "sSHPublicKeyId");
             case "UploadSigningCertificate" -> credentialAdded(event, Kind.SIGNING_CERTIFICATE, "certificate", "certificateId");
-            case "CreateServiceSpecificCredential" -> credentialAdded(event, Kind.SERVICE_SPECIFIC_CREDENTIAL,
+            // A reset issues a new password for the credential: as good as a new one.
+            case "CreateServiceSpecificCredential", "ResetServiceSpecificCredential" -> credentialAdded(event, Kind.SERVICE_SPECIFIC_CREDENTIAL,
                     "serviceSpecificCredential", "serviceSpecificCredentialId");
             case "UpdateSSHPublicKey" -> credentialUpdated(event, Kind.SSH_PUBLIC_KEY, "sSHPublicKeyId");
             case "UpdateSigningCertificate" -> credentialUpdated(event, Kind.SIGNING_CERTIFICATE, "certificateId");
@@ -208,22 +211,26 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
     }
 
     /**
-     * A console password set for a user by someone else: whoever set it can sign in as that user. IAM users change
-     * their own with {@code ChangePassword}; an administrator resetting one is a managed principal. The old password
-     * cannot be put back, so this pages; the password itself is never in the event.
+     * A console password set. Changing one's own is fine (users do it with {@code ChangePassword}, or
+     * {@code UpdateLoginProfile} on themselves); creating one, for oneself or another user, gives console access to
+     * whoever set it: a classic step from stolen access keys to the console. Without {@code userName} the call is the
+     * caller's own (root's, from an AssumeRoot session). The old password cannot be put back, so this pages; the
+     * password itself is never in the event.
      */
     private Verdict passwordSet(CloudTrailEvent event) {
-        String user = Fields.text(event.request(), "userName");
-        if (user == null) return Verdict.clean(event.eventName() + " without userName changes the caller's own password");
-        if (event.actor() instanceof Principal.IamUser caller && caller.userName().equals(user)) {
-            return Verdict.clean("user " + user + " set their own console password");
-        }
+        boolean created = event.eventName().equals("CreateLoginProfile");
+        String named = Fields.text(event.request(), "userName");
+        String user = named != null ? named : event.actor() instanceof Principal.IamUser caller ? caller.userName() : null;
+        boolean own = event.actor() instanceof Principal.IamUser caller && caller.userName().equals(user);
+        if (own && !created) return Verdict.clean("user " + user + " set their own console password");
+        if (user == null && !created) return Verdict.clean("UpdateLoginProfile without userName changes the caller's own password");
         if (isManaged(event)) return managed(event);
         Boolean resetRequired = Fields.bool(event.request(), "passwordResetRequired");
-        String verb = event.eventName().equals("CreateLoginProfile") ? "created" : "changed";
-        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "console password " + verb + " for user " + user,
-                new ResourceRef("AWS::IAM::User", user),
-                new PageOnly("whoever set the password can sign in as " + user + "; the old password cannot be put back,"
+        String whose = user != null ? "user " + user : event.actor() instanceof Principal.Root ? "root" : "the caller";
+        String title = "console password " + (created ? "created" : "changed") + " for " + whose + (own ? " by themself" : "");
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, title,
+                user != null ? new ResourceRef("AWS::IAM::User", user) : new ResourceRef("AWS::CloudTrail::Event", event.eventId()),
+                new PageOnly("whoever set the password can sign in as " + whose + "; the old password cannot be put back,"
                         + " so nothing was changed: confirm the change with the user, or delete the login profile"),
                 Facts.of(event, "user", user, "reset required at next sign-in",
                         resetRequired == null ? null : resetRequired ? "yes" : "no: the one who set it keeps knowing it"),
@@ -254,8 +261,7 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
         JsonNode config = event.request().path("keyGroupConfig");
         List<String> keys = new ArrayList<>();
         config.path("items").forEach(key -> keys.add(key.asText()));
-        String id = Fields.text(event.response(), "keyGroup", "id") != null ? Fields.text(event.response(), "keyGroup", "id")
-                : Fields.text(event.request(), "id");
+        String id = Objects.requireNonNullElse(Fields.text(event.response(), "keyGroup", "id"), Fields.text(event.request(), "id"));
         String name = Fields.text(config, "name");
         String verb = event.eventName().startsWith("Create") ? "created" : "changed";
         return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "CloudFront key group " + (name == null ? "" : name + " ")

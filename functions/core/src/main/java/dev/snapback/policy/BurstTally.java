@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,6 +25,9 @@ public final class BurstTally {
         String pagedBy;
     }
 
+    /** What a window's sources name an event without one, here and in the audit table. */
+    public static final String NO_SOURCE_IP = "(no source IP)";
+
     private final Map<Window, Seen> windows = new HashMap<>();
 
     /** Counts the finding of the event {@code eventId} at {@code time} from {@code sourceIp} (may be null). */
@@ -33,7 +37,7 @@ public final class BurstTally {
         if (seen.eventIds.size() < burst.threshold()) {
             seen.eventIds.add(eventId);
             seen.occurrences.add(burst.occurrence());
-            if (sourceIp != null) seen.sources.add(sourceIp);
+            seen.sources.add(Objects.requireNonNullElse(sourceIp, NO_SOURCE_IP));
         }
         boolean pages = seen.eventIds.size() >= burst.threshold() && (seen.pagedBy == null || seen.pagedBy.equals(eventId));
         if (pages) seen.pagedBy = eventId;

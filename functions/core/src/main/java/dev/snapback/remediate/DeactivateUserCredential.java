@@ -3,10 +3,12 @@ package dev.snapback.remediate;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.model.IamGrant;
 import dev.snapback.model.Outcome;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.ListServiceSpecificCredentialsResponse;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
@@ -79,10 +81,22 @@ public record DeactivateUserCredential(Kind kind, String userName, String creden
                     .map(k -> new Listed(k.sshPublicKeyId(), k.status()));
             case SIGNING_CERTIFICATE -> iam.listSigningCertificatesPaginator(r -> r.userName(userName)).certificates().stream()
                     .map(c -> new Listed(c.certificateId(), c.status()));
-            case SERVICE_SPECIFIC_CREDENTIAL -> iam.listServiceSpecificCredentials(r -> r.userName(userName))
-                    .serviceSpecificCredentials().stream().map(c -> new Listed(c.serviceSpecificCredentialId(), c.status()));
+            case SERVICE_SPECIFIC_CREDENTIAL -> serviceSpecificCredentials(iam);
         };
         return listed.filter(l -> credentialId.equals(l.id())).map(Listed::status).findFirst();
+    }
+
+    /** Every page: the SDK has no paginator for this call, which IAM pages with a marker. */
+    private Stream<Listed> serviceSpecificCredentials(IamClient iam) {
+        List<Listed> all = new ArrayList<>();
+        String marker = null;
+        do {
+            String from = marker;
+            ListServiceSpecificCredentialsResponse page = iam.listServiceSpecificCredentials(r -> r.userName(userName).marker(from));
+            page.serviceSpecificCredentials().forEach(c -> all.add(new Listed(c.serviceSpecificCredentialId(), c.status())));
+            marker = Boolean.TRUE.equals(page.isTruncated()) ? page.marker() : null;
+        } while (marker != null);
+        return all.stream();
     }
 
     private record Listed(String id, StatusType status) {

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.eventbridge.model.Target;
  * <p>The grants write rules with Snapback's names only ({@value #OWN_RULES}), point them only at Snapback's functions
  * or the home bus, and pass only the forwarding roles, to EventBridge.
  */
-public record RestoreRule(String region, String ruleName, String pattern, RuleTarget target) implements Remediation {
+public record RestoreRule(String region, String ruleName, String pattern, String state, RuleTarget target) implements Remediation {
 
     /** What a rule of Snapback's sends its events to, with the retries and dead-letter queue it was deployed with. */
     public record RuleTarget(String id, String arn, String roleArn, String deadLetterArn, int maxRetries, int maxAgeSeconds) {
@@ -89,18 +89,19 @@ public record RestoreRule(String region, String ruleName, String pattern, RuleTa
         String where = " --region " + region + " --name " + ruleName;
         List<String> done = new ArrayList<>();
         List<String> inverses = new ArrayList<>();
+        RuleState deployed = RuleState.fromValue(state);
         DescribeRuleResponse present = describe(events);
         if (present == null) {
-            events.putRule(r -> r.name(ruleName).eventPattern(pattern).state(RuleState.ENABLED));
+            events.putRule(r -> r.name(ruleName).eventPattern(pattern).state(deployed));
             done.add("recreated the deleted rule " + ruleName + " in " + region + " with its deployed pattern");
             inverses.add("aws events delete-rule" + where + " (after removing its targets)");
-        } else if (!samePattern(present.eventPattern(), pattern)) {
-            events.putRule(r -> r.name(ruleName).eventPattern(pattern).state(RuleState.ENABLED).description(present.description()));
-            done.add("put back the deployed pattern of " + ruleName + " in " + region
-                    + (present.state() == RuleState.ENABLED ? "" : " and enabled it"));
+        } else if (!samePattern(present.eventPattern(), pattern) || (present.state() != deployed && deployed != RuleState.ENABLED)) {
+            // EnableRule would leave a rule that receives read-only calls receiving only writes: PutRule sets the state.
+            events.putRule(r -> r.name(ruleName).eventPattern(pattern).state(deployed).description(present.description()));
+            done.add("put back the deployed pattern and state " + state + " of " + ruleName + " in " + region);
             inverses.add("aws events put-rule" + where + " --event-pattern '" + present.eventPattern() + "'"
-                    + (present.state() == RuleState.ENABLED ? "" : " --state " + present.stateAsString()));
-        } else if (present.state() != RuleState.ENABLED) {
+                    + " --state " + present.stateAsString());
+        } else if (present.state() != deployed) {
             events.enableRule(r -> r.name(ruleName));
             done.add("enabled " + ruleName + " in " + region + " again");
             inverses.add("aws events disable-rule" + where);

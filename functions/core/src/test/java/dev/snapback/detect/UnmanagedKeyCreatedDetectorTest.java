@@ -90,9 +90,11 @@ class UnmanagedKeyCreatedDetectorTest {
     }
 
     @Test
-    void aConsolePasswordPagesOnlyWhenSetForSomeoneElseByAnUnmanagedPrincipal() {
+    void aConsolePasswordPagesWhenCreatedOrSetForSomeoneElseByAnUnmanagedPrincipal() {
         String byAlice = "unmanaged-key-created/finding/CreateLoginProfile-for-other-user.json";
-        CloudTrailEvent own = event(byAlice, detail -> request(detail).put("userName", "alice"));
+        CloudTrailEvent ownChange = event("unmanaged-key-created/ignored-by-detector/UpdateLoginProfile-own-password.json");
+        CloudTrailEvent ownCreation = event(byAlice, detail -> request(detail).put("userName", "alice"));
+        CloudTrailEvent callersOwn = event(byAlice, detail -> request(detail).remove("userName"));
         CloudTrailEvent byManaged = event(byAlice, detail -> ((ObjectNode) detail.get("userIdentity"))
                 .put("arn", "arn:aws:iam::111122223333:user/ci-deployer").put("userName", "ci-deployer"));
 
@@ -100,7 +102,10 @@ class UnmanagedKeyCreatedDetectorTest {
         assertThat(finding.resource()).isEqualTo(new ResourceRef("AWS::IAM::User", "bob"));
         assertThat(finding.context()).containsEntry("reset required at next sign-in", "no: the one who set it keeps knowing it");
         assertThat(finding.proposed()).isInstanceOf(PageOnly.class);
-        assertThat(detector.evaluate(own)).isEqualTo(new Verdict.Clean("user alice set their own console password"));
+        assertThat(detector.evaluate(ownChange)).isEqualTo(new Verdict.Clean("user alice set their own console password"));
+        assertThat(onlyFinding(detector.evaluate(ownCreation)).title())
+                .as("a password made from access keys opens the console").isEqualTo("console password created for user alice by themself");
+        assertThat(onlyFinding(detector.evaluate(callersOwn)).title()).isEqualTo("console password created for user alice by themself");
         assertThat(detector.evaluate(byManaged)).isInstanceOf(Verdict.Clean.class);
     }
 

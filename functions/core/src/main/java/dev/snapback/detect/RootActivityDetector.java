@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Any successful API call or console sign-in by the root user (CIS AWS Foundations 4.3), in every service and region.
+ * Any successful API call or console sign-in by the root user (CIS AWS Foundations 4.3), in every service and
+ * every region with a Snapback stack, reads included.
  * The pattern leaves out calls AWS makes on root's behalf ({@code invokedBy}) and AWS service events. Never
  * remediated: root cannot be locked out by anything Snapback may do. CRITICAL, or HIGH inside a configured
  * break-glass window.

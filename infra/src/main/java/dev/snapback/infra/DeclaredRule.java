@@ -13,7 +13,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.events.Match;
+import software.amazon.awscdk.services.events.Rule;
+import software.constructs.Construct;
 
 /**
  * One EventBridge rule: a pattern a detector declares. Every stack builds its rules from these, so the deployed
@@ -61,6 +64,13 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
         boolean everywhere = spec.equals(SnapbackTamperedDetector.SPEC) || pattern.eventSource() == null
                 || pattern.eventSource().equals(SIGN_IN_SOURCE);
         return settings.regions().contains(region) || (everywhere && settings.forwardingRegions().contains(region));
+    }
+
+    /** The rule in {@code scope}: its name, the detector's pattern and the state it is deployed in ({@link EventPattern#ruleState}). */
+    public Rule rule(Construct scope, String description) {
+        Rule rule = Rule.Builder.create(scope, id()).ruleName(name()).description(description).eventPattern(eventPattern()).build();
+        ((CfnRule) rule.getNode().getDefaultChild()).setState(pattern.ruleState());
+        return rule;
     }
 
     /** The detector's pattern as CDK's type; refuses a pattern key it would not carry over. */

@@ -41,13 +41,8 @@ public final class ForwardingStack extends Stack {
 
         for (DeclaredRule declared : DeclaredRule.all()) {
             if (!declared.arrivesIn(region, settings)) continue;
-            Rule rule = Rule.Builder.create(this, declared.id())
-                    .ruleName(declared.name())
-                    .description("Snapback " + declared.spec().id() + ": forward " + declared.pattern().service()
-                            + " to " + settings.homeRegion())
-                    .eventPattern(declared.eventPattern())
-                    .build();
-            ((CfnRule) rule.getNode().getDefaultChild()).setState(declared.pattern().ruleState());
+            Rule rule = declared.rule(this, "Snapback " + declared.spec().id() + ": forward " + declared.pattern().service()
+                    + " to " + settings.homeRegion());
             rule.addTarget(new software.amazon.awscdk.services.events.targets.EventBus(homeBus, EventBusProps.builder()
                     .role(role)
                     .deadLetterQueue(deadLetters.queue())

@@ -24,7 +24,6 @@ import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
-import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
@@ -91,12 +90,7 @@ public final class SnapbackStack extends Stack {
 
         for (DeclaredRule declared : DeclaredRule.all()) {
             // Every rule lives here, whatever region its events start in: forwarded events arrive on this bus.
-            Rule rule = Rule.Builder.create(this, declared.id())
-                    .ruleName(declared.name())
-                    .description("Snapback " + declared.spec().id() + ": " + declared.pattern().service())
-                    .eventPattern(declared.eventPattern())
-                    .build();
-            ((CfnRule) rule.getNode().getDefaultChild()).setState(declared.pattern().ruleState());
+            Rule rule = declared.rule(this, "Snapback " + declared.spec().id() + ": " + declared.pattern().service());
             rule.addTarget(new LambdaFunction(functions.get(declared.spec().family()).alias(),
                     LambdaFunctionProps.builder()
                             .deadLetterQueue(deadLetters.queue())

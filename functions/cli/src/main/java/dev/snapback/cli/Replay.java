@@ -94,7 +94,7 @@ final class Replay {
         BurstTally bursts = new BurstTally();
         for (int i = 0; i < decisions.size(); i++) {
             ReplayedDecision d = decisions.get(i);
-            if (d.burst() == null || (d.action() != Decision.Action.PAGE && d.action() != Decision.Action.DRY_RUN)) continue;
+            if (d.burst() == null) continue;
             BurstCount count = bursts.count(d.detectorId(), d.burst(), d.eventId(), d.time(), d.sourceIp());
             ReplayedDecision counted = d.counted(count.outcome(d.burst(), d.action()));
             decisions.set(i, counted);

@@ -10,8 +10,9 @@ import java.util.Comparator;
 
 /**
  * One decision of a replay, reduced to what the report shows, so that thousands of them stay small in memory.
- * {@code decision} (with the whole event) is kept only for REMEDIATE decisions of an {@code --apply} run. A burst's
- * decision carries its {@code burst}, and, once the replay has counted it in event-time order, what the count came to.
+ * {@code decision} (with the whole event) is kept only for REMEDIATE decisions of an {@code --apply} run. A decision
+ * counted in a burst ({@link Decision#burst}) carries it, and, once the replay has counted it in event-time order,
+ * what the count came to.
  */
 record ReplayedDecision(
         Instant time,
@@ -45,7 +46,7 @@ record ReplayedDecision(
                 event.actor().label(), event.sourceIp(), detectorId, finding.severity().name(), finding.title(),
                 decision.action(), finding.proposed().getClass().getSimpleName(), finding.proposed().describe(),
                 finding.resource().type(), finding.resource().id(), decision.reason(),
-                finding.proposed() instanceof PageOnBurst burst ? burst : null, null,
+                decision.burst().orElse(null), null,
                 keepForApply && decision.action() == Decision.Action.REMEDIATE ? decision : null);
     }
 

@@ -9,10 +9,8 @@ import dev.snapback.model.Mode;
 import dev.snapback.model.Outcome;
 import dev.snapback.policy.ActStep;
 import dev.snapback.policy.Assessment;
-import dev.snapback.policy.BurstCount;
 import dev.snapback.policy.Decision;
 import dev.snapback.remediate.CallBudget;
-import dev.snapback.remediate.PageOnBurst;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,10 +129,8 @@ final class DetectorRun {
      * that reaches the threshold in its window pages.
      */
     private Optional<Outcome> counted(Decision decision) {
-        if (!(decision.finding().proposed() instanceof PageOnBurst burst)) return Optional.empty();
-        if (decision.action() != Decision.Action.PAGE && decision.action() != Decision.Action.DRY_RUN) return Optional.empty();
-        BurstCount count = audit.countBurst(decision.finding().cause(), decision.finding().detectorId(), burst);
-        return Optional.of(count.outcome(burst, decision.action()));
+        return decision.burst().map(burst -> audit.countBurst(decision.finding().cause(), decision.finding().detectorId(), burst)
+                .outcome(burst, decision.action()));
     }
 
     /**

@@ -215,10 +215,10 @@ class IamPolicyTest {
     }
 
     private static String roleId(Family family) {
-        return SynthesizedApp.function(json, family).at("/Properties/Role/Fn::GetAtt/0").asText();
+        return SynthesizedApp.roleId(json, family);
     }
 
     private static List<JsonNode> statements(Family family) {
-        return SynthesizedApp.policyStatements(json, roleId(family));
+        return SynthesizedApp.policyStatements(json, family);
     }
 }

@@ -126,6 +126,6 @@ class IdentityRulesTest {
     }
 
     private static List<JsonNode> statements(Family family) {
-        return SynthesizedApp.policyStatements(home, SynthesizedApp.function(home, family).at("/Properties/Role/Fn::GetAtt/0").asText());
+        return SynthesizedApp.policyStatements(home, family);
     }
 }

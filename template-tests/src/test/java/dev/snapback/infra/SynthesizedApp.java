@@ -130,6 +130,16 @@ final class SynthesizedApp {
         return resources(template, "AWS::SNS::Topic").get(topicId(template, name)).at("/Properties/KmsMasterKeyId/Fn::GetAtt/0").asText();
     }
 
+    /** The logical id of the role {@code family}'s function runs as. */
+    static String roleId(JsonNode template, Family family) {
+        return function(template, family).at("/Properties/Role/Fn::GetAtt/0").asText();
+    }
+
+    /** The statements of every policy attached to {@code family}'s function role. */
+    static List<JsonNode> policyStatements(JsonNode template, Family family) {
+        return policyStatements(template, roleId(template, family));
+    }
+
     /** The statements of every policy attached to the role {@code roleId}. */
     static List<JsonNode> policyStatements(JsonNode template, String roleId) {
         List<JsonNode> out = new ArrayList<>();

@@ -241,7 +241,7 @@ class TamperProtectionTest {
     }
 
     private static String roleId(Family family) {
-        return SynthesizedApp.function(home, family).at("/Properties/Role/Fn::GetAtt/0").asText();
+        return SynthesizedApp.roleId(home, family);
     }
 
     private static List<JsonNode> statements(String roleId) {

@@ -27,6 +27,8 @@ public record EventPattern(String eventBridgeSource, List<String> detailTypes, S
 
     public static final String API_CALL = "AWS API Call via CloudTrail";
     public static final String SIGN_IN = "AWS Console Sign In via CloudTrail";
+    /** A rule's state by which EventBridge delivers the events its pattern matches, read-only management calls excepted. */
+    public static final String ENABLED = "ENABLED";
     /** A rule's state by which EventBridge delivers read-only management events too (Describe, Get, List). */
     public static final String ALL_MANAGEMENT_EVENTS = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS";
 
@@ -108,10 +110,10 @@ public record EventPattern(String eventBridgeSource, List<String> detailTypes, S
     /**
      * The state the rule is deployed in. A pattern of every service watches a caller, or denied calls, whatever they
      * call, reads included: EventBridge delivers read-only calls only to a rule in {@link #ALL_MANAGEMENT_EVENTS}. A
-     * pattern of named calls names writes, and stays {@code ENABLED}.
+     * pattern of named calls names writes, and stays {@link #ENABLED}.
      */
     public String ruleState() {
-        return eventSource == null ? ALL_MANAGEMENT_EVENTS : "ENABLED";
+        return eventSource == null ? ALL_MANAGEMENT_EVENTS : ENABLED;
     }
 
     /** The EventBridge pattern; {@code "errorCode": [{"exists": false}]} unless it wants failures. */

@@ -122,13 +122,13 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
         String change = switch (event.eventName()) {
             case "DisableRule" -> "disabled";
             // EnableRule sets ENABLED: a rule deployed to receive read-only calls would receive writes only.
-            case "EnableRule" -> deployedState.equals("ENABLED") ? null : "enabled without its read-only management events";
+            case "EnableRule" -> deployedState.equals(EventPattern.ENABLED) ? null : "enabled without its read-only management events";
             case "DeleteRule" -> "deleted";
             case "RemoveTargets" -> "targets removed: " + strings(request.path("ids"));
             case "PutRule" -> {
                 boolean samePattern = RestoreRule.samePattern(Fields.text(request, "eventPattern"), deployedPattern);
                 // PutRule without a state enables the rule.
-                String state = Objects.requireNonNullElse(Fields.text(request, "state"), "ENABLED");
+                String state = Objects.requireNonNullElse(Fields.text(request, "state"), EventPattern.ENABLED);
                 yield samePattern && state.equals(deployedState) ? null : !samePattern ? "pattern replaced"
                         : state.equals("DISABLED") ? "disabled by PutRule" : "state set to " + state;
             }

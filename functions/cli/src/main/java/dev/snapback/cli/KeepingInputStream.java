@@ -51,6 +51,11 @@ final class KeepingInputStream extends FilterInputStream {
         return kept;
     }
 
+    /** Index in {@link #array()} just past the last byte kept. */
+    int length() {
+        return length;
+    }
+
     /** Index in {@link #array()} of the byte at this stream offset, which must still be kept. */
     int indexOf(long offset) {
         long index = offset - keptOffset;

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
 
 /**
  * Streams the CloudTrail records of one input with Jackson's streaming parser; never holds more than one record.
@@ -17,9 +20,11 @@ import java.io.InputStream;
  * row): a CloudTrail S3 log file {@code {"Records":[...]}}, an EventBridge envelope, a bare CloudTrail record, or a
  * JSON array of records (as query tools export them).
  * Each record is first only scanned: its values are skipped without being decoded, except {@code eventSource},
- * {@code eventName}, {@code errorCode} and the caller's {@code type} and {@code invokedBy}. Only when a pattern names the call (or the value is an EventBridge
- * envelope) are the record's bytes, kept by {@link KeepingInputStream}, parsed into a tree. A record without those
- * names may be an export with lower-case names ({@link dev.snapback.cli.ExportedForms}): it is parsed and routed by
+ * {@code eventName} and {@code errorCode}. Its {@code userIdentity} is skipped too, once the bytes of its first
+ * field, CloudTrail's {@code type}, show a caller type that no pattern names (they name {@code "Root"}). Only when a
+ * pattern may match the call (or the value is an EventBridge envelope) are the record's bytes, kept by
+ * {@link KeepingInputStream}, parsed into a tree, and the caller read from it. A record without those names may be
+ * an export with lower-case names ({@link dev.snapback.cli.ExportedForms}): it is parsed and routed by
  * {@code eventsource}, {@code eventname} and {@code errorcode}, so the scan of CloudTrail's own logs stays as lean as
  * it was.
  */
@@ -39,10 +44,18 @@ final class RecordReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final byte[] TYPE_FIELD = "\"type\":".getBytes(StandardCharsets.UTF_8);
 
-    /** What a record says of its caller, for routing; {@link #NONE} until its {@code userIdentity} is read. */
+    /** What a record says of its caller, for routing; {@link #NONE} when no pattern can name it. */
     private record Caller(String type, String invokedBy) {
         static final Caller NONE = new Caller(null, null);
+
+        /** From a parsed record, in CloudTrail's names or an export's lower-case ones. */
+        static Caller of(JsonNode record) {
+            JsonNode identity = record.has("userIdentity") ? record.path("userIdentity") : record.path("useridentity");
+            JsonNode invokedBy = identity.has("invokedBy") ? identity.get("invokedBy") : identity.path("invokedby");
+            return new Caller(identity.path("type").textValue(), scalar(invokedBy.asToken(), invokedBy.asText()));
+        }
     }
 
     /** Whether a rule may match a record with these routed values ({@link Router#mayMatch}); asked of every record. */
@@ -52,9 +65,14 @@ final class RecordReader {
     }
 
     private final Prefilter mayMatch;
+    /** The caller types that patterns name, as JSON strings in UTF-8 ({@code "Root"} with its quotes). */
+    private final byte[][] callerTypes;
 
-    RecordReader(Prefilter mayMatch) {
+    /** {@code callerTypes}: every {@code userIdentity.type} a pattern names ({@link Router#callerTypes}). */
+    RecordReader(Prefilter mayMatch, Set<String> callerTypes) {
         this.mayMatch = mayMatch;
+        this.callerTypes = callerTypes.stream().map(type -> ('"' + type + '"').getBytes(StandardCharsets.UTF_8))
+                .toArray(byte[][]::new);
     }
 
     /**
@@ -122,7 +140,7 @@ final class RecordReader {
             String eventSource = null;
             String eventName = null;
             String errorCode = null;
-            Caller caller = Caller.NONE;
+            boolean callerTypeNamed = false;
             String problem = null;
             boolean envelope = false;
             boolean logFile = false;
@@ -143,12 +161,7 @@ final class RecordReader {
                         errorCode = scalar(value, parser.getText());
                         if (value.isStructStart()) problem = "errorCode: expected a string, got " + describe(value);
                     }
-                    case "userIdentity" -> {
-                        if (value == JsonToken.START_OBJECT) {
-                            caller = caller();
-                            continue;
-                        }
-                    }
+                    case "userIdentity" -> callerTypeNamed = value == JsonToken.START_OBJECT && callerTypeMayBeNamed();
                     case "detail", "detail-type" -> envelope = true;
                     default -> { }
                 }
@@ -157,15 +170,12 @@ final class RecordReader {
             if (logFile) return;
             int at = index++;
             JsonNode json = null;
-            if (!envelope && (eventSource == null || eventName == null)) {
+            Caller caller = Caller.NONE;
+            if (!envelope && (eventSource == null || eventName == null || callerTypeNamed)) {
                 json = tree(start);
+                caller = Caller.of(json);
                 if (eventSource == null) eventSource = json.path("eventsource").textValue();
                 if (eventName == null) eventName = json.path("eventname").textValue();
-                if (caller == Caller.NONE) {
-                    JsonNode identity = json.has("userIdentity") ? json.path("userIdentity") : json.path("useridentity");
-                    JsonNode invokedBy = identity.has("invokedBy") ? identity.get("invokedBy") : identity.path("invokedby");
-                    caller = new Caller(identity.path("type").textValue(), scalar(invokedBy.asToken(), invokedBy.asText()));
-                }
                 JsonNode lowerCased = json.path("errorcode");
                 if (!lowerCased.isMissingNode() && !json.has("errorCode")) {
                     errorCode = scalar(lowerCased.asToken(), lowerCased.asText());
@@ -181,7 +191,10 @@ final class RecordReader {
                 sink.malformed(position, problem);
                 return;
             }
-            if (json == null) json = tree(start);
+            if (json == null) {
+                json = tree(start);
+                if (!envelope) caller = Caller.of(json);
+            }
             if (envelope) {
                 Candidate.ofEnvelope(json, position).ifPresentOrElse(sink::candidate,
                         () -> sink.malformed(position, Candidate.NOT_AN_ENVELOPE));
@@ -194,36 +207,32 @@ final class RecordReader {
         }
 
         /**
-         * The caller's type and {@code invokedBy} from the {@code userIdentity} object the parser is at, leaving it
-         * at that object's end; the rest is skipped undecoded.
+         * Whether the {@code userIdentity} object the parser has just entered may have a type some pattern names.
+         * CloudTrail writes {@code type} first: when the bytes after the brace are {@code "type":"X"}, with X a plain
+         * string and none of those types, the object is skipped without decoding its field names. Any other layout
+         * answers yes, which only costs a parse of the record.
          */
-        private Caller caller() throws IOException {
-            String type = null;
-            String invokedBy = null;
-            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (field.equals("type") && value == JsonToken.VALUE_STRING) type = parser.getText();
-                else if (field.equals("invokedBy")) invokedBy = scalar(value, parser.getText());
-                parser.skipChildren();
+        private boolean callerTypeMayBeNamed() {
+            byte[] bytes = kept.array();
+            int end = kept.length();
+            int at = kept.indexOf(parser.currentLocation().getByteOffset());
+            if (!startsWith(bytes, at, end, TYPE_FIELD)) return true;
+            at += TYPE_FIELD.length;
+            if (at >= end || bytes[at] != '"') return true;
+            for (byte[] type : callerTypes) {
+                if (startsWith(bytes, at, end, type)) return true;
             }
-            return new Caller(type, invokedBy);
+            for (int i = at + 1; i < end; i++) {
+                if (bytes[i] == '"') return false;
+                if (bytes[i] == '\\') return true;
+            }
+            return true;
         }
 
         /** The object that began at {@code start} and just ended, from its kept bytes. */
         private JsonNode tree(JsonLocation start) throws IOException {
             int from = kept.indexOf(start.getByteOffset());
             return JSON.readTree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
-        }
-
-        /**
-         * A value as the patterns match it ({@code errorCode}, {@code invokedBy}): a string quoted, another scalar as
-         * its text. CloudTrail leaves such a field out when it does not apply; an export's column holds null, which is
-         * the same.
-         */
-        private static String scalar(JsonToken value, String text) {
-            if (value == JsonToken.VALUE_STRING) return '"' + text + '"';
-            return value == JsonToken.VALUE_NULL || !value.isScalarValue() ? null : text;
         }
 
         /** The {@code Records} array of a CloudTrail S3 log file, or an exported array of records. */
@@ -247,6 +256,20 @@ final class RecordReader {
                 // nothing was written
             }
         }
+    }
+
+    /**
+     * A value as the patterns match it ({@code errorCode}, {@code invokedBy}): a string quoted, another scalar as
+     * its text. CloudTrail leaves such a field out when it does not apply; an export's column holds null, which is
+     * the same.
+     */
+    private static String scalar(JsonToken value, String text) {
+        if (value == JsonToken.VALUE_STRING) return '"' + text + '"';
+        return value == JsonToken.VALUE_NULL || !value.isScalarValue() ? null : text;
+    }
+
+    private static boolean startsWith(byte[] bytes, int at, int end, byte[] prefix) {
+        return end - at >= prefix.length && Arrays.equals(bytes, at, at + prefix.length, prefix, 0, prefix.length);
     }
 
     /** Line and column, the byte offset (of the uncompressed stream) and the record's index in its input. */

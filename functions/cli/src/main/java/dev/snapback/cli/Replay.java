@@ -119,7 +119,7 @@ final class Replay {
         void read() {
             summary.files = 1;
             summary.compressedBytes = Inputs.size(file);
-            RecordReader reader = new RecordReader(router::mayMatch);
+            RecordReader reader = new RecordReader(router::mayMatch, router.callerTypes());
             try (InputStream in = Inputs.open(file)) {
                 summary.uncompressedBytes = reader.read(in, this);
             } catch (BadInputException e) {

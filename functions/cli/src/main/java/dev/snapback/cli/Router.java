@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import software.amazon.event.ruler.Machine;
 
 /**
@@ -65,6 +68,12 @@ final class Router {
             if (pattern.getValue().names(eventSource, eventName, identityType, invokedBy, Route.unquoted(errorCode))) return true;
         }
         return false;
+    }
+
+    /** The {@code userIdentity.type} values that patterns name ({@link EventPattern#callsBy}). */
+    Set<String> callerTypes() {
+        return acrossServices.stream().map(pattern -> pattern.getValue().identityType()).filter(Objects::nonNull)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Detectors whose patterns name this call, whether or not the rest of their pattern matches. */

@@ -89,6 +89,32 @@ class ReplayInputsTest {
                 .startsWith("snapback: replayed 3 records").doesNotContain("skipped").hasLineCount(1);
     }
 
+    /**
+     * The scan reads no caller it need not: it searches a skipped userIdentity's bytes for "Root". A root caller
+     * spelled with escapes is still found; a user named Root is not a root caller, nor is root's call made by a service.
+     */
+    @Test
+    void rootCallersAreFoundInTheBytesOfTheirIdentity() throws IOException {
+        ObjectNode escaped = record("e-1", "ec2.amazonaws.com", "DescribeInstances", null);
+        ((ObjectNode) escaped.get("userIdentity")).put("type", "ROOT_TYPE");
+        ObjectNode namedRoot = record("e-2", "ec2.amazonaws.com", "DescribeInstances", null);
+        ((ObjectNode) namedRoot.get("userIdentity")).put("type", "IAMUser").put("userName", "Root");
+        ObjectNode onRootsBehalf = record("e-3", "ec2.amazonaws.com", "DescribeInstances", null);
+        ((ObjectNode) onRootsBehalf.get("userIdentity")).put("type", "Root").put("invokedBy", "ec2.amazonaws.com");
+        ObjectNode root = record("e-4", "ec2.amazonaws.com", "DescribeInstances", null);
+        ((ObjectNode) root.get("userIdentity")).put("type", "Root");
+        write(dir.resolve("trail.json.gz"), s3Log(List.of(escaped, namedRoot, onRootsBehalf, root))
+                .replace("\"ROOT_TYPE\"", "\"R\\u006f\\u006ft\""), true);
+
+        ReplayRun run = ReplayRun.of("replay", "--format", "json", dir.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode rootActivity = run.summary().at("/detectors/root-activity");
+        assertThat(rootActivity.get("seen").asLong()).as(rootActivity.toString()).isEqualTo(2);
+        assertThat(rootActivity.get("matched").asLong()).isEqualTo(2);
+        assertThat(run.json().get("decisions")).extracting(d -> d.get("eventID").asText()).containsExactly("e-1", "e-4");
+    }
+
     @Test
     void directoriesSkipOtherFilesButNamedFilesAreRead() throws IOException {
         write(dir.resolve("a/trail.json"), s3Log(RECORDS), false);

@@ -33,6 +33,8 @@ final class Router {
     private final Map<String, Map<String, List<String>>> namedCalls = new HashMap<>();
     /** The patterns of every service (by caller or by error), with their detector's id. */
     private final List<Map.Entry<String, EventPattern>> acrossServices = new ArrayList<>();
+    /** The {@code userIdentity.type} values those patterns name ({@link EventPattern#callsBy}). */
+    private final Set<String> callerTypes;
 
     Router(List<DetectorSpec> specs) {
         for (DetectorSpec spec : specs) {
@@ -53,6 +55,8 @@ final class Router {
                 }
             }
         }
+        callerTypes = acrossServices.stream().map(pattern -> pattern.getValue().identityType()).filter(Objects::nonNull)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -72,8 +76,7 @@ final class Router {
 
     /** The {@code userIdentity.type} values that patterns name ({@link EventPattern#callsBy}). */
     Set<String> callerTypes() {
-        return acrossServices.stream().map(pattern -> pattern.getValue().identityType()).filter(Objects::nonNull)
-                .collect(Collectors.toUnmodifiableSet());
+        return callerTypes;
     }
 
     /** Detectors whose patterns name this call, whether or not the rest of their pattern matches. */

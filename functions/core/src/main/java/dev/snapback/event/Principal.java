@@ -48,8 +48,9 @@ public sealed interface Principal {
         }
 
         @Override public String label() {
-            String role = issuerArn != null ? issuerArn.substring(issuerArn.lastIndexOf(':') + 1)
-                    : arn != null ? arn : "unnamed role";
+            // A blank ARN names nobody, as an absent one, so the label is never empty.
+            String role = issuerArn != null && !issuerArn.isBlank() ? issuerArn.substring(issuerArn.lastIndexOf(':') + 1)
+                    : arn != null && !arn.isBlank() ? arn : "unnamed role";
             return sessionName == null ? role : role + " (session " + sessionName + ")";
         }
     }

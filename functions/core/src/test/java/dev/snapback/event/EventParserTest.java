@@ -161,6 +161,17 @@ class EventParserTest {
     }
 
     @Test
+    void anAssumedRoleNamedByBlankArnsStillHasALabel() {
+        Principal role = event("unmanaged-key-created/finding/CreateAccessKey-assumed-role.json", detail -> {
+            ObjectNode identity = (ObjectNode) detail.get("userIdentity");
+            ((ObjectNode) identity.path("sessionContext").path("sessionIssuer")).put("arn", "");
+            identity.putNull("arn");
+        }).actor();
+
+        assertThat(role.label()).as("a burst is counted by it when nothing else names the caller").isEqualTo("unnamed role");
+    }
+
+    @Test
     void notJson() {
         assertMalformed(() -> EventParser.parse("{\"detail-type\": "), "not JSON: ");
         assertMalformed(() -> EventParser.parse(Arrays.copyOf(bytes(USER_ENVELOPE), 100)), "not JSON: ");

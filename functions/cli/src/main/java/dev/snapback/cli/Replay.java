@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +46,9 @@ final class Replay {
     private final boolean keepForApply;
     private final Problems problems;
     private final Progress progress;
+    /** Decisions outlive their file until the report; the values they repeat are held once ({@link #shared}). */
+    private static final int MAX_SHARED_VALUES = 100_000;
+    private final Map<Object, Object> sharedValues = new ConcurrentHashMap<>();
 
     Replay(Evaluator evaluator, boolean keepForApply, Problems problems, Progress progress) {
         this.evaluator = evaluator;
@@ -54,6 +58,14 @@ final class Replay {
         this.keepForApply = keepForApply;
         this.problems = problems;
         this.progress = progress;
+    }
+
+    /** The one copy of a value many decisions repeat ({@link ReplayedDecision#of}); bounded, past which values stay copies. */
+    @SuppressWarnings("unchecked")
+    private <T> T shared(T value) {
+        if (value == null || sharedValues.size() >= MAX_SHARED_VALUES) return value;
+        Object known = sharedValues.putIfAbsent(value, value);
+        return known == null ? value : (T) known;
     }
 
     Result run(List<Path> files, int threads) throws InterruptedException {
@@ -180,7 +192,7 @@ final class Replay {
                     case Assessment.Decided decided -> {
                         for (Decision decision : decided.decisions()) {
                             tally.actions.merge(decision.action(), 1L, Long::sum);
-                            decisions.add(ReplayedDecision.of(id, decision, keepForApply));
+                            decisions.add(ReplayedDecision.of(id, decision, keepForApply, Replay.this::shared));
                         }
                     }
                 }

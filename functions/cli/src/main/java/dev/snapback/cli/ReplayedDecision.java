@@ -39,15 +39,25 @@ record ReplayedDecision(
             .thenComparing(ReplayedDecision::eventId)
             .thenComparing(ReplayedDecision::detectorId);
 
-    static ReplayedDecision of(String detectorId, Decision decision, boolean keepForApply) {
+    /**
+     * {@code shared} returns the one copy of a value that many decisions repeat (a principal's burst, a detector's
+     * title and fix), so that a replay's decisions hold each once; per-event values (eventID, time) are not passed.
+     */
+    static ReplayedDecision of(String detectorId, Decision decision, boolean keepForApply, Shared shared) {
         Finding finding = decision.finding();
         CloudTrailEvent event = finding.cause();
-        return new ReplayedDecision(event.time(), event.eventId(), event.account(), event.region(),
-                event.actor().label(), event.sourceIp(), detectorId, finding.severity().name(), finding.title(),
-                decision.action(), finding.proposed().getClass().getSimpleName(), finding.proposed().describe(),
-                finding.resource().type(), finding.resource().id(), decision.reason(),
-                decision.burst().orElse(null), null,
+        return new ReplayedDecision(event.time(), event.eventId(), shared.apply(event.account()), shared.apply(event.region()),
+                shared.apply(event.actor().label()), shared.apply(event.sourceIp()), detectorId, finding.severity().name(),
+                shared.apply(finding.title()), decision.action(), finding.proposed().getClass().getSimpleName(),
+                shared.apply(finding.proposed().describe()), finding.resource().type(), shared.apply(finding.resource().id()),
+                shared.apply(decision.reason()), decision.burst().map(shared::apply).orElse(null), null,
                 keepForApply && decision.action() == Decision.Action.REMEDIATE ? decision : null);
+    }
+
+    /** Returns the one copy of an equal value. */
+    @FunctionalInterface
+    interface Shared {
+        <T> T apply(T value);
     }
 
     /** This decision with what its burst's count came to. */

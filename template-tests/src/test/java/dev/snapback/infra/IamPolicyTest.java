@@ -118,6 +118,25 @@ class IamPolicyTest {
         }
     }
 
+    /**
+     * Re-enabling keys: the detective-controls function on this account's keys only, the guard function on the two
+     * alert keys only, and no other function at all.
+     */
+    @Test
+    void onlyTheDetectiveAndGuardFunctionsReenableKeysEachOnItsOwnKeys() {
+        for (Family family : Family.values()) {
+            List<JsonNode> enabling = statements(family).stream()
+                    .filter(s -> texts(s.get("Action")).contains("kms:EnableKey")).toList();
+            switch (family) {
+                case DETECTIVE -> assertThat(enabling).singleElement().satisfies(s -> assertThat(items(s.get("Resource")))
+                        .containsExactly(JSON.valueToTree(Map.of("Fn::Sub", "arn:${AWS::Partition}:kms:*:${AWS::AccountId}:key/*"))));
+                case GUARD -> assertThat(enabling).singleElement().satisfies(s -> assertThat(items(s.get("Resource")))
+                        .containsExactlyInAnyOrder(deployed(ReenableKey.ALERT_KEY), deployed(ReenableKey.BREAK_GLASS_KEY)));
+                default -> assertThat(enabling).as("%s", family).isEmpty();
+            }
+        }
+    }
+
     @Test
     void onlyActionsThatTakeNoResourceLevelPermissionsAreGrantedOnEveryResource() {
         for (Family family : Family.values()) {

@@ -49,6 +49,7 @@ class RuntimeInterfaceClientTest {
             Family.TRAILS, "trail-tampered/ignored-by-detector/UpdateTrail-enable-log-validation.json",
             Family.KEYS, "unmanaged-key-created/ignored-by-detector/UpdateAccessKey-deactivated.json",
             Family.IDENTITY, "root-activity/ignored-by-detector/ConsoleLogin-root-failed.json",
+            Family.DETECTIVE, "kms-key-disabled-or-deleted/ignored-by-detector/DisableKey-by-managed-principal.json",
             Family.GUARD, "quarantine-tampered/ignored-by-detector/CreatePolicyVersion-another-policy.json");
 
     static Stream<Arguments> handlers() {

@@ -21,6 +21,8 @@ public final class Detectors {
             new DetectorType<>(RootActivityDetector.SPEC, RootSettings.class, RootSettings.DEFAULTS, RootActivityDetector::new),
             new DetectorType<>(UnauthorizedCallsDetector.SPEC, DeniedCallSettings.class, DeniedCallSettings.DEFAULTS,
                     UnauthorizedCallsDetector::new),
+            new DetectorType<>(KmsKeyDisabledDetector.SPEC, KmsKeySettings.class, KmsKeySettings.DEFAULTS,
+                    KmsKeyDisabledDetector::new),
             new DetectorType<>(SnapbackTamperedDetector.SPEC, TamperSettings.class, TamperSettings.DEFAULTS,
                     SnapbackTamperedDetector::new));
 

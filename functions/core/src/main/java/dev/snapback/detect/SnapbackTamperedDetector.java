@@ -260,14 +260,14 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
     }
 
     private List<Touched> key(CloudTrailEvent event) {
-        String keyArn = keyArn(event);
+        String keyArn = KmsKeyDisabledDetector.keyArn(event);
         if (keyArn == null || !settings.snapbackKeyArns().contains(keyArn)) return List.of();
         ResourceRef key = new ResourceRef("AWS::KMS::Key", keyArn);
         String label = "alert key " + keyArn.substring(keyArn.lastIndexOf('/') + 1);
         return List.of(switch (event.eventName()) {
             case "DisableKey" -> new Touched(key, label, "disabled, so no alert can be sent", new ReenableKey(event.region(), keyArn));
             case "ScheduleKeyDeletion" -> new Touched(key, label, "scheduled for deletion in "
-                    + Fields.integer(event.request(), "pendingWindowInDays") + " days", new ReenableKey(event.region(), keyArn));
+                    + KmsKeyDisabledDetector.pendingWindowDays(event) + " days", new ReenableKey(event.region(), keyArn));
             case "CreateGrant" -> new Touched(key, label, "granted to " + Fields.text(event.request(), "granteePrincipal"),
                     new PageOnly("a grant lets its grantee use the key beside its policy: revoke it (aws kms revoke-grant)"
                             + " unless it was intended"));
@@ -356,18 +356,6 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
         if (!before.endsWith(account)) return null;
         String rest = given.substring(marker + ":function:".length());
         return rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest;
-    }
-
-    /** The key's ARN: from the record's resources, or the request's keyId when that is an ARN or a bare key id. */
-    private static String keyArn(CloudTrailEvent event) {
-        for (JsonNode resource : Fields.items(event.record().path("resources"))) {
-            String arn = Fields.text(resource, "ARN");
-            if (arn != null && arn.contains(":key/")) return arn;
-        }
-        String keyId = Fields.text(event.request(), "keyId");
-        if (keyId == null || keyId.startsWith("alias/") || keyId.contains(":alias/")) return null;
-        return keyId.startsWith("arn:") ? keyId
-                : "arn:" + event.partition() + ":kms:" + event.region() + ":" + event.account() + ":key/" + keyId;
     }
 
     private static List<String> strings(JsonNode array) {

@@ -36,9 +36,14 @@ public record TamperSettings(
             throw new InvalidConfigException("snapbackHomeRegion", "not an AWS region: " + snapbackHomeRegion);
         }
         snapbackRegions = matching("snapbackRegions", snapbackRegions, REGION);
-        snapbackKeyArns = matching("snapbackKeyArns", snapbackKeyArns, KEY_ARN);
+        snapbackKeyArns = keyArns(snapbackKeyArns);
         snapbackTableArns = matching("snapbackTableArns", snapbackTableArns, TABLE_ARN);
         deploymentRoleArns = IamArns.requireExact("deploymentRoleArns", deploymentRoleArns);
+    }
+
+    /** {@code snapbackKeyArns} as given, refused unless each is a KMS key ARN. */
+    static Set<String> keyArns(Set<String> snapbackKeyArns) {
+        return matching("snapbackKeyArns", snapbackKeyArns, KEY_ARN);
     }
 
     /** Whether Snapback has a stack in {@code region}. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.snapback.detect.DetectorType;
 import dev.snapback.detect.Detectors;
 import dev.snapback.detect.KeySettings;
+import dev.snapback.detect.KmsKeySettings;
 import dev.snapback.detect.MfaDeactivatedDetector;
 import dev.snapback.detect.MfaSettings;
 import dev.snapback.detect.RootSettings;
@@ -208,13 +209,30 @@ class SnapbackConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no MfaSettings for mfa-deactivated");
     }
 
+    /**
+     * Each key is defined by one settings record. {@link KmsKeySettings} only reads keys that others define, and
+     * validates them through their owners ({@link KeySettings}, {@link TamperSettings}), so they cannot mean two things.
+     */
     @Test
     void everyKeyBelongsToOneSettingsRecord() {
         List<String> keys = new ArrayList<>(SettingsBinder.keys(SharedSettings.class));
-        Detectors.TYPES.stream().map(DetectorType::settingsType).distinct()
+        Detectors.TYPES.stream().map(DetectorType::settingsType).distinct().filter(type -> type != KmsKeySettings.class)
                 .forEach(type -> keys.addAll(SettingsBinder.keys(type)));
 
         assertThat(keys).doesNotHaveDuplicates().contains("publicPorts", "managedPrincipals", "trailKmsKeys",
                 "quarantineRelease", "modes", "lateEventAfter");
+        assertThat(SettingsBinder.keys(KeySettings.class)).contains("managedPrincipals");
+        assertThat(SettingsBinder.keys(TamperSettings.class)).contains("snapbackKeyArns");
+        assertThat(keys).containsAll(SettingsBinder.keys(KmsKeySettings.class));
+    }
+
+    @Test
+    void keysReadTwiceAreValidatedByTheirOwner() {
+        assertThatThrownBy(() -> SnapbackConfig.fromJson("{\"snapbackKeyArns\": [\"alias/alerts\"]}"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("snapbackKeyArns: ");
+        SnapbackConfig config = SnapbackConfig.fromJson("{\"managedPrincipals\": [\"arn:aws:iam::111122223333:role/key-rotation\"],"
+                + " \"snapbackKeyArns\": [\"arn:aws:kms:us-east-1:111122223333:key/5a5a5a5a-1111-4222-8333-444455556666\"]}");
+        assertThat(config.settings(KmsKeySettings.class).managedPrincipals()).isEqualTo(config.settings(KeySettings.class).managedPrincipals());
+        assertThat(config.settings(KmsKeySettings.class).snapbackKeyArns()).isEqualTo(config.settings(TamperSettings.class).snapbackKeyArns());
     }
 }

@@ -16,6 +16,7 @@ public final class Handlers {
             case TRAILS -> TrailHandler.class;
             case KEYS -> KeyHandler.class;
             case IDENTITY -> IdentityHandler.class;
+            case DETECTIVE -> DetectiveControlHandler.class;
             case GUARD -> GuardHandler.class;
         };
     }

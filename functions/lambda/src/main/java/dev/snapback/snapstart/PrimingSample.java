@@ -34,6 +34,7 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
             case TRAILS -> "trail-tampered/finding/StopLogging-by-arn.json";
             case KEYS -> "unmanaged-key-created/finding/CreateAccessKey-iam-user-for-other-user.json";
             case IDENTITY -> "root-activity/finding/ConsoleLogin-root-without-mfa.json";
+            case DETECTIVE -> "kms-key-disabled-or-deleted/finding/DisableKey-customer-key.json";
             case GUARD -> "quarantine-tampered/finding/CreatePolicyVersion-allow-all-as-default.json";
         };
         byte[] event;
@@ -52,6 +53,7 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
             case KEYS -> Map.of("ListAccessKeys", accessKeyOf(detail));
             // GetTrailStatus answered {}: the trail does not log. Root's activity only pages.
             case TRAILS, IDENTITY -> Map.of();
+            case DETECTIVE -> Map.of("DescribeKey", disabledKeyOf(detail));
             case GUARD -> {
                 Map<String, String> tampered = new HashMap<>(quarantinePolicy("v2", detail.at("/requestParameters/policyDocument").asText()));
                 tampered.put("CreatePolicyVersion", iam("CreatePolicyVersion", "<PolicyVersion><VersionId>v3</VersionId>"
@@ -84,6 +86,13 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
         return iam("ListAccessKeys", "<AccessKeyMetadata><member><UserName>" + key.path("userName").asText()
                 + "</UserName><AccessKeyId>" + key.path("accessKeyId").asText() + "</AccessKeyId><Status>Active</Status>"
                 + "</member></AccessKeyMetadata><IsTruncated>false</IsTruncated>");
+    }
+
+    /** The customer-managed key the sample's call disabled, as DescribeKey answers. */
+    private static String disabledKeyOf(JsonNode detail) {
+        String arn = detail.at("/resources/0/ARN").asText();
+        return JSON.createObjectNode().set("KeyMetadata", JSON.createObjectNode().put("KeyId", arn.substring(arn.lastIndexOf('/') + 1))
+                .put("Arn", arn).put("KeyState", "Disabled").put("Enabled", false).put("KeyManager", "CUSTOMER")).toString();
     }
 
     /** The quarantine policy with {@code document} as its default version {@code versionId}. */

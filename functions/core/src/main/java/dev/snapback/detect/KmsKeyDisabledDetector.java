@@ -1,0 +1,71 @@
+package dev.snapback.detect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Fields;
+import dev.snapback.model.Family;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
+import dev.snapback.remediate.ReenableKey;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A customer-managed KMS key disabled ({@code DisableKey}) or scheduled for deletion ({@code ScheduleKeyDeletion}): CIS
+ * AWS Foundations 4.7. What the key protects can no longer be read, and once deleted never again. HIGH; the fix
+ * ({@link ReenableKey}) undoes exactly the call, after reading the key: a deletion is cancelled and the key enabled
+ * (a cancel leaves it disabled), a disabled key is enabled. AWS-managed keys cannot be disabled by anyone, and the
+ * fix refuses them. Snapback's own alert keys are {@code snapback-tampered}'s; managed principals' changes are
+ * sanctioned.
+ *
+ * <p>Pages by default: retiring a key is routine work, so holding keys enabled is a choice ({@code remediate}).
+ */
+public record KmsKeyDisabledDetector(KmsKeySettings settings) implements Detector {
+
+    public static final DetectorSpec SPEC = new DetectorSpec(
+            "kms-key-disabled-or-deleted",
+            "KMS key disabled or scheduled for deletion",
+            Family.DETECTIVE,
+            Severity.HIGH,
+            Mode.PAGE,
+            List.of(EventPattern.apiCalls("kms", "DisableKey", "ScheduleKeyDeletion")),
+            ReenableKey.CUSTOMER_KEY_GRANTS);
+
+    @Override
+    public DetectorSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Verdict evaluate(CloudTrailEvent event) {
+        String keyArn = keyArn(event);
+        if (keyArn == null) return Verdict.clean("the call names its key by alias or not at all, so no key can be read back");
+        if (settings.snapbackKeyArns().contains(keyArn)) return Verdict.clean("Snapback's own alert key: snapback-tampered's");
+        if (settings.isManaged(event.actor())) {
+            return Verdict.clean("changed by the managed principal " + event.actor().label());
+        }
+        String change = event.eventName().equals("DisableKey") ? "disabled"
+                : "scheduled for deletion in " + pendingWindowDays(event) + " days";
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "KMS key " + keyArn.substring(keyArn.lastIndexOf('/') + 1)
+                + " " + change, new ResourceRef("AWS::KMS::Key", keyArn), new ReenableKey(event.region(), keyArn),
+                Facts.of(event, "key", keyArn, "change", change), event));
+    }
+
+    /** The days before the key is deleted; KMS waits 30 when the request names none. */
+    static int pendingWindowDays(CloudTrailEvent event) {
+        return Objects.requireNonNullElse(Fields.integer(event.request(), "pendingWindowInDays"), 30);
+    }
+
+    /** The key's ARN: from the record's resources, or the request's keyId when that is an ARN or a bare key id. */
+    static String keyArn(CloudTrailEvent event) {
+        for (JsonNode resource : Fields.items(event.record().path("resources"))) {
+            String arn = Fields.text(resource, "ARN");
+            if (arn != null && arn.contains(":key/")) return arn;
+        }
+        String keyId = Fields.text(event.request(), "keyId");
+        if (keyId == null || keyId.startsWith("alias/") || keyId.contains(":alias/")) return null;
+        return keyId.startsWith("arn:") ? keyId
+                : "arn:" + event.partition() + ":kms:" + event.region() + ":" + event.account() + ":key/" + keyId;
+    }
+}

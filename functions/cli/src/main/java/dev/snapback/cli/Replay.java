@@ -39,6 +39,9 @@ final class Replay {
     record Result(ReplaySummary summary, List<ReplayedDecision> decisions) {
     }
 
+    /** Distinct repeated values are few (principals, titles, fixes); past this bound values stay copies. */
+    private static final int MAX_SHARED_VALUES = 100_000;
+
     private final Evaluator evaluator;
     private final Router router;
     private final Map<String, Detector> detectors = new LinkedHashMap<>();
@@ -47,7 +50,6 @@ final class Replay {
     private final Problems problems;
     private final Progress progress;
     /** Decisions outlive their file until the report; the values they repeat are held once ({@link #shared}). */
-    private static final int MAX_SHARED_VALUES = 100_000;
     private final Map<Object, Object> sharedValues = new ConcurrentHashMap<>();
 
     Replay(Evaluator evaluator, boolean keepForApply, Problems problems, Progress progress) {

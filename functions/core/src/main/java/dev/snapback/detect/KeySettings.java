@@ -24,6 +24,11 @@ public record KeySettings(Set<String> managedPrincipals) {
      * ({@link RoleIdentity}), or a listed user or root by its exact ARN.
      */
     public boolean isManaged(Principal principal) {
+        return lists(managedPrincipals, principal);
+    }
+
+    /** Whether {@code managedPrincipals} (as validated here) lists {@code principal}, as {@link #isManaged} reads it. */
+    static boolean lists(Set<String> managedPrincipals, Principal principal) {
         return principal.role().map(role -> IamArns.listsRole(managedPrincipals, role))
                 .orElseGet(() -> principal.identityArn() != null && managedPrincipals.contains(principal.identityArn()));
     }

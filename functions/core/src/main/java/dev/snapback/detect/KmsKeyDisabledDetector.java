@@ -1,15 +1,12 @@
 package dev.snapback.detect;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapback.event.CloudTrailEvent;
-import dev.snapback.event.Fields;
 import dev.snapback.model.Family;
 import dev.snapback.model.Mode;
 import dev.snapback.model.ResourceRef;
 import dev.snapback.model.Severity;
 import dev.snapback.remediate.ReenableKey;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A customer-managed KMS key disabled ({@code DisableKey}) or scheduled for deletion ({@code ScheduleKeyDeletion}): CIS
@@ -39,33 +36,16 @@ public record KmsKeyDisabledDetector(KmsKeySettings settings) implements Detecto
 
     @Override
     public Verdict evaluate(CloudTrailEvent event) {
-        String keyArn = keyArn(event);
+        String keyArn = KmsKeys.keyArn(event);
         if (keyArn == null) return Verdict.clean("the call names its key by alias or not at all, so no key can be read back");
         if (settings.snapbackKeyArns().contains(keyArn)) return Verdict.clean("Snapback's own alert key: snapback-tampered's");
         if (settings.isManaged(event.actor())) {
             return Verdict.clean("changed by the managed principal " + event.actor().label());
         }
         String change = event.eventName().equals("DisableKey") ? "disabled"
-                : "scheduled for deletion in " + pendingWindowDays(event) + " days";
+                : "scheduled for deletion in " + KmsKeys.pendingWindowDays(event) + " days";
         return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "KMS key " + keyArn.substring(keyArn.lastIndexOf('/') + 1)
                 + " " + change, new ResourceRef("AWS::KMS::Key", keyArn), new ReenableKey(event.region(), keyArn),
                 Facts.of(event, "key", keyArn, "change", change), event));
-    }
-
-    /** The days before the key is deleted; KMS waits 30 when the request names none. */
-    static int pendingWindowDays(CloudTrailEvent event) {
-        return Objects.requireNonNullElse(Fields.integer(event.request(), "pendingWindowInDays"), 30);
-    }
-
-    /** The key's ARN: from the record's resources, or the request's keyId when that is an ARN or a bare key id. */
-    static String keyArn(CloudTrailEvent event) {
-        for (JsonNode resource : Fields.items(event.record().path("resources"))) {
-            String arn = Fields.text(resource, "ARN");
-            if (arn != null && arn.contains(":key/")) return arn;
-        }
-        String keyId = Fields.text(event.request(), "keyId");
-        if (keyId == null || keyId.startsWith("alias/") || keyId.contains(":alias/")) return null;
-        return keyId.startsWith("arn:") ? keyId
-                : "arn:" + event.partition() + ":kms:" + event.region() + ":" + event.account() + ":key/" + keyId;
     }
 }

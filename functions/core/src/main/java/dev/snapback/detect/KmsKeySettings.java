@@ -20,6 +20,6 @@ public record KmsKeySettings(Set<String> managedPrincipals, Set<String> snapback
     }
 
     public boolean isManaged(Principal principal) {
-        return new KeySettings(managedPrincipals).isManaged(principal);
+        return KeySettings.lists(managedPrincipals, principal);
     }
 }

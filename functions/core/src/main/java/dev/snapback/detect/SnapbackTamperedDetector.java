@@ -260,14 +260,14 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
     }
 
     private List<Touched> key(CloudTrailEvent event) {
-        String keyArn = KmsKeyDisabledDetector.keyArn(event);
+        String keyArn = KmsKeys.keyArn(event);
         if (keyArn == null || !settings.snapbackKeyArns().contains(keyArn)) return List.of();
         ResourceRef key = new ResourceRef("AWS::KMS::Key", keyArn);
         String label = "alert key " + keyArn.substring(keyArn.lastIndexOf('/') + 1);
         return List.of(switch (event.eventName()) {
             case "DisableKey" -> new Touched(key, label, "disabled, so no alert can be sent", new ReenableKey(event.region(), keyArn));
             case "ScheduleKeyDeletion" -> new Touched(key, label, "scheduled for deletion in "
-                    + KmsKeyDisabledDetector.pendingWindowDays(event) + " days", new ReenableKey(event.region(), keyArn));
+                    + KmsKeys.pendingWindowDays(event) + " days", new ReenableKey(event.region(), keyArn));
             case "CreateGrant" -> new Touched(key, label, "granted to " + Fields.text(event.request(), "granteePrincipal"),
                     new PageOnly("a grant lets its grantee use the key beside its policy: revoke it (aws kms revoke-grant)"
                             + " unless it was intended"));

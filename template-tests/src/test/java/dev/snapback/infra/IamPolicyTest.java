@@ -38,6 +38,8 @@ class IamPolicyTest {
     private static JsonNode json;
     /** IAM's account password policy is no resource: its actions accept only "*". */
     private static final Set<String> PASSWORD_POLICY = Set.of("iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy");
+    private static final Set<String> CONFIG_RECORDER = Set.of("config:DescribeConfigurationRecorderStatus",
+            "config:StartConfigurationRecorder");
 
     /** Action to the resource type it must be scoped to, for what every function needs besides its detectors' grants. */
     private static final Map<String, String> OWN_ACCESS = Map.ofEntries(
@@ -142,7 +144,19 @@ class IamPolicyTest {
         for (Family family : Family.values()) {
             assertThat(statements(family)).filteredOn(s -> items(s.get("Resource")).contains(JSON.valueToTree(Map.of("Fn::Sub", "*"))))
                     .as(family.functionId()).allSatisfy(statement -> assertThat(texts(statement.get("Action")))
-                            .allMatch(action -> action.startsWith("ec2:Describe") || PASSWORD_POLICY.contains(action)));
+                            .allMatch(action -> action.startsWith("ec2:Describe") || PASSWORD_POLICY.contains(action)
+                                    || family == Family.DETECTIVE && CONFIG_RECORDER.contains(action)));
+        }
+    }
+
+    /** Only the detective-controls function may start Config recorders, and it may do nothing else to AWS Config. */
+    @Test
+    void onlyTheDetectiveFunctionStartsRecordersAndDoesNothingElseToConfig() {
+        for (Family family : Family.values()) {
+            List<String> config = statements(family).stream().flatMap(s -> texts(s.get("Action")).stream())
+                    .filter(action -> action.startsWith("config:")).toList();
+            if (family == Family.DETECTIVE) assertThat(config).containsExactlyInAnyOrderElementsOf(CONFIG_RECORDER);
+            else assertThat(config).as("%s", family).isEmpty();
         }
     }
 

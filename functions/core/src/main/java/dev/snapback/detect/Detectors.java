@@ -23,6 +23,8 @@ public final class Detectors {
                     UnauthorizedCallsDetector::new),
             new DetectorType<>(KmsKeyDisabledDetector.SPEC, KmsKeySettings.class, KmsKeySettings.DEFAULTS,
                     KmsKeyDisabledDetector::new),
+            new DetectorType<>(ConfigRecorderStoppedDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
+                    ConfigRecorderStoppedDetector::new),
             new DetectorType<>(SnapbackTamperedDetector.SPEC, TamperSettings.class, TamperSettings.DEFAULTS,
                     SnapbackTamperedDetector::new));
 

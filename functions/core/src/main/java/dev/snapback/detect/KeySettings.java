@@ -6,9 +6,10 @@ import dev.snapback.settings.IamArns;
 import java.util.Set;
 
 /**
- * Who may create keys for {@code unmanaged-key-created}.
+ * The managed path: who may create keys for {@code unmanaged-key-created}, and whose changes to the account's
+ * detective controls ({@code config-recorder-stopped}, and through {@link KmsKeySettings} the KMS keys) are sanctioned.
  *
- * @param managedPrincipals identity ARNs (IAM users, roles) allowed to create keys: the managed path; a role matches
+ * @param managedPrincipals identity ARNs (IAM users, roles) on the managed path; a role matches
  *                          its sessions by role identity (account and name, any path), a user its exact ARN
  */
 public record KeySettings(Set<String> managedPrincipals) {

@@ -38,6 +38,10 @@ import software.amazon.awssdk.services.sts.StsClient;
  * of the invocation, so a call that hangs cannot outlive the function. The endpoint is left to the SDK unless one is
  * given: the SDK itself honours {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}, which is how local stubs and the
  * integration profile point Snapback elsewhere.
+ *
+ * <p>AWS Config, whose SDK module this build cannot have, is spoken through {@link JsonProtocolClient} on the same
+ * HTTP client, credentials, endpoint rules and budget, behind an interface ({@link ConfigService}) that a generated
+ * client can implement instead.
  */
 public final class AwsClients implements AutoCloseable {
 
@@ -48,6 +52,8 @@ public final class AwsClients implements AutoCloseable {
     private final CallBudget budget = new CallBudget(Clock.systemUTC());
     /** Clients by service and region, each built on first use and kept for the container's life. */
     private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
+    /** The same, for the services spoken through {@link JsonProtocolClient}. */
+    private final Map<String, JsonProtocolClient> jsonClients = new ConcurrentHashMap<>();
 
     /**
      * @param home        the function's own region (SNS topic, audit table, SSM parameter)
@@ -114,6 +120,11 @@ public final class AwsClients implements AutoCloseable {
         return client("kms", Region.of(region), KmsClient::builder);
     }
 
+    /** AWS Config in the given region: recorders are regional. */
+    public ConfigService config(String region) {
+        return new JsonConfigService(json(JsonConfigService.SERVICE, Region.of(region)));
+    }
+
     public IamClient iam() {
         return client("iam", iamRegion(home), IamClient::builder);
     }
@@ -153,6 +164,11 @@ public final class AwsClients implements AutoCloseable {
         return (C) clients.computeIfAbsent(service + "/" + region.id(), key -> configure(builder.get(), region).build());
     }
 
+    private JsonProtocolClient json(JsonProtocolClient.Service service, Region region) {
+        return jsonClients.computeIfAbsent(service.endpointPrefix() + "/" + region.id(),
+                key -> new JsonProtocolClient(service, region, endpoint, http, credentials, budget));
+    }
+
     private <B extends AwsSyncClientBuilder<B, ?> & AwsClientBuilder<B, ?>> B configure(B builder, Region region) {
         builder.httpClient(http)
                 .region(region)
@@ -168,6 +184,7 @@ public final class AwsClients implements AutoCloseable {
     public void close() {
         clients.values().forEach(SdkClient::close);
         clients.clear();
+        jsonClients.clear();
         http.close();
     }
 }

@@ -82,7 +82,7 @@ public final class CallBudget {
             @Override
             public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
                 if (!(context.request() instanceof AwsRequest request)) return context.request();
-                Duration call = forNextCall(request);
+                Duration call = nextCall(request.getClass().getSimpleName().replaceFirst("Request$", ""));
                 AwsRequestOverrideConfiguration.Builder timeouts = request.overrideConfiguration()
                         .map(AwsRequestOverrideConfiguration::toBuilder).orElseGet(AwsRequestOverrideConfiguration::builder)
                         .apiCallTimeout(call)
@@ -92,19 +92,25 @@ public final class CallBudget {
         };
     }
 
-    private Duration forNextCall(AwsRequest request) {
+    /**
+     * How long the next call, {@code operation}, may take, its retries included; for the clients this budget does not
+     * intercept ({@link JsonProtocolClient}).
+     *
+     * @throws OutOfTimeException when too little is left for any call to finish
+     */
+    public Duration nextCall(String operation) {
         Instant end = reporting ? reportBy : actBy;
         Duration left = end.equals(Instant.MAX) ? MAX_CALL : Duration.between(clock.instant(), end);
         if (left.compareTo(LEAST_USEFUL) < 0) {
-            throw new OutOfTimeException("no time left in this invocation for " + request.getClass().getSimpleName()
-                    .replaceFirst("Request$", "") + (reporting ? "" : " (the rest is kept for reporting that)"));
+            throw new OutOfTimeException("no time left in this invocation for " + operation
+                    + (reporting ? "" : " (the rest is kept for reporting that)"));
         }
         // While reporting, a call may take half of what is left: a page that hangs still leaves time to record it.
         if (reporting && left.dividedBy(2).compareTo(LEAST_USEFUL) >= 0) left = left.dividedBy(2);
         return min(left, MAX_CALL);
     }
 
-    private static Duration min(Duration a, Duration b) {
+    static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 

@@ -27,6 +27,7 @@ import dev.snapback.remediate.RestoreRule;
 import dev.snapback.remediate.RestoreTrailSettings;
 import dev.snapback.remediate.RevokeIngress;
 import dev.snapback.remediate.Sanctioned;
+import dev.snapback.remediate.StartConfigRecorder;
 import dev.snapback.remediate.StartLogging;
 import dev.snapback.testing.DamagedFixtures.Damaged;
 import dev.snapback.testing.DamagedFixtures;
@@ -140,6 +141,10 @@ class DetectorPropertyTest {
                     assertThat(eventTexts).anyMatch(text -> text.contains(functionName));
             case ReenableKey(String region, String keyArn) ->
                     assertThat(eventTexts).anyMatch(text -> keyArn.endsWith(text) || text.equals(keyArn));
+            case StartConfigRecorder(String region, String recorderName) -> {
+                assertThat(recorderName).isNotBlank().isIn(eventTexts);
+                assertThat(region).isEqualTo(event.region());
+            }
             case Sanctioned(String reason) -> assertThat(reason).isNotBlank();
             case RestorePasswordPolicy(PasswordPolicy baseline) ->
                     assertThat(baseline).isEqualTo(Fixtures.config().settings(PasswordSettings.class).baseline());

@@ -20,7 +20,8 @@ class DetectorsTest {
         assertThat(Detectors.SPECS).containsExactly(MfaDeactivatedDetector.SPEC, SecurityGroupOpenedDetector.SPEC,
                 TrailTamperedDetector.SPEC, UnmanagedKeyCreatedDetector.SPEC, QuarantineTamperedDetector.SPEC,
                 PasswordPolicyWeakenedDetector.SPEC, ConsoleLoginWithoutMfaDetector.SPEC, RootActivityDetector.SPEC,
-                UnauthorizedCallsDetector.SPEC, KmsKeyDisabledDetector.SPEC, SnapbackTamperedDetector.SPEC);
+                UnauthorizedCallsDetector.SPEC, KmsKeyDisabledDetector.SPEC, ConfigRecorderStoppedDetector.SPEC,
+                SnapbackTamperedDetector.SPEC);
         assertThat(Detectors.SPECS).extracting(DetectorSpec::id).doesNotHaveDuplicates();
     }
 

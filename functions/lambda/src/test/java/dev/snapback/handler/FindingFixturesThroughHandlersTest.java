@@ -152,6 +152,12 @@ class FindingFixturesThroughHandlersTest {
                             .put("KeyId", remediation.get("keyArn").asText()).put("Arn", remediation.get("keyArn").asText())
                             .put("KeyState", event.eventName().equals("ScheduleKeyDeletion") ? "PendingDeletion" : "Disabled"))
                             .toString())));
+            case "StartConfigRecorder" -> {
+                AWS.stubFor(AwsStub.target("StarlingDoveService.DescribeConfigurationRecorderStatus").willReturn(AwsStub.json(200,
+                        JSON_11, "{\"ConfigurationRecordersStatus\": [{\"name\": \"" + remediation.get("recorderName").asText()
+                                + "\", \"recording\": false, \"lastStopTime\": " + event.time().getEpochSecond() + "}]}")));
+                AWS.stubFor(AwsStub.target("StarlingDoveService.StartConfigurationRecorder").willReturn(AwsStub.json(200, JSON_11, "{}")));
+            }
             case "RestorePasswordPolicy" -> AWS.stubFor(AwsStub.query("GetAccountPasswordPolicy").willReturn(
                     event.eventName().equals("DeleteAccountPasswordPolicy")
                             ? AwsStub.queryError(404, "NoSuchEntity", "The Password Policy with domain name 111122223333 cannot be found.")
@@ -458,6 +464,10 @@ class FindingFixturesThroughHandlersTest {
                     assertThat(scope(c)).isEqualTo(event.region() + "/kms");
                 });
             }
+            case "StartConfigRecorder" -> assertThat(calls).allSatisfy(c -> {
+                assertThat(JSON.readTree(c.getBodyAsString()).toString()).contains("\"" + remediation.get("recorderName").asText() + "\"");
+                assertThat(scope(c)).isEqualTo(event.region() + "/config");
+            });
             case "RestorePasswordPolicy" -> {
                 // Setting by setting, the stricter of the baseline and the policy the event left.
                 JsonNode set = event.request();
@@ -516,6 +526,7 @@ class FindingFixturesThroughHandlersTest {
             case "RemoveZeroConcurrency" -> List.of("GetFunctionConcurrency", "DeleteFunctionConcurrency");
             case "ReenableKey" -> event.eventName().equals("ScheduleKeyDeletion")
                     ? List.of("DescribeKey", "CancelKeyDeletion", "EnableKey") : List.of("DescribeKey", "EnableKey");
+            case "StartConfigRecorder" -> List.of("DescribeConfigurationRecorderStatus", "StartConfigurationRecorder");
             case "RestorePasswordPolicy" -> List.of("GetAccountPasswordPolicy", "UpdateAccountPasswordPolicy");
             case "PageOnly", "Sanctioned", "PageOnBurst" -> List.of();
             default -> throw new AssertionError("unknown remediation type " + remediation);

@@ -131,6 +131,18 @@ public final class Emulator {
     }
 
     /**
+     * An AWS Config call in the home region, for the state a test starts from (Snapback's own {@code ConfigService}
+     * only reads and starts recorders): awsJson 1.1, as moto reads it.
+     */
+    public void config(String operation, String body) {
+        send(HttpRequest.newBuilder(endpoint.resolve("/")).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("X-Amz-Target", "StarlingDoveService." + operation)
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20261207/" + clients.home().id()
+                        + "/config/aws4_request, SignedHeaders=host, Signature=0").build());
+    }
+
+    /**
      * A fixture from {@code events/}, moved into the emulator's account with a fresh eventID, its {@code detail}
      * edited: how a test hands the handler the CloudTrail record of a change it made.
      */

@@ -149,6 +149,32 @@ class IamPolicyTest {
         }
     }
 
+    /**
+     * GuardDuty and Security Hub: only the detective-controls function, only reading and re-enabling, and only on this
+     * account's detectors and hubs.
+     */
+    @Test
+    void onlyTheDetectiveFunctionReenablesThreatDetectionOnThisAccountsDetectorsAndHubs() {
+        Map<String, String> scoped = Map.of(
+                "guardduty:GetDetector", "arn:${AWS::Partition}:guardduty:*:${AWS::AccountId}:detector/*",
+                "guardduty:UpdateDetector", "arn:${AWS::Partition}:guardduty:*:${AWS::AccountId}:detector/*",
+                "securityhub:GetEnabledStandards", "arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:hub/default",
+                "securityhub:BatchEnableStandards", "arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:hub/default");
+        for (Family family : Family.values()) {
+            List<JsonNode> threatDetection = statements(family).stream().filter(s -> texts(s.get("Action")).stream()
+                    .anyMatch(action -> action.startsWith("guardduty:") || action.startsWith("securityhub:"))).toList();
+            if (family != Family.DETECTIVE) {
+                assertThat(threatDetection).as("%s", family).isEmpty();
+                continue;
+            }
+            assertThat(threatDetection.stream().flatMap(s -> texts(s.get("Action")).stream()))
+                    .containsExactlyInAnyOrderElementsOf(scoped.keySet());
+            threatDetection.forEach(statement -> texts(statement.get("Action")).forEach(action ->
+                    assertThat(items(statement.get("Resource"))).as(action)
+                            .containsExactly(JSON.valueToTree(Map.of("Fn::Sub", scoped.get(action))))));
+        }
+    }
+
     /** Only the detective-controls function may start Config recorders, and it may do nothing else to AWS Config. */
     @Test
     void onlyTheDetectiveFunctionStartsRecordersAndDoesNothingElseToConfig() {

@@ -25,6 +25,8 @@ public final class Detectors {
                     KmsKeyDisabledDetector::new),
             new DetectorType<>(ConfigRecorderStoppedDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
                     ConfigRecorderStoppedDetector::new),
+            new DetectorType<>(ThreatDetectionDisabledDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
+                    ThreatDetectionDisabledDetector::new),
             new DetectorType<>(SnapbackTamperedDetector.SPEC, TamperSettings.class, TamperSettings.DEFAULTS,
                     SnapbackTamperedDetector::new));
 

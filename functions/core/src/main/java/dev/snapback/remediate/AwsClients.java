@@ -39,9 +39,10 @@ import software.amazon.awssdk.services.sts.StsClient;
  * given: the SDK itself honours {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}, which is how local stubs and the
  * integration profile point Snapback elsewhere.
  *
- * <p>AWS Config, whose SDK module this build cannot have, is spoken through {@link JsonProtocolClient} on the same
- * HTTP client, credentials, endpoint rules and budget, behind an interface ({@link ConfigService}) that a generated
- * client can implement instead.
+ * <p>AWS Config, GuardDuty and Security Hub, whose SDK modules this build cannot have, are spoken through
+ * {@link JsonProtocolClient} on the same HTTP client, credentials, endpoint rules and budget, behind interfaces
+ * ({@link ConfigService}, {@link GuardDutyService}, {@link SecurityHubService}) that generated clients can implement
+ * instead.
  */
 public final class AwsClients implements AutoCloseable {
 
@@ -123,6 +124,16 @@ public final class AwsClients implements AutoCloseable {
     /** AWS Config in the given region: recorders are regional. */
     public ConfigService config(String region) {
         return new JsonConfigService(json(JsonConfigService.SERVICE, Region.of(region)));
+    }
+
+    /** GuardDuty in the given region: detectors are regional. */
+    public GuardDutyService guardDuty(String region) {
+        return new JsonGuardDutyService(json(JsonGuardDutyService.SERVICE, Region.of(region)));
+    }
+
+    /** Security Hub in the given region: hubs and their standards are regional. */
+    public SecurityHubService securityHub(String region) {
+        return new JsonSecurityHubService(json(JsonSecurityHubService.SERVICE, Region.of(region)));
     }
 
     public IamClient iam() {

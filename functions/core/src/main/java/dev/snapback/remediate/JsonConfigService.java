@@ -11,7 +11,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 final class JsonConfigService implements ConfigService {
 
     static final JsonProtocolClient.Service SERVICE = new JsonProtocolClient.Service("Config Service", "config", "config",
-            "StarlingDoveService");
+            new JsonProtocolClient.Protocol.AwsJson("StarlingDoveService"));
 
     private final JsonProtocolClient client;
 
@@ -25,7 +25,7 @@ final class JsonConfigService implements ConfigService {
         request.putArray("ConfigurationRecorderNames").add(name);
         JsonNode answer;
         try {
-            answer = client.call("DescribeConfigurationRecorderStatus", request);
+            answer = client.call(JsonProtocolClient.Operation.rpc("DescribeConfigurationRecorderStatus"), request);
         } catch (AwsServiceException e) {
             if ("NoSuchConfigurationRecorderException".equals(AwsErrors.code(e))) return Optional.empty();
             throw e;
@@ -42,7 +42,7 @@ final class JsonConfigService implements ConfigService {
 
     @Override
     public void startRecorder(String name) {
-        client.call("StartConfigurationRecorder",
+        client.call(JsonProtocolClient.Operation.rpc("StartConfigurationRecorder"),
                 JsonNodeFactory.instance.objectNode().put("ConfigurationRecorderName", name));
     }
 

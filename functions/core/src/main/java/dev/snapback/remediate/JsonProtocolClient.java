@@ -34,18 +34,20 @@ import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.retries.api.RetryToken;
 import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
  * The calls Snapback makes to the AWS services whose SDK v2 modules this build cannot have (Config, GuardDuty,
  * Security Hub, Organizations), made on the SDK's own stack: its HTTP client, its SigV4 signer, its endpoint resolution
  * (an override, {@code AWS_ENDPOINT_URL} and its per-service variants, the profile, as every generated client resolves
- * them) and its standard retry strategy, bounded by the invocation's {@link CallBudget}. It speaks the
- * {@code awsJson1_1} protocol (Config's and Organizations'; GuardDuty's and Security Hub's {@code restJson1} comes
- * with the detectors that call them). Errors surface as
+ * them) and its standard retry strategy, bounded by the invocation's {@link CallBudget}. It speaks the two JSON
+ * protocols of those services: {@link Protocol.AwsJson} (Config, Organizations) and {@link Protocol.RestJson}
+ * (GuardDuty, Security Hub). Errors surface as
  * {@link AwsServiceException}s with AWS's error code, as a generated client's do, so the executor reads them alike.
  *
  * <p>Not a general AWS client: no pagination, waiters or streaming; requests and answers are JSON trees, and the
- * typed interfaces over it ({@link ConfigService}) are where a generated client can take its place.
+ * typed interfaces over it ({@link ConfigService}, {@link GuardDutyService}, {@link SecurityHubService}) are where
+ * a generated client can take its place.
  */
 public final class JsonProtocolClient {
 
@@ -83,11 +85,36 @@ public final class JsonProtocolClient {
         this.budget = budget;
     }
 
+    /** A service as its model's metadata names it; {@code serviceId} also names its endpoint variables. */
+    public record Service(String serviceId, String endpointPrefix, String signingName, Protocol protocol) {
+    }
+
+    /** How a service's operations travel. */
+    public sealed interface Protocol {
+
+        /** {@code awsJson1_1}: every operation is {@code POST /}, named by {@code X-Amz-Target: targetPrefix.Operation}. */
+        record AwsJson(String targetPrefix) implements Protocol {
+        }
+
+        /** {@code restJson1}: each operation has its own method and path; the body carries the rest. */
+        record RestJson() implements Protocol {
+        }
+    }
+
     /**
-     * A service of the {@code awsJson1_1} protocol as its model's metadata names it: every operation is {@code POST /},
-     * named by {@code X-Amz-Target: targetPrefix.Operation}; {@code serviceId} also names its endpoint variables.
+     * One operation: its name, and its method and path (for {@link Protocol.AwsJson} always {@code POST /}); a path's
+     * labels are already filled in and encoded ({@link #label}).
      */
-    public record Service(String serviceId, String endpointPrefix, String signingName, String targetPrefix) {
+    public record Operation(String name, SdkHttpMethod method, String path) {
+
+        public static Operation rpc(String name) {
+            return new Operation(name, SdkHttpMethod.POST, "/");
+        }
+
+        /** A value for one label of a REST path, encoded as the SDK encodes path labels. */
+        public static String label(String value) {
+            return SdkHttpUtils.urlEncode(value);
+        }
     }
 
     public URI endpoint() {
@@ -101,9 +128,10 @@ public final class JsonProtocolClient {
      * @throws AwsServiceException with AWS's error code for an error answer that was not retried, or no longer
      * @throws SdkClientException  when the service could not be reached, or did not answer in time
      */
-    public JsonNode call(String operation, JsonNode body) {
-        Instant deadline = Instant.now().plus(budget.nextCall(operation));
-        byte[] payload = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
+    public JsonNode call(Operation operation, JsonNode body) {
+        Instant deadline = Instant.now().plus(budget.nextCall(operation.name()));
+        // No body at all (a REST GET or DELETE): a stream, even an empty one, would make the HTTP client send a POST.
+        byte[] payload = body == null ? null : body.toString().getBytes(StandardCharsets.UTF_8);
         RetryToken token = retries.acquireInitialToken(AcquireInitialTokenRequest.create(service.endpointPrefix())).token();
         while (true) {
             Duration left = Duration.between(Instant.now(), deadline);
@@ -126,10 +154,10 @@ public final class JsonProtocolClient {
         }
     }
 
-    private JsonNode attempt(String operation, byte[] payload, Duration timeout) {
+    private JsonNode attempt(Operation operation, byte[] payload, Duration timeout) {
         SignedRequest signed = SIGNER.sign(r -> r.identity(credentials.resolveCredentials())
                 .request(request(operation, payload))
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(payload))
+                .payload(payload == null ? null : ContentStreamProvider.fromByteArrayUnsafe(payload))
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region.id())
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service.signingName()));
         ExecutableHttpRequest exchange = http.prepareRequest(HttpExecuteRequest.builder().request(signed.request())
@@ -153,41 +181,53 @@ public final class JsonProtocolClient {
             }
             return read(operation, response.httpResponse(), answer);
         } catch (IOException e) {
-            throw SdkClientException.create(service.serviceId() + " " + operation + " at " + endpoint
+            throw SdkClientException.create(service.serviceId() + " " + operation.name() + " at " + endpoint
                     + (abandoned.get() ? " did not answer within " + timeout.toMillis() + " ms" : "") + ": " + e.getMessage(), e);
         } finally {
             watchdog.interrupt();
         }
     }
 
-    private SdkHttpFullRequest request(String operation, byte[] payload) {
-        return SdkHttpFullRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(endpoint)
-                .putHeader("Content-Type", "application/x-amz-json-1.1")
-                .putHeader("X-Amz-Target", service.targetPrefix() + "." + operation)
-                .putHeader("Content-Length", Integer.toString(payload.length))
-                .build();
+    private SdkHttpFullRequest request(Operation operation, byte[] payload) {
+        String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/$", "");
+        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
+                .method(operation.method())
+                .uri(endpoint.resolve(base + operation.path()));
+        if (payload != null) request.putHeader("Content-Length", Integer.toString(payload.length));
+        return switch (service.protocol()) {
+            case Protocol.AwsJson(String targetPrefix) -> request
+                    .putHeader("Content-Type", "application/x-amz-json-1.1")
+                    .putHeader("X-Amz-Target", targetPrefix + "." + operation.name())
+                    .build();
+            case Protocol.RestJson() -> request.putHeader("Content-Type", "application/json").build();
+        };
     }
 
-    private JsonNode read(String operation, SdkHttpResponse response, byte[] answer) throws IOException {
-        JsonNode json = answer.length == 0 ? MissingNode.getInstance() : JSON.readTree(answer);
-        if (response.isSuccessful()) return json;
+    private JsonNode read(Operation operation, SdkHttpResponse response, byte[] answer) throws IOException {
+        if (response.isSuccessful()) return answer.length == 0 ? MissingNode.getInstance() : JSON.readTree(answer);
+        // An error may come from something in front of the service (a proxy's HTML page): keep its status and text.
+        JsonNode json;
+        try {
+            json = answer.length == 0 ? MissingNode.getInstance() : JSON.readTree(answer);
+        } catch (IOException notJson) {
+            json = JSON.createObjectNode().put("message", new String(answer, StandardCharsets.UTF_8).strip());
+        }
+        String message = errorMessage(json);
         throw AwsServiceException.builder()
                 .statusCode(response.statusCode())
                 .requestId(response.firstMatchingHeader("x-amzn-RequestId").orElse(null))
-                .message(service.serviceId() + " " + operation + ": " + errorMessage(json))
+                .message(service.serviceId() + " " + operation.name() + ": " + message)
                 .awsErrorDetails(AwsErrorDetails.builder()
                         .serviceName(service.serviceId())
                         .errorCode(errorCode(response, json))
-                        .errorMessage(errorMessage(json))
+                        .errorMessage(message)
                         .sdkHttpResponse(response)
                         .build())
                 .build();
     }
 
     /**
-     * AWS's error code, as the JSON protocols send it: the {@code x-amzn-ErrorType} header, else the body's
+     * AWS's error code, as both JSON protocols send it: the {@code x-amzn-ErrorType} header, else the body's
      * {@code __type} or {@code code}; either may carry a namespace before {@code #} or a URL after {@code :}.
      */
     static String errorCode(SdkHttpResponse response, JsonNode body) {

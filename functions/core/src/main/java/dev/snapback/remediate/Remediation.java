@@ -15,8 +15,8 @@ import dev.snapback.model.Outcome;
  */
 public sealed interface Remediation permits RevokeIngress, StartLogging, RestoreTrailSettings, RestoreEventSelectors,
         DeactivateAccessKey, DeleteKeyPair, QuarantineUser, ReleaseQuarantine, RestoreQuarantinePolicy, RestoreRule,
-        EnableAlarmActions, RemoveZeroConcurrency, ReenableKey, StartConfigRecorder, RestorePasswordPolicy, DeactivateUserCredential, PageOnly,
-        PageOnBurst, Sanctioned {
+        EnableAlarmActions, RemoveZeroConcurrency, ReenableKey, StartConfigRecorder, EnableDetector, ReenableStandards,
+        RestorePasswordPolicy, DeactivateUserCredential, PageOnly, PageOnBurst, Sanctioned {
 
     /** One line for alerts and replay output, e.g. "revoke sgr-0a1 on sg-0abc". */
     String describe();

@@ -3,7 +3,6 @@ package dev.snapback.remediate;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.model.IamGrant;
 import dev.snapback.model.Outcome;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,9 +19,6 @@ public record StartConfigRecorder(String region, String recorderName) implements
      */
     public static final List<IamGrant> GRANTS = List.of(IamGrant.of("*", "config:DescribeConfigurationRecorderStatus",
             "config:StartConfigurationRecorder"));
-
-    /** How far apart AWS's clocks may put one stop's event time and the recorder's own stop time. */
-    static final Duration SAME_CALL = Duration.ofSeconds(5);
 
     @Override
     public String describe() {
@@ -43,7 +39,7 @@ public record StartConfigRecorder(String region, String recorderName) implements
                     + " any more; its DeleteConfigurationRecorder event pages");
         }
         if (status.recording()) return new Outcome.AlreadyCompliant("recorder " + recorderName + " is recording");
-        if (status.lastStopTime() != null && status.lastStopTime().isAfter(cause.time().plus(SAME_CALL))) {
+        if (ChangeTimes.newer(status.lastStopTime(), cause)) {
             return new Outcome.Superseded("recorder " + recorderName + " was stopped again at " + status.lastStopTime()
                     + ", after this event; that newer call's own event decides");
         }

@@ -12,12 +12,14 @@ import dev.snapback.remediate.DeactivateAccessKey;
 import dev.snapback.remediate.DeactivateUserCredential;
 import dev.snapback.remediate.DeleteKeyPair;
 import dev.snapback.remediate.EnableAlarmActions;
+import dev.snapback.remediate.EnableDetector;
 import dev.snapback.remediate.IngressRule;
 import dev.snapback.remediate.PageOnBurst;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.PasswordPolicy;
 import dev.snapback.remediate.QuarantineUser;
 import dev.snapback.remediate.ReenableKey;
+import dev.snapback.remediate.ReenableStandards;
 import dev.snapback.remediate.ReleaseQuarantine;
 import dev.snapback.remediate.RemoveZeroConcurrency;
 import dev.snapback.remediate.RestoreEventSelectors;
@@ -145,6 +147,14 @@ class DetectorPropertyTest {
                 assertThat(recorderName).isNotBlank().isIn(eventTexts);
                 assertThat(region).isEqualTo(event.region());
             }
+            case EnableDetector(String region, String detectorId) -> {
+                assertThat(detectorId).isNotBlank().isIn(eventTexts);
+                assertThat(region).isEqualTo(event.region());
+            }
+            case ReenableStandards(String region, var standards) -> assertThat(standards).isNotEmpty().allSatisfy(standard -> {
+                assertThat(standard.subscriptionArn()).isIn(eventTexts);
+                assertThat(standard.standardsArn()).isIn(eventTexts);
+            });
             case Sanctioned(String reason) -> assertThat(reason).isNotBlank();
             case RestorePasswordPolicy(PasswordPolicy baseline) ->
                     assertThat(baseline).isEqualTo(Fixtures.config().settings(PasswordSettings.class).baseline());

@@ -69,6 +69,15 @@ class JsonProtocolClientTest {
     }
 
     @Test
+    void anErrorPageFromInFrontOfTheServiceKeepsItsStatusAndText() {
+        AWS.stubFor(target(DESCRIBE).willReturn(json(403, "text/html", "<html>Forbidden by proxy</html>")));
+
+        assertThatThrownBy(() -> AWS.clients().config("us-east-1").recorderStatus("default"))
+                .isInstanceOfSatisfying(AwsServiceException.class, e ->
+                        assertThat(AwsErrors.describe(e)).isEqualTo("HTTP 403: <html>Forbidden by proxy</html>"));
+    }
+
+    @Test
     void throttlingAndServerErrorsAreRetriedAsTheSdkRetries() {
         String start = "StarlingDoveService.StartConfigurationRecorder";
         AWS.stubFor(target(start).inScenario("flaky").whenScenarioStateIs(STARTED).willSetStateTo("throttled")

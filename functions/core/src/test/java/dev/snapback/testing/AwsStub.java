@@ -139,17 +139,19 @@ public final class AwsStub extends WireMockExtension {
 
     /**
      * The operation of a request: the part of {@code X-Amz-Target} after the dot, the last path segment of a Smithy
-     * RPC v2 call ({@code /service/S/operation/OP}, CloudWatch), Lambda's REST operations on a function's concurrency,
-     * or the query {@code Action}.
+     * RPC v2 call ({@code /service/S/operation/OP}, CloudWatch), the REST operations Snapback makes (Lambda's on a
+     * function's concurrency, GuardDuty's on a detector, Security Hub's on standards), or the query {@code Action}.
      */
     public static String operation(LoggedRequest request) {
         String target = request.getHeader("X-Amz-Target");
         if (target != null) return target.substring(target.lastIndexOf('.') + 1);
         String path = request.getUrl();
+        String method = request.getMethod().getName();
         if (path.startsWith("/service/")) return path.substring(path.lastIndexOf('/') + 1);
-        if (path.endsWith("/concurrency")) {
-            return (request.getMethod().getName().equals("DELETE") ? "Delete" : "Get") + "FunctionConcurrency";
-        }
+        if (path.endsWith("/concurrency")) return (method.equals("DELETE") ? "Delete" : "Get") + "FunctionConcurrency";
+        if (path.matches("/detector/[^/]+")) return method.equals("GET") ? "GetDetector" : "UpdateDetector";
+        if (path.equals("/standards/get")) return "GetEnabledStandards";
+        if (path.equals("/standards/register")) return "BatchEnableStandards";
         return form(request).get("Action");
     }
 

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static dev.snapback.testing.AwsStub.form;
 import static dev.snapback.testing.AwsStub.scope;
@@ -157,6 +158,17 @@ class FindingFixturesThroughHandlersTest {
                         JSON_11, "{\"ConfigurationRecordersStatus\": [{\"name\": \"" + remediation.get("recorderName").asText()
                                 + "\", \"recording\": false, \"lastStopTime\": " + event.time().getEpochSecond() + "}]}")));
                 AWS.stubFor(AwsStub.target("StarlingDoveService.StartConfigurationRecorder").willReturn(AwsStub.json(200, JSON_11, "{}")));
+            }
+            case "EnableDetector" -> {
+                String path = "/detector/" + remediation.get("detectorId").asText();
+                AWS.stubFor(get(urlEqualTo(path)).willReturn(AwsStub.json(200, "application/json", "{\"status\": \"DISABLED\","
+                        + " \"updatedAt\": \"" + event.time() + "\"}")));
+                AWS.stubFor(post(urlEqualTo(path)).willReturn(AwsStub.json(200, "application/json", "{}")));
+            }
+            case "ReenableStandards" -> {
+                AWS.stubFor(post(urlEqualTo("/standards/get")).willReturn(AwsStub.json(200, "application/json",
+                        "{\"StandardsSubscriptions\": []}")));
+                AWS.stubFor(post(urlEqualTo("/standards/register")).willReturn(AwsStub.json(200, "application/json", "{}")));
             }
             case "RestorePasswordPolicy" -> AWS.stubFor(AwsStub.query("GetAccountPasswordPolicy").willReturn(
                     event.eventName().equals("DeleteAccountPasswordPolicy")
@@ -468,6 +480,17 @@ class FindingFixturesThroughHandlersTest {
                 assertThat(JSON.readTree(c.getBodyAsString()).toString()).contains("\"" + remediation.get("recorderName").asText() + "\"");
                 assertThat(scope(c)).isEqualTo(event.region() + "/config");
             });
+            case "EnableDetector" -> {
+                assertThat(call.getUrl()).isEqualTo("/detector/" + remediation.get("detectorId").asText());
+                assertThat(call.getBodyAsString()).isEqualTo("{\"enable\":true}");
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/guardduty"));
+            }
+            case "ReenableStandards" -> {
+                List<String> standards = new ArrayList<>();
+                remediation.get("standards").forEach(standard -> standards.add(standard.get("standardsArn").asText()));
+                assertThat(JSON.readTree(call.getBodyAsString()).findValuesAsText("StandardsArn")).isEqualTo(standards);
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/securityhub"));
+            }
             case "RestorePasswordPolicy" -> {
                 // Setting by setting, the stricter of the baseline and the policy the event left.
                 JsonNode set = event.request();
@@ -527,6 +550,8 @@ class FindingFixturesThroughHandlersTest {
             case "ReenableKey" -> event.eventName().equals("ScheduleKeyDeletion")
                     ? List.of("DescribeKey", "CancelKeyDeletion", "EnableKey") : List.of("DescribeKey", "EnableKey");
             case "StartConfigRecorder" -> List.of("DescribeConfigurationRecorderStatus", "StartConfigurationRecorder");
+            case "EnableDetector" -> List.of("GetDetector", "UpdateDetector");
+            case "ReenableStandards" -> List.of("GetEnabledStandards", "BatchEnableStandards");
             case "RestorePasswordPolicy" -> List.of("GetAccountPasswordPolicy", "UpdateAccountPasswordPolicy");
             case "PageOnly", "Sanctioned", "PageOnBurst" -> List.of();
             default -> throw new AssertionError("unknown remediation type " + remediation);

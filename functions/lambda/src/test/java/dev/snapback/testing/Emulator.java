@@ -123,10 +123,7 @@ public final class Emulator {
     /** An S3 bucket (a trail's destination); S3's own client is not one Snapback needs. */
     public String bucket(String base) {
         String bucket = name(base);
-        send(HttpRequest.newBuilder(endpoint.resolve("/" + bucket)).PUT(HttpRequest.BodyPublishers.noBody())
-                // moto routes by the service in the credential scope; it does not check the signature.
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20261207/" + clients.home().id()
-                        + "/s3/aws4_request, SignedHeaders=host, Signature=0").build());
+        signedFor("s3", HttpRequest.newBuilder(endpoint.resolve("/" + bucket)).PUT(HttpRequest.BodyPublishers.noBody()));
         return bucket;
     }
 
@@ -135,11 +132,29 @@ public final class Emulator {
      * only reads and starts recorders): awsJson 1.1, as moto reads it.
      */
     public void config(String operation, String body) {
-        send(HttpRequest.newBuilder(endpoint.resolve("/")).POST(HttpRequest.BodyPublishers.ofString(body))
+        signedFor("config", HttpRequest.newBuilder(endpoint.resolve("/")).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", "StarlingDoveService." + operation)
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20261207/" + clients.home().id()
-                        + "/config/aws4_request, SignedHeaders=host, Signature=0").build());
+                .header("X-Amz-Target", "StarlingDoveService." + operation));
+    }
+
+    /**
+     * A REST JSON call of {@code service} (GuardDuty, Security Hub) in the home region, for the state a test starts
+     * from; its answer, as JSON.
+     */
+    public JsonNode restJson(String service, String method, String path, String body) {
+        String answer = signedFor(service, HttpRequest.newBuilder(endpoint.resolve(path)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        try {
+            return answer.isBlank() ? JSON.createObjectNode() : JSON.readTree(answer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** moto routes by the service in the credential scope; it does not check the signature. */
+    private String signedFor(String service, HttpRequest.Builder request) {
+        return send(request.header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20261207/"
+                + clients.home().id() + "/" + service + "/aws4_request, SignedHeaders=host, Signature=0").build());
     }
 
     /**
@@ -262,12 +277,13 @@ public final class Emulator {
         send(HttpRequest.newBuilder(endpoint.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
-    private static void send(HttpRequest request) {
+    private static String send(HttpRequest request) {
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 300) {
                 throw new IllegalStateException(request.method() + " " + request.uri() + ": " + response.statusCode() + " " + response.body());
             }
+            return response.body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -26,7 +26,8 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Services whose CloudTrail events all arrive in {@link Settings#GLOBAL_EVENTS_REGION}. */
-    private static final Set<String> GLOBAL_EVENT_SOURCES = Set.of("iam.amazonaws.com", "cloudfront.amazonaws.com");
+    private static final Set<String> GLOBAL_EVENT_SOURCES = Set.of("iam.amazonaws.com", "cloudfront.amazonaws.com",
+            "organizations.amazonaws.com");
     /**
      * Console sign-ins arrive where the sign-in endpoint is: {@link Settings#GLOBAL_EVENTS_REGION} for the global
      * one, any region for a regional one.
@@ -49,7 +50,7 @@ public record DeclaredRule(DetectorSpec spec, EventPattern pattern) {
         return OwnNames.rule(spec.id(), pattern.service());
     }
 
-    /** Whether the events arrive only in {@link Settings#GLOBAL_EVENTS_REGION} (IAM, CloudFront), not in their own region. */
+    /** Whether the events arrive only in {@link Settings#GLOBAL_EVENTS_REGION} (IAM, CloudFront, Organizations), not in their own region. */
     public boolean global() {
         return pattern.eventSource() != null && GLOBAL_EVENT_SOURCES.contains(pattern.eventSource());
     }

@@ -79,7 +79,7 @@ class SettingsTest {
     void globalRulesAreWatchedOnlyWhereTheirEventsArriveAndSnapbacksOwnWhereverItHasAStack() {
         Settings settings = read(with("regions", "eu-west-1,eu-central-1"));
         for (DeclaredRule rule : DeclaredRule.all()) {
-            boolean global = Set.of("iam.amazonaws.com", "cloudfront.amazonaws.com").contains(String.valueOf(rule.pattern().eventSource()));
+            boolean global = Set.of("iam.amazonaws.com", "cloudfront.amazonaws.com", "organizations.amazonaws.com").contains(String.valueOf(rule.pattern().eventSource()));
             boolean own = rule.spec().equals(SnapbackTamperedDetector.SPEC) || rule.pattern().eventSource() == null
                     || rule.pattern().eventSource().equals("signin.amazonaws.com");
             assertThat(rule.arrivesIn("us-east-1", settings)).as(rule.id()).isEqualTo(global || own);

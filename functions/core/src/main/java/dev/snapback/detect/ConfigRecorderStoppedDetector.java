@@ -26,14 +26,16 @@ import java.util.List;
  */
 public record ConfigRecorderStoppedDetector(KeySettings settings) implements Detector {
 
+    private static final List<String> CALLS = List.of("StopConfigurationRecorder", "DeleteConfigurationRecorder",
+            "DeleteDeliveryChannel");
+
     public static final DetectorSpec SPEC = new DetectorSpec(
             "config-recorder-stopped",
             "AWS Config recorder stopped or deleted",
             Family.DETECTIVE,
             Severity.HIGH,
             Mode.REMEDIATE,
-            List.of(EventPattern.apiCalls("config", "StopConfigurationRecorder", "DeleteConfigurationRecorder",
-                    "DeleteDeliveryChannel")),
+            List.of(EventPattern.apiCalls("config", CALLS.toArray(String[]::new))),
             StartConfigRecorder.GRANTS);
 
     static final String RECORDER = "AWS::Config::ConfigurationRecorder";
@@ -46,33 +48,36 @@ public record ConfigRecorderStoppedDetector(KeySettings settings) implements Det
 
     @Override
     public Verdict evaluate(CloudTrailEvent event) {
+        if (!event.service().equals("config") || !CALLS.contains(event.eventName())) {
+            return Verdict.clean(event.eventName() + " does not stop AWS Config");
+        }
+        boolean channel = event.eventName().equals("DeleteDeliveryChannel");
         if (settings.isManaged(event.actor())) {
             return Verdict.clean("changed by the managed principal " + event.actor().label());
         }
-        boolean channel = event.eventName().equals("DeleteDeliveryChannel");
         String field = channel ? "deliveryChannelName" : "configurationRecorderName";
         String name = Fields.text(event.request(), field);
-        if (name == null || name.isBlank()) {
+        if (name == null) {
             return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, event.eventName() + " needs review",
                     new ResourceRef("AWS::CloudTrail::Event", event.eventId()), new PageOnly("the request names no "
                     + (channel ? "delivery channel" : "recorder") + " (" + field + " absent); nothing was changed,"
                     + " please review it"), Facts.of(event), event));
         }
         String where = " in " + event.region();
-        return Verdict.flagged(switch (event.eventName()) {
-            case "StopConfigurationRecorder" -> new Finding(SPEC.id(), Severity.HIGH, "Config recorder " + name + " stopped" + where,
-                    new ResourceRef(RECORDER, event.region() + "/" + name), new StartConfigRecorder(event.region(), name),
-                    Facts.of(event, "recorder", name), event);
-            case "DeleteConfigurationRecorder" -> new Finding(SPEC.id(), Severity.CRITICAL, "Config recorder " + name + " deleted" + where,
-                    new ResourceRef(RECORDER, event.region() + "/" + name), new PageOnly("the recorder was deleted; the"
-                    + " event does not hold its role, recording group or mode, so Snapback cannot recreate it: recreate it"
-                    + " from its source of truth, and review what changed while nothing recorded"),
-                    Facts.of(event, "recorder", name), event);
-            default -> new Finding(SPEC.id(), Severity.CRITICAL, "Config delivery channel " + name + " deleted" + where,
+        if (channel) {
+            return Verdict.flagged(new Finding(SPEC.id(), Severity.CRITICAL, "Config delivery channel " + name + " deleted" + where,
                     new ResourceRef(CHANNEL, event.region() + "/" + name), new PageOnly("the delivery channel was deleted,"
                     + " so no recorder can deliver; the event does not hold its bucket, topic or key, so Snapback cannot"
                     + " recreate it: recreate it from its source of truth"),
-                    Facts.of(event, "delivery channel", name), event);
-        });
+                    Facts.of(event, "delivery channel", name), event));
+        }
+        ResourceRef recorder = new ResourceRef(RECORDER, event.region() + "/" + name);
+        return Verdict.flagged(event.eventName().equals("StopConfigurationRecorder")
+                ? new Finding(SPEC.id(), Severity.HIGH, "Config recorder " + name + " stopped" + where, recorder,
+                        new StartConfigRecorder(event.region(), name), Facts.of(event, "recorder", name), event)
+                : new Finding(SPEC.id(), Severity.CRITICAL, "Config recorder " + name + " deleted" + where, recorder,
+                        new PageOnly("the recorder was deleted; the event does not hold its role, recording group or"
+                                + " mode, so Snapback cannot recreate it: recreate it from its source of truth, and review"
+                                + " what changed while nothing recorded"), Facts.of(event, "recorder", name), event));
     }
 }

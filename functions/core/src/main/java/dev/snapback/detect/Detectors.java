@@ -27,6 +27,8 @@ public final class Detectors {
                     ConfigRecorderStoppedDetector::new),
             new DetectorType<>(ThreatDetectionDisabledDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
                     ThreatDetectionDisabledDetector::new),
+            new DetectorType<>(OrganizationChangedDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
+                    OrganizationChangedDetector::new),
             new DetectorType<>(SnapbackTamperedDetector.SPEC, TamperSettings.class, TamperSettings.DEFAULTS,
                     SnapbackTamperedDetector::new));
 

@@ -60,7 +60,11 @@ public record ThreatDetectionDisabledDetector(KeySettings settings) implements D
         if (settings.isManaged(event.actor())) {
             return Verdict.clean("changed by the managed principal " + event.actor().label());
         }
-        return event.service().equals("guardduty") ? guardDuty(event) : securityHub(event);
+        return switch (event.service()) {
+            case "guardduty" -> guardDuty(event);
+            case "securityhub" -> securityHub(event);
+            default -> Verdict.clean(event.eventSource() + " is neither GuardDuty nor Security Hub");
+        };
     }
 
     private static Verdict guardDuty(CloudTrailEvent event) {
@@ -88,14 +92,18 @@ public record ThreatDetectionDisabledDetector(KeySettings settings) implements D
             case "DeleteDetector" -> Verdict.flagged(finding(event, Severity.CRITICAL, "GuardDuty detector " + detectorId
                     + " deleted" + where, detector, new PageOnly("the detector was deleted, with its findings, filters and"
                     + " plans; a new one starts from nothing: recreate it from the account's source of truth")));
-            default -> Verdict.flagged(finding(event, Severity.CRITICAL, "GuardDuty detector " + detectorId
-                    + " left its administrator account" + where, detector, new PageOnly("the account no longer sends"
+            case "DisassociateFromAdministratorAccount", "DisassociateFromMasterAccount" -> Verdict.flagged(finding(event,
+                    Severity.CRITICAL, "GuardDuty detector " + detectorId + " left its administrator account" + where, detector, new PageOnly("the account no longer sends"
                     + " its findings to the administrator; only the administrator can invite it again")));
+            default -> Verdict.clean(event.eventName() + " does not switch GuardDuty off");
         };
     }
 
     private static Verdict securityHub(CloudTrailEvent event) {
         ResourceRef hub = new ResourceRef(HUB, event.region());
+        if (!event.eventName().equals("DisableSecurityHub") && !event.eventName().equals("BatchDisableStandards")) {
+            return Verdict.clean(event.eventName() + " does not switch Security Hub off");
+        }
         if (event.eventName().equals("DisableSecurityHub")) {
             return Verdict.flagged(finding(event, Severity.CRITICAL, "Security Hub disabled in " + event.region(), hub,
                     new PageOnly("Security Hub was disabled, and its standards, integrations and findings with it;"

@@ -11,7 +11,10 @@ public enum Family {
     KEYS("keys"),
     /** Who calls, across every service: root's activity and bursts of denied calls. Pages only. */
     IDENTITY("identity"),
-    /** The controls that let the account see and protect itself: KMS keys, AWS Config, GuardDuty and Security Hub. */
+    /**
+     * The controls that let the account see and protect itself: KMS keys, AWS Config, GuardDuty, Security Hub, and
+     * the organization above them.
+     */
     DETECTIVE("detective-controls"),
     /** Snapback's own controls. Its role may write the quarantine policy, and the MFA role, which attaches it, may not. */
     GUARD("guard");

@@ -21,7 +21,7 @@ class DetectorsTest {
                 TrailTamperedDetector.SPEC, UnmanagedKeyCreatedDetector.SPEC, QuarantineTamperedDetector.SPEC,
                 PasswordPolicyWeakenedDetector.SPEC, ConsoleLoginWithoutMfaDetector.SPEC, RootActivityDetector.SPEC,
                 UnauthorizedCallsDetector.SPEC, KmsKeyDisabledDetector.SPEC, ConfigRecorderStoppedDetector.SPEC,
-                ThreatDetectionDisabledDetector.SPEC, SnapbackTamperedDetector.SPEC);
+                ThreatDetectionDisabledDetector.SPEC, OrganizationChangedDetector.SPEC, SnapbackTamperedDetector.SPEC);
         assertThat(Detectors.SPECS).extracting(DetectorSpec::id).doesNotHaveDuplicates();
     }
 

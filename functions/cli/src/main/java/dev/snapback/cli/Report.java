@@ -46,7 +46,10 @@ final class Report {
                     s.normalised.entrySet().stream().map(e -> e.getKey().description() + ": " + e.getValue()).toList()));
         }
         out.println();
-        String row = "%-26s %7s %8s %10s %6s %8s %7s %7s %5s %8s%n";
+        // The detector column is as wide as the longest id, so that every row lines up however long ids grow.
+        int idWidth = s.detectors.keySet().stream().mapToInt(String::length).max().orElse(0);
+        String row = "%-" + Math.max(idWidth, 8) + "s %7s %8s %10s %6s %8s %7s %7s %5s %8s%n";
+        String reasonRow = "  %-" + Math.max(idWidth, 8) + "s %6d  %s%n";
         out.printf(row, "DETECTOR", "SEEN", "MATCHED", "REMEDIATE", "PAGE", "COUNTED", "DRY-RUN", "EXEMPT", "OFF", "IGNORED");
         s.detectors.forEach((id, t) -> out.printf(row, id, t.seen, t.matched, t.action(Decision.Action.REMEDIATE),
                 t.action(Decision.Action.PAGE), t.counted, t.action(Decision.Action.DRY_RUN), t.action(Decision.Action.EXEMPT),
@@ -61,11 +64,11 @@ final class Report {
                 List<Map.Entry<String, Long>> reasons = t.ignored.entrySet().stream()
                         .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
                 reasons.stream().limit(TEXT_REASONS)
-                        .forEach(e -> out.printf("  %-24s %6d  %s%n", id, e.getValue(), e.getKey()));
+                        .forEach(e -> out.printf(reasonRow, id, e.getValue(), e.getKey()));
                 if (reasons.size() > TEXT_REASONS) {
                     long rest = reasons.stream().skip(TEXT_REASONS).mapToLong(Map.Entry::getValue).sum();
-                    out.printf("  %-24s %6d  under %d other reasons (--format json lists them all)%n", id, rest,
-                            reasons.size() - TEXT_REASONS);
+                    out.printf(reasonRow, id, rest, "under " + (reasons.size() - TEXT_REASONS)
+                            + " other reasons (--format json lists them all)");
                 }
             });
         }

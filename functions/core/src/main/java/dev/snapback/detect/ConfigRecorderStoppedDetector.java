@@ -52,16 +52,12 @@ public record ConfigRecorderStoppedDetector(KeySettings settings) implements Det
             return Verdict.clean(event.eventName() + " does not stop AWS Config");
         }
         boolean channel = event.eventName().equals("DeleteDeliveryChannel");
-        if (settings.isManaged(event.actor())) {
-            return Verdict.clean("changed by the managed principal " + event.actor().label());
-        }
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         String field = channel ? "deliveryChannelName" : "configurationRecorderName";
         String name = Fields.text(event.request(), field);
         if (name == null) {
-            return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, event.eventName() + " needs review",
-                    new ResourceRef("AWS::CloudTrail::Event", event.eventId()), new PageOnly("the request names no "
-                    + (channel ? "delivery channel" : "recorder") + " (" + field + " absent); nothing was changed,"
-                    + " please review it"), Facts.of(event), event));
+            return Verdict.flagged(Finding.needsReview(SPEC.id(), event, "the request names no "
+                    + (channel ? "delivery channel" : "recorder") + " (" + field + " absent)"));
         }
         String where = " in " + event.region();
         if (channel) {

@@ -3,6 +3,7 @@ package dev.snapback.detect;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.model.ResourceRef;
 import dev.snapback.model.Severity;
+import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.Remediation;
 import java.util.Map;
 
@@ -22,5 +23,15 @@ public record Finding(
 
     public Finding {
         context = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(context));
+    }
+
+    /**
+     * A call that the detector watches but cannot judge, because the event lacks what a fix would need: it pages HIGH
+     * on the event itself, saying {@code why}, and changes nothing.
+     */
+    static Finding needsReview(String detectorId, CloudTrailEvent event, String why) {
+        return new Finding(detectorId, Severity.HIGH, event.eventName() + " needs review",
+                new ResourceRef("AWS::CloudTrail::Event", event.eventId()),
+                new PageOnly(why + "; nothing was changed, please review it"), Facts.of(event), event);
     }
 }

@@ -39,12 +39,10 @@ public record KmsKeyDisabledDetector(KmsKeySettings settings) implements Detecto
         String keyArn = KmsKeys.keyArn(event);
         if (keyArn == null) return Verdict.clean("the call names its key by alias or not at all, so no key can be read back");
         if (settings.snapbackKeyArns().contains(keyArn)) return Verdict.clean("Snapback's own alert key: snapback-tampered's");
-        if (settings.isManaged(event.actor())) {
-            return Verdict.clean("changed by the managed principal " + event.actor().label());
-        }
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         String change = event.eventName().equals("DisableKey") ? "disabled"
                 : "scheduled for deletion in " + KmsKeys.pendingWindowDays(event) + " days";
-        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "KMS key " + keyArn.substring(keyArn.lastIndexOf('/') + 1)
+        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, "KMS key " + KmsKeys.keyId(keyArn)
                 + " " + change, new ResourceRef("AWS::KMS::Key", keyArn), new ReenableKey(event.region(), keyArn),
                 Facts.of(event, "key", keyArn, "change", change), event));
     }

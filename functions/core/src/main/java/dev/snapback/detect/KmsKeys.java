@@ -16,6 +16,11 @@ final class KmsKeys {
         return Objects.requireNonNullElse(Fields.integer(event.request(), "pendingWindowInDays"), 30);
     }
 
+    /** The key id at the end of a key ARN, as a title names the key. */
+    static String keyId(String keyArn) {
+        return keyArn.substring(keyArn.lastIndexOf('/') + 1);
+    }
+
     /** The key's ARN: from the record's resources, or the request's keyId when that is an ARN or a bare key id. */
     static String keyArn(CloudTrailEvent event) {
         for (JsonNode resource : Fields.items(event.record().path("resources"))) {

@@ -86,9 +86,7 @@ public record OrganizationChangedDetector(KeySettings settings) implements Detec
     public Verdict evaluate(CloudTrailEvent event) {
         Change change = event.service().equals("organizations") ? CHANGES.get(event.eventName()) : null;
         if (change == null) return Verdict.clean(event.eventName() + " is not an Organizations change CIS 4.15 names");
-        if (settings.isManaged(event.actor())) {
-            return Verdict.clean("changed by the managed principal " + event.actor().label());
-        }
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         String named = change.idField() == null ? null : Fields.text(event.request(), change.idField());
         // LeaveOrganization is called by the account that leaves: the event's own account.
         String id = named != null ? named : change.type().equals(ACCOUNT) ? event.account() : "organization of " + event.account();

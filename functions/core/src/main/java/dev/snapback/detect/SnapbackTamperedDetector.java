@@ -263,7 +263,7 @@ public record SnapbackTamperedDetector(TamperSettings settings) implements Detec
         String keyArn = KmsKeys.keyArn(event);
         if (keyArn == null || !settings.snapbackKeyArns().contains(keyArn)) return List.of();
         ResourceRef key = new ResourceRef("AWS::KMS::Key", keyArn);
-        String label = "alert key " + keyArn.substring(keyArn.lastIndexOf('/') + 1);
+        String label = "alert key " + KmsKeys.keyId(keyArn);
         return List.of(switch (event.eventName()) {
             case "DisableKey" -> new Touched(key, label, "disabled, so no alert can be sent", new ReenableKey(event.region(), keyArn));
             case "ScheduleKeyDeletion" -> new Touched(key, label, "scheduled for deletion in "

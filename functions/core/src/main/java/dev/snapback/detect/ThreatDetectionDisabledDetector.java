@@ -57,9 +57,7 @@ public record ThreatDetectionDisabledDetector(KeySettings settings) implements D
 
     @Override
     public Verdict evaluate(CloudTrailEvent event) {
-        if (settings.isManaged(event.actor())) {
-            return Verdict.clean("changed by the managed principal " + event.actor().label());
-        }
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         return switch (event.service()) {
             case "guardduty" -> guardDuty(event);
             case "securityhub" -> securityHub(event);
@@ -159,8 +157,6 @@ public record ThreatDetectionDisabledDetector(KeySettings settings) implements D
     }
 
     private static Verdict review(CloudTrailEvent event, String why) {
-        return Verdict.flagged(finding(event, Severity.HIGH, event.eventName() + " needs review",
-                new ResourceRef("AWS::CloudTrail::Event", event.eventId()), new PageOnly(why + "; nothing was changed,"
-                        + " please review it")));
+        return Verdict.flagged(Finding.needsReview(SPEC.id(), event, why));
     }
 }

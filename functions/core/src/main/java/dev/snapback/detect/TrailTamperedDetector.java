@@ -212,8 +212,6 @@ public record TrailTamperedDetector(TrailSettings settings) implements Detector 
     }
 
     private static Verdict review(CloudTrailEvent event, String why) {
-        return Verdict.flagged(new Finding(SPEC.id(), Severity.HIGH, event.eventName() + " needs review",
-                new ResourceRef("AWS::CloudTrail::Event", event.eventId()),
-                new PageOnly(why + "; nothing was changed, please review it"), Map.of(), event));
+        return Verdict.flagged(Finding.needsReview(SPEC.id(), event, why));
     }
 }

@@ -86,7 +86,7 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
         if (ownRootKey(event, requestedUser)) {
             return Verdict.flagged(rootKeyFinding(event, "root access key created", "access key", keyId));
         }
-        if (isManaged(event)) return managed(event);
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         String owner = Fields.text(event.response(), "accessKey", "userName");
         String missing = keyId == null ? "responseElements.accessKey.accessKeyId"
                 : owner == null ? "responseElements.accessKey.userName" : null;
@@ -110,7 +110,7 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
         if (ownRootKey(event, requestedUser)) {
             return Verdict.flagged(rootKeyFinding(event, "root access key re-activated", "access key", keyId));
         }
-        if (isManaged(event)) return managed(event);
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         // Without userName IAM applies the call to the caller's own key.
         String owner = requestedUser != null ? requestedUser
                 : event.actor() instanceof Principal.IamUser caller ? caller.userName() : null;
@@ -131,7 +131,7 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
     }
 
     private Verdict keyPairAdded(CloudTrailEvent event) {
-        if (isManaged(event)) return managed(event);
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         String keyPairId = Fields.text(event.response(), "keyPairId");
         String keyName = Fields.text(event.response(), "keyName");
         String fingerprint = Fields.text(event.response(), "keyFingerprint");
@@ -165,13 +165,13 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
      */
     private Verdict credentialAdded(CloudTrailEvent event, Kind kind, String responseObject, String idField) {
         JsonNode created = anyCase(event.response(), responseObject);
-        String id = anyCase(created, idField).textValue();
+        String id = Fields.text(anyCase(created, idField));
         String owner = Fields.text(created, "userName");
         String requestedUser = Fields.text(event.request(), "userName");
         if (ownRootKey(event, requestedUser)) {
             return Verdict.flagged(rootKeyFinding(event, "root " + kind.label() + " added", kind.label(), id));
         }
-        if (isManaged(event)) return managed(event);
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         String title = kind.label() + " " + (id == null ? "" : id + " ") + "added for user " + (owner != null ? owner : requestedUser);
         if (id == null || owner == null) {
             return pageAboutCredential(event, title, kind, owner != null ? owner : requestedUser, id, "the event has no"
@@ -190,11 +190,11 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
         String status = Fields.text(event.request(), "status");
         if ("Inactive".equals(status)) return Verdict.clean(kind.label() + " set inactive");
         String requestedUser = Fields.text(event.request(), "userName");
-        String id = anyCase(event.request(), idField).textValue();
+        String id = Fields.text(anyCase(event.request(), idField));
         if (ownRootKey(event, requestedUser)) {
             return Verdict.flagged(rootKeyFinding(event, "root " + kind.label() + " re-activated", kind.label(), id));
         }
-        if (isManaged(event)) return managed(event);
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         String owner = requestedUser != null ? requestedUser
                 : event.actor() instanceof Principal.IamUser caller ? caller.userName() : null;
         String title = kind.label() + " " + (id == null ? "" : id + " ") + ("Active".equals(status) ? "re-activated" : "updated");
@@ -224,7 +224,7 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
         boolean own = event.actor() instanceof Principal.IamUser caller && caller.userName().equals(user);
         if (own && !created) return Verdict.clean("user " + user + " set their own console password");
         if (user == null && !created) return Verdict.clean("UpdateLoginProfile without userName changes the caller's own password");
-        if (isManaged(event)) return managed(event);
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         Boolean resetRequired = Fields.bool(event.request(), "passwordResetRequired");
         String whose = user != null ? "user " + user : event.actor() instanceof Principal.Root ? "root" : "the caller";
         String title = "console password " + (created ? "created" : "changed") + " for " + whose + (own ? " by themself" : "");
@@ -242,7 +242,7 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
      * for that distribution's private content. Not yet trusted on its own, so MEDIUM.
      */
     private Verdict signingKeyAdded(CloudTrailEvent event) {
-        if (isManaged(event)) return managed(event);
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         String id = Fields.text(event.response(), "publicKey", "id");
         String name = Fields.text(event.request(), "publicKeyConfig", "name");
         return Verdict.flagged(new Finding(SPEC.id(), Severity.MEDIUM, "CloudFront public key "
@@ -257,7 +257,7 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
      * it lists. Taking a key out could break those distributions, so this pages.
      */
     private Verdict keyGroupSet(CloudTrailEvent event) {
-        if (isManaged(event)) return managed(event);
+        if (settings.isManaged(event.actor())) return Verdict.byManagedPrincipal(event.actor());
         JsonNode config = event.request().path("keyGroupConfig");
         List<String> keys = new ArrayList<>();
         config.path("items").forEach(key -> keys.add(key.asText()));
@@ -290,15 +290,6 @@ public record UnmanagedKeyCreatedDetector(KeySettings settings) implements Detec
     private static boolean ownRootKey(CloudTrailEvent event, String requestedUser) {
         return event.actor() instanceof Principal.Root
                 && (requestedUser == null || MfaDeactivatedDetector.ROOT_USER_NAME.equals(requestedUser));
-    }
-
-    private boolean isManaged(CloudTrailEvent event) {
-        return settings.isManaged(event.actor());
-    }
-
-    private static Verdict managed(CloudTrailEvent event) {
-        Principal actor = event.actor();
-        return Verdict.clean("made by the managed principal " + (actor.identityArn() != null ? actor.identityArn() : actor.label()));
     }
 
     private static Finding rootKeyFinding(CloudTrailEvent event, String title, String kind, String keyId) {

@@ -1,5 +1,6 @@
 package dev.snapback.detect;
 
+import dev.snapback.event.Principal;
 import java.util.List;
 
 /** A detector's answer for one event: nothing wrong (and why), or findings. */
@@ -19,6 +20,11 @@ public sealed interface Verdict {
 
     static Verdict clean(String reason) {
         return new Clean(reason);
+    }
+
+    /** A change on the managed path: sanctioned, and the principal named as CloudTrail names it. */
+    static Verdict byManagedPrincipal(Principal actor) {
+        return clean("made by the managed principal " + (actor.identityArn() != null ? actor.identityArn() : actor.label()));
     }
 
     static Verdict flagged(Finding... findings) {

@@ -32,10 +32,10 @@ class IgnoredForTheirReasonTest {
             unmanaged-key-created/ignored-by-detector/UpdateSSHPublicKey-deactivated    | SSH public key set inactive
             unmanaged-key-created/ignored-by-detector/UpdateLoginProfile-own-password   | user alice set their own console password
             unmanaged-key-created/ignored-by-detector/CreateKeyGroup2020_05_31-managed-user | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
-            config-recorder-stopped/ignored-by-detector/DeleteConfigurationRecorder-by-managed-principal | changed by the managed principal user/ci-deployer
+            config-recorder-stopped/ignored-by-detector/DeleteConfigurationRecorder-by-managed-principal | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
             threat-detection-disabled/ignored-by-detector/UpdateDetector-frequency-only | detector 12abc34d567e8fa901bc2d34e56789f0 left enabled, its plans left on
-            threat-detection-disabled/ignored-by-detector/DeleteDetector-by-managed-principal | changed by the managed principal user/ci-deployer
-            organization-changed/ignored-by-detector/AttachPolicy-by-managed-principal | changed by the managed principal user/ci-deployer
+            threat-detection-disabled/ignored-by-detector/DeleteDetector-by-managed-principal | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
+            organization-changed/ignored-by-detector/AttachPolicy-by-managed-principal | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
             root-activity/ignored-by-detector/ConsoleLogin-root-failed                  | root's sign-in did not succeed; console-login-without-mfa counts repeated failures
             console-login-without-mfa/ignored-by-detector/ConsoleLogin-iam-user-with-mfa | user alice signed in with MFA
             console-login-without-mfa/ignored-by-detector/ConsoleLogin-sso-session     | a sign-in by role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f3c0a1b2d9e8f70 (session dana@example.com): an SSO or federated session, whose MFA is the identity provider's

@@ -71,7 +71,7 @@ class UnmanagedKeyCreatedDetectorTest {
     }
 
     @Test
-    void anSshKeyIsNamedByItsResponseInAnyLetterCaseAndPagesWhenTheResponseDoesNotNameIt() {
+    void anSshKeyIsNamedByItsResponseInAnyLetterCaseAndPagesWhenTheResponseDoesNotNameItOrNamesItBlank() {
         String uploaded = "unmanaged-key-created/finding/UploadSSHPublicKey-for-other-user.json";
         CloudTrailEvent camelCased = event(uploaded, detail -> {
             ObjectNode response = (ObjectNode) detail.get("responseElements");
@@ -80,11 +80,14 @@ class UnmanagedKeyCreatedDetectorTest {
             response.set("sshPublicKey", key);
         });
         CloudTrailEvent noId = event(uploaded, detail -> ((ObjectNode) detail.at("/responseElements/sSHPublicKey")).remove("sSHPublicKeyId"));
+        CloudTrailEvent blankId = event(uploaded, detail -> ((ObjectNode) detail.at("/responseElements/sSHPublicKey")).put("sSHPublicKeyId", ""));
         CloudTrailEvent otherOwner = event(uploaded, detail -> request(detail).put("userName", "someone-else"));
 
         assertThat(onlyFinding(detector.evaluate(camelCased)).proposed()).isEqualTo(new DeactivateUserCredential(
                 DeactivateUserCredential.Kind.SSH_PUBLIC_KEY, "svc-git", "APKAEIBAERJR2EXAMPLE"));
         assertThat(((PageOnly) onlyFinding(detector.evaluate(noId)).proposed()).reason())
+                .contains("responseElements.sSHPublicKey.sSHPublicKeyId", "nothing was deactivated");
+        assertThat(((PageOnly) onlyFinding(detector.evaluate(blankId)).proposed()).reason())
                 .contains("responseElements.sSHPublicKey.sSHPublicKeyId", "nothing was deactivated");
         assertThat(((PageOnly) onlyFinding(detector.evaluate(otherOwner)).proposed()).reason()).contains("someone-else", "unclear");
     }

@@ -175,6 +175,27 @@ class IamPolicyTest {
         }
     }
 
+    /**
+     * Network ACLs: only the network function, which may read them and delete entries of this account's ACLs, and may
+     * never create or replace one (that would let traffic in).
+     */
+    @Test
+    void onlyTheNetworkFunctionDeletesNetworkAclEntriesAndOnlyThisAccountsAndNeverAddsOne() {
+        for (Family family : Family.values()) {
+            List<JsonNode> acl = statements(family).stream()
+                    .filter(s -> texts(s.get("Action")).stream().anyMatch(action -> action.contains("NetworkAcl"))).toList();
+            if (family != Family.NETWORK) {
+                assertThat(acl).as("%s", family).isEmpty();
+                continue;
+            }
+            assertThat(acl.stream().flatMap(s -> texts(s.get("Action")).stream()))
+                    .containsExactlyInAnyOrder("ec2:DescribeNetworkAcls", "ec2:DeleteNetworkAclEntry");
+            assertThat(acl).filteredOn(s -> texts(s.get("Action")).contains("ec2:DeleteNetworkAclEntry")).singleElement()
+                    .satisfies(statement -> assertThat(items(statement.get("Resource"))).containsExactly(JSON.valueToTree(
+                            Map.of("Fn::Sub", "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:network-acl/*"))));
+        }
+    }
+
     /** Only the detective-controls function may start Config recorders, and it may do nothing else to AWS Config. */
     @Test
     void onlyTheDetectiveFunctionStartsRecordersAndDoesNothingElseToConfig() {

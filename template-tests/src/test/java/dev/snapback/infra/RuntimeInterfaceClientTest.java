@@ -46,6 +46,7 @@ class RuntimeInterfaceClientTest {
     private static final Map<Family, String> EVENTS = Map.of(
             Family.MFA, "mfa-deactivated/ignored-by-detector/EnableMFADevice-root.json",
             Family.SECURITY_GROUPS, "security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-trusted-10-8-ssh.json",
+            Family.NETWORK, "network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-return-traffic.json",
             Family.TRAILS, "trail-tampered/ignored-by-detector/UpdateTrail-enable-log-validation.json",
             Family.KEYS, "unmanaged-key-created/ignored-by-detector/UpdateAccessKey-deactivated.json",
             Family.IDENTITY, "root-activity/ignored-by-detector/ConsoleLogin-root-failed.json",

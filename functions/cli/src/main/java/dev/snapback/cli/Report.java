@@ -63,11 +63,12 @@ final class Report {
             s.detectors.forEach((id, t) -> {
                 List<Map.Entry<String, Long>> reasons = t.ignored.entrySet().stream()
                         .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
-                reasons.stream().limit(TEXT_REASONS)
-                        .forEach(e -> out.printf(reasonRow, id, e.getValue(), e.getKey()));
-                if (reasons.size() > TEXT_REASONS) {
-                    long rest = reasons.stream().skip(TEXT_REASONS).mapToLong(Map.Entry::getValue).sum();
-                    out.printf(reasonRow, id, rest, "under " + (reasons.size() - TEXT_REASONS)
+                // A summary line stands for two or more reasons: a single one is shown as it is.
+                int shown = reasons.size() <= TEXT_REASONS + 1 ? reasons.size() : TEXT_REASONS;
+                reasons.stream().limit(shown).forEach(e -> out.printf(reasonRow, id, e.getValue(), e.getKey()));
+                if (reasons.size() > shown) {
+                    long rest = reasons.stream().skip(shown).mapToLong(Map.Entry::getValue).sum();
+                    out.printf(reasonRow, id, rest, "under " + (reasons.size() - shown)
                             + " other reasons (--format json lists them all)");
                 }
             });

@@ -10,6 +10,8 @@ public final class Detectors {
             new DetectorType<>(MfaDeactivatedDetector.SPEC, MfaSettings.class, MfaSettings.DEFAULTS, MfaDeactivatedDetector::new),
             new DetectorType<>(SecurityGroupOpenedDetector.SPEC, SecurityGroupSettings.class, SecurityGroupSettings.DEFAULTS,
                     SecurityGroupOpenedDetector::new),
+            new DetectorType<>(NetworkAclOpenedDetector.SPEC, NetworkAclSettings.class, NetworkAclSettings.DEFAULTS,
+                    NetworkAclOpenedDetector::new),
             new DetectorType<>(TrailTamperedDetector.SPEC, TrailSettings.class, TrailSettings.DEFAULTS, TrailTamperedDetector::new),
             new DetectorType<>(UnmanagedKeyCreatedDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
                     UnmanagedKeyCreatedDetector::new),

@@ -20,10 +20,7 @@ public record SecurityGroupSettings(Set<Integer> publicPorts, List<Cidr> trusted
             8, 32);
 
     public SecurityGroupSettings {
-        publicPorts = Set.copyOf(publicPorts);
-        for (int port : publicPorts) {
-            if (port < 0 || port > 65535) throw new InvalidConfigException("publicPorts", "port out of range: " + port);
-        }
+        publicPorts = validPublicPorts(publicPorts);
         trustedCidrs = List.copyOf(trustedCidrs);
         if (minPrefixV4 < 1 || minPrefixV4 > 32) {
             throw new InvalidConfigException("minPrefixV4", "must be between 1 and 32, got " + minPrefixV4);
@@ -31,6 +28,14 @@ public record SecurityGroupSettings(Set<Integer> publicPorts, List<Cidr> trusted
         if (minPrefixV6 < 1 || minPrefixV6 > 128) {
             throw new InvalidConfigException("minPrefixV6", "must be between 1 and 128, got " + minPrefixV6);
         }
+    }
+
+    /** {@code publicPorts} as validated here, for {@link NetworkAclSettings}, which reads the same key. */
+    static Set<Integer> validPublicPorts(Set<Integer> publicPorts) {
+        for (int port : publicPorts) {
+            if (port < 0 || port > 65535) throw new InvalidConfigException("publicPorts", "port out of range: " + port);
+        }
+        return Set.copyOf(publicPorts);
     }
 
     public boolean isTrusted(Cidr source) {

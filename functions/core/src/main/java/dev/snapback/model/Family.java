@@ -7,6 +7,8 @@ package dev.snapback.model;
 public enum Family {
     MFA("mfa"),
     SECURITY_GROUPS("security-groups"),
+    /** The network edge beyond security groups: network ACLs, stateless, so their return-traffic ranges are kept. */
+    NETWORK("network"),
     TRAILS("trails"),
     KEYS("keys"),
     /** Who calls, across every service: root's activity and bursts of denied calls. Pages only. */

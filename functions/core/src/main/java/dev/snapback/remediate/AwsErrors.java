@@ -10,7 +10,8 @@ public final class AwsErrors {
     /** AWS error codes that mean there is nothing left to change. */
     static final Set<String> ALREADY_GONE = Set.of(
             "InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound",
-            "InvalidKeyPair.NotFound", "NoSuchEntity", "TrailNotFoundException");
+            "InvalidKeyPair.NotFound", "InvalidNetworkAclID.NotFound", "InvalidNetworkAclEntry.NotFound", "NoSuchEntity",
+            "TrailNotFoundException");
 
     private AwsErrors() {
     }

@@ -1,9 +1,10 @@
 package dev.snapback.remediate;
 
 /**
- * One ingress rule an event added. {@code ruleId} is from {@code responseElements.securityGroupRuleSet} and is
- * {@code null} when the event did not carry it; {@code cidr} is IPv4 or IPv6. Ports are {@code null} for protocol
- * {@code -1}.
+ * One ingress rule an event added: to a security group, or (without a {@code ruleId}) as a network ACL's allow entry.
+ * {@code ruleId} is from {@code responseElements.securityGroupRuleSet} and is {@code null} when the event did not carry
+ * it; {@code cidr} is IPv4 or IPv6. Ports are {@code null} for protocol {@code -1}, and for a network ACL's protocols
+ * other than tcp and udp.
  */
 public record IngressRule(String ruleId, String protocol, Integer fromPort, Integer toPort, String cidr) {
 

@@ -9,6 +9,7 @@ import dev.snapback.detect.KeySettings;
 import dev.snapback.detect.KmsKeySettings;
 import dev.snapback.detect.MfaDeactivatedDetector;
 import dev.snapback.detect.MfaSettings;
+import dev.snapback.detect.NetworkAclSettings;
 import dev.snapback.detect.RootSettings;
 import dev.snapback.detect.SecurityGroupSettings;
 import dev.snapback.detect.TamperSettings;
@@ -43,6 +44,8 @@ class SnapbackConfigTest {
         assertThat(groups.publicPorts()).containsExactlyInAnyOrder(80, 443);
         assertThat(groups.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));
         assertThat(groups.minPrefixV4()).isEqualTo(8);
+        assertThat(config.settings(NetworkAclSettings.class)).as("one publicPorts for both layers")
+                .isEqualTo(new NetworkAclSettings(groups.publicPorts(), List.of(1024, 65535)));
         assertThat(groups.minPrefixV6()).isEqualTo(32);
         assertThat(config.settings(KeySettings.class).managedPrincipals()).containsExactlyInAnyOrder(
                 "arn:aws:iam::111122223333:role/key-rotation", "arn:aws:iam::111122223333:user/ci-deployer");
@@ -157,6 +160,9 @@ class SnapbackConfigTest {
             {"trustedCidrs": ["intranet.example.com/8"]}                  | trustedCidrs[0]       | not an IP address
             {"trustedCidrs": ["10.0.0.0/33"]}                             | trustedCidrs[0]       | prefix length out of range
             {"minPrefixV4": 0}                                            | minPrefixV4           | must be between 1 and 32, got 0
+            {"returnTrafficPorts": [2000, 1024]}                          | returnTrafficPorts    | expected [from, to] with 0 <= from <= to <= 65535, or [] to flag return traffic too, got [2000, 1024]
+            {"returnTrafficPorts": [1024]}                                | returnTrafficPorts    | expected [from, to] with 0 <= from <= to <= 65535, or [] to flag return traffic too, got [1024]
+            {"returnTrafficPorts": [1024, 70000]}                         | returnTrafficPorts    | expected [from, to] with 0 <= from <= to <= 65535, or [] to flag return traffic too, got [1024, 70000]
             {"minPrefixV4": "8"}                                          | minPrefixV4           | expected a whole number
             {"minPrefixV4": 8.5}                                          | minPrefixV4           | expected a whole number
             {"minPrefixV6": 129}                                          | minPrefixV6           | must be between 1 and 128, got 129
@@ -211,19 +217,22 @@ class SnapbackConfigTest {
 
     /**
      * Each key is defined by one settings record. {@link KmsKeySettings} only reads keys that others define, and
-     * validates them through their owners ({@link KeySettings}, {@link TamperSettings}), so they cannot mean two things.
+     * {@link NetworkAclSettings} reads {@code publicPorts}; they validate them through their owners ({@link KeySettings},
+     * {@link TamperSettings}, {@link SecurityGroupSettings}), so they cannot mean two things.
      */
     @Test
     void everyKeyBelongsToOneSettingsRecord() {
         List<String> keys = new ArrayList<>(SettingsBinder.keys(SharedSettings.class));
         Detectors.TYPES.stream().map(DetectorType::settingsType).distinct().filter(type -> type != KmsKeySettings.class)
-                .forEach(type -> keys.addAll(SettingsBinder.keys(type)));
+                .forEach(type -> keys.addAll(SettingsBinder.keys(type).stream()
+                        .filter(key -> type != NetworkAclSettings.class || !key.equals("publicPorts")).toList()));
 
         assertThat(keys).doesNotHaveDuplicates().contains("publicPorts", "managedPrincipals", "trailKmsKeys",
                 "quarantineRelease", "modes", "lateEventAfter");
         assertThat(SettingsBinder.keys(KeySettings.class)).contains("managedPrincipals");
         assertThat(SettingsBinder.keys(TamperSettings.class)).contains("snapbackKeyArns");
         assertThat(keys).containsAll(SettingsBinder.keys(KmsKeySettings.class));
+        assertThat(SettingsBinder.keys(NetworkAclSettings.class)).contains("publicPorts");
     }
 
     @Test

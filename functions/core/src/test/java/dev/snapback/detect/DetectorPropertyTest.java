@@ -21,6 +21,7 @@ import dev.snapback.remediate.QuarantineUser;
 import dev.snapback.remediate.ReenableKey;
 import dev.snapback.remediate.ReenableStandards;
 import dev.snapback.remediate.ReleaseQuarantine;
+import dev.snapback.remediate.RemoveNetworkAclEntry;
 import dev.snapback.remediate.RemoveZeroConcurrency;
 import dev.snapback.remediate.RestoreEventSelectors;
 import dev.snapback.remediate.RestorePasswordPolicy;
@@ -155,6 +156,10 @@ class DetectorPropertyTest {
                 assertThat(standard.subscriptionArn()).isIn(eventTexts);
                 assertThat(standard.standardsArn()).isIn(eventTexts);
             });
+            case RemoveNetworkAclEntry(String networkAclId, int ruleNumber, IngressRule allowed) -> {
+                assertThat(networkAclId).isNotBlank().isIn(eventTexts);
+                assertThat(allowed.cidr()).isIn(eventTexts);
+            }
             case Sanctioned(String reason) -> assertThat(reason).isNotBlank();
             case RestorePasswordPolicy(PasswordPolicy baseline) ->
                     assertThat(baseline).isEqualTo(Fixtures.config().settings(PasswordSettings.class).baseline());

@@ -36,6 +36,12 @@ class IgnoredForTheirReasonTest {
             threat-detection-disabled/ignored-by-detector/UpdateDetector-frequency-only | detector 12abc34d567e8fa901bc2d34e56789f0 left enabled, its plans left on
             threat-detection-disabled/ignored-by-detector/DeleteDetector-by-managed-principal | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
             organization-changed/ignored-by-detector/AttachPolicy-by-managed-principal | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
+            network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-egress-all    | an egress entry
+            network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-deny-ssh      | a deny entry
+            network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-https-public-port | public ports only
+            network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-return-traffic | return traffic: 1024-65535 is a returnTrafficPorts range
+            network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-private-source | source 10.0.0.0/16 is not the internet
+            network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-icmp          | ICMP is not flagged
             root-activity/ignored-by-detector/ConsoleLogin-root-failed                  | root's sign-in did not succeed; console-login-without-mfa counts repeated failures
             console-login-without-mfa/ignored-by-detector/ConsoleLogin-iam-user-with-mfa | user alice signed in with MFA
             console-login-without-mfa/ignored-by-detector/ConsoleLogin-sso-session     | a sign-in by role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f3c0a1b2d9e8f70 (session dana@example.com): an SSO or federated session, whose MFA is the identity provider's

@@ -52,6 +52,25 @@ public final class AwsAnswers {
                 + "</DescribeSecurityGroupRulesResponse>")));
     }
 
+    /**
+     * The network ACL DescribeNetworkAcls answers, with these entries, each {@code {ruleNumber, egress, action,
+     * protocol, cidr, from, to}} ({@code from} and {@code to} empty for no port range).
+     */
+    public void networkAcl(String aclId, String[]... entries) {
+        StringBuilder items = new StringBuilder();
+        for (String[] entry : entries) {
+            String cidr = entry[4].contains(":") ? "<ipv6CidrBlock>" + entry[4] + "</ipv6CidrBlock>" : "<cidrBlock>" + entry[4] + "</cidrBlock>";
+            String ports = entry[5].isEmpty() ? "" : "<portRange><from>" + entry[5] + "</from><to>" + entry[6] + "</to></portRange>";
+            items.append("<item><ruleNumber>").append(entry[0]).append("</ruleNumber><protocol>").append(entry[3])
+                    .append("</protocol><ruleAction>").append(entry[2]).append("</ruleAction><egress>").append(entry[1])
+                    .append("</egress>").append(cidr).append(ports).append("</item>");
+        }
+        aws.stubFor(query("DescribeNetworkAcls").willReturn(xml(200, "<DescribeNetworkAclsResponse " + EC2_NS
+                + "><requestId>r</requestId><networkAclSet><item><networkAclId>" + aclId + "</networkAclId><vpcId>"
+                + "vpc-0a1b2c3d4e5f60001</vpcId><default>false</default><entrySet>" + items + "</entrySet>"
+                + "<associationSet/><tagSet/><ownerId>111122223333</ownerId></item></networkAclSet></DescribeNetworkAclsResponse>")));
+    }
+
     public void revokeSucceeds() {
         aws.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200, "<RevokeSecurityGroupIngressResponse " + EC2_NS
                 + "><requestId>59dbff89-35bd-4eac-99ed-be587example</requestId><return>true</return>"

@@ -13,6 +13,7 @@ public final class Handlers {
         return switch (family) {
             case MFA -> MfaHandler.class;
             case SECURITY_GROUPS -> SecurityGroupHandler.class;
+            case NETWORK -> NetworkHandler.class;
             case TRAILS -> TrailHandler.class;
             case KEYS -> KeyHandler.class;
             case IDENTITY -> IdentityHandler.class;

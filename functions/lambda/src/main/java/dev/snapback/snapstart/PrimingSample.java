@@ -30,6 +30,7 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
     public static PrimingSample of(Family family) {
         String fixture = switch (family) {
             case SECURITY_GROUPS -> "security-group-opened/finding/AuthorizeSecurityGroupIngress-ipv4-world-ssh.json";
+            case NETWORK -> "network-acl-opened/finding/CreateNetworkAclEntry-ssh-from-world.json";
             case MFA -> "mfa-deactivated/finding/DeactivateMFADevice-iam-user-own-device.json";
             case TRAILS -> "trail-tampered/finding/StopLogging-by-arn.json";
             case KEYS -> "unmanaged-key-created/finding/CreateAccessKey-iam-user-for-other-user.json";
@@ -49,6 +50,7 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
         String account = detail.path("recipientAccountId").asText();
         Map<String, String> answers = switch (family) {
             case SECURITY_GROUPS -> Map.of("DescribeSecurityGroupRules", rulesOf(detail));
+            case NETWORK -> Map.of("DescribeNetworkAcls", networkAclOf(detail));
             case MFA -> quarantinePolicy("v1", QuarantinePolicy.document("aws", account));
             case KEYS -> Map.of("ListAccessKeys", accessKeyOf(detail));
             // GetTrailStatus answered {}: the trail does not log. Root's activity only pages.
@@ -78,6 +80,18 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
         return "<DescribeSecurityGroupRulesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>"
                 + PrimingContext.REQUEST_ID + "</requestId><securityGroupRuleSet>" + items
                 + "</securityGroupRuleSet></DescribeSecurityGroupRulesResponse>";
+    }
+
+    /** The network ACL with the entry the sample's call created, as DescribeNetworkAcls lists it. */
+    private static String networkAclOf(JsonNode detail) {
+        JsonNode entry = detail.path("requestParameters");
+        return "<DescribeNetworkAclsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>"
+                + PrimingContext.REQUEST_ID + "</requestId><networkAclSet><item><networkAclId>" + entry.path("networkAclId").asText()
+                + "</networkAclId><entrySet><item><ruleNumber>" + entry.path("ruleNumber").asInt() + "</ruleNumber><protocol>"
+                + entry.path("aclProtocol").asText() + "</protocol><ruleAction>allow</ruleAction><egress>false</egress>"
+                + "<cidrBlock>" + entry.path("cidrBlock").asText() + "</cidrBlock><portRange><from>"
+                + entry.at("/portRange/from").asInt() + "</from><to>" + entry.at("/portRange/to").asInt()
+                + "</to></portRange></item></entrySet></item></networkAclSet></DescribeNetworkAclsResponse>";
     }
 
     /** The key the sample's call created, still active. */

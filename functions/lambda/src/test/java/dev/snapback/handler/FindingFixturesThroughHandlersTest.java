@@ -100,6 +100,12 @@ class FindingFixturesThroughHandlersTest {
                 }
                 ANSWER.securityGroupRules(remediation.get("groupId").asText(), present);
             }
+            case "RemoveNetworkAclEntry" -> {
+                JsonNode allowed = remediation.get("allowed");
+                ANSWER.networkAcl(remediation.get("networkAclId").asText(), new String[] {remediation.get("ruleNumber").asText(),
+                        "false", "allow", allowed.get("protocol").asText(), allowed.get("cidr").asText(),
+                        allowed.get("fromPort").asText(""), allowed.get("toPort").asText("")});
+            }
             case "StartLogging" -> ANSWER.trailStatus(false);
             case "RestoreTrailSettings" -> {
                 String key = Fields.text(event.response(), "kmsKeyId") != null ? Fields.text(event.response(), "kmsKeyId")
@@ -386,6 +392,11 @@ class FindingFixturesThroughHandlersTest {
                 assertThat(form(calls.getFirst())).containsEntry("Filter.1.Value.1", remediation.get("groupId").asText());
                 assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
             }
+            case "RemoveNetworkAclEntry" -> {
+                assertThat(form(call)).containsEntry("NetworkAclId", remediation.get("networkAclId").asText())
+                        .containsEntry("RuleNumber", remediation.get("ruleNumber").asText()).containsEntry("Egress", "false");
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
+            }
             case "DeleteKeyPair" -> {
                 assertThat(form(call)).containsEntry("KeyPairId", presentKeyPairId(remediation)).doesNotContainKey("KeyName");
                 assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
@@ -520,6 +531,7 @@ class FindingFixturesThroughHandlersTest {
     private static List<String> operations(JsonNode remediation, CloudTrailEvent event) {
         return switch (remediation.get("type").asText()) {
             case "RevokeIngress" -> List.of("DescribeSecurityGroupRules", "RevokeSecurityGroupIngress");
+            case "RemoveNetworkAclEntry" -> List.of("DescribeNetworkAcls", "DeleteNetworkAclEntry");
             case "StartLogging" -> List.of("GetTrailStatus", "StartLogging");
             case "RestoreTrailSettings" -> List.of("GetTrail", "UpdateTrail");
             case "RestoreEventSelectors" -> List.of("GetEventSelectors", "PutEventSelectors");

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,8 @@ class IamPolicyTest {
     private static final Set<String> PASSWORD_POLICY = Set.of("iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy");
     private static final Set<String> CONFIG_RECORDER = Set.of("config:DescribeConfigurationRecorderStatus",
             "config:StartConfigurationRecorder");
+    private static final Set<String> ACCOUNT_PUBLIC_ACCESS_BLOCK = Set.of("s3:GetAccountPublicAccessBlock",
+            "s3:PutAccountPublicAccessBlock");
 
     /** Action to the resource type it must be scoped to, for what every function needs besides its detectors' grants. */
     private static final Map<String, String> OWN_ACCESS = Map.ofEntries(
@@ -145,7 +148,8 @@ class IamPolicyTest {
             assertThat(statements(family)).filteredOn(s -> items(s.get("Resource")).contains(JSON.valueToTree(Map.of("Fn::Sub", "*"))))
                     .as(family.functionId()).allSatisfy(statement -> assertThat(texts(statement.get("Action")))
                             .allMatch(action -> action.startsWith("ec2:Describe") || PASSWORD_POLICY.contains(action)
-                                    || family == Family.DETECTIVE && CONFIG_RECORDER.contains(action)));
+                                    || family == Family.DETECTIVE && CONFIG_RECORDER.contains(action)
+                                    || family == Family.DATA && ACCOUNT_PUBLIC_ACCESS_BLOCK.contains(action)));
         }
     }
 
@@ -160,19 +164,7 @@ class IamPolicyTest {
                 "guardduty:UpdateDetector", "arn:${AWS::Partition}:guardduty:*:${AWS::AccountId}:detector/*",
                 "securityhub:GetEnabledStandards", "arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:hub/default",
                 "securityhub:BatchEnableStandards", "arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:hub/default");
-        for (Family family : Family.values()) {
-            List<JsonNode> threatDetection = statements(family).stream().filter(s -> texts(s.get("Action")).stream()
-                    .anyMatch(action -> action.startsWith("guardduty:") || action.startsWith("securityhub:"))).toList();
-            if (family != Family.DETECTIVE) {
-                assertThat(threatDetection).as("%s", family).isEmpty();
-                continue;
-            }
-            assertThat(threatDetection.stream().flatMap(s -> texts(s.get("Action")).stream()))
-                    .containsExactlyInAnyOrderElementsOf(scoped.keySet());
-            threatDetection.forEach(statement -> texts(statement.get("Action")).forEach(action ->
-                    assertThat(items(statement.get("Resource"))).as(action)
-                            .containsExactly(JSON.valueToTree(Map.of("Fn::Sub", scoped.get(action))))));
-        }
+        onlyHeldBy(Family.DETECTIVE, action -> action.startsWith("guardduty:") || action.startsWith("securityhub:"), scoped);
     }
 
     /**
@@ -181,18 +173,37 @@ class IamPolicyTest {
      */
     @Test
     void onlyTheNetworkFunctionDeletesNetworkAclEntriesAndOnlyThisAccountsAndNeverAddsOne() {
+        onlyHeldBy(Family.NETWORK, action -> action.contains("NetworkAcl"), Map.of("ec2:DescribeNetworkAcls", "*",
+                "ec2:DeleteNetworkAclEntry", "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:network-acl/*"));
+    }
+
+    /**
+     * S3: only the data function, which may read and set Block Public Access, of any bucket and of the account, and
+     * may do nothing else to S3: no policy, ACL or object call.
+     */
+    @Test
+    void onlyTheDataFunctionSetsBlockPublicAccessAndDoesNothingElseToS3() {
+        String buckets = "arn:${AWS::Partition}:s3:::*";
+        onlyHeldBy(Family.DATA, action -> action.startsWith("s3:"), Map.of("s3:GetBucketPublicAccessBlock", buckets,
+                "s3:PutBucketPublicAccessBlock", buckets, "s3:GetAccountPublicAccessBlock", "*", "s3:PutAccountPublicAccessBlock", "*"));
+    }
+
+    /**
+     * The actions that {@code matching} picks are granted to {@code owner}'s function alone, exactly these, each on
+     * exactly its resource.
+     */
+    private static void onlyHeldBy(Family owner, Predicate<String> matching, Map<String, String> resourceByAction) {
         for (Family family : Family.values()) {
-            List<JsonNode> acl = statements(family).stream()
-                    .filter(s -> texts(s.get("Action")).stream().anyMatch(action -> action.contains("NetworkAcl"))).toList();
-            if (family != Family.NETWORK) {
-                assertThat(acl).as("%s", family).isEmpty();
+            List<JsonNode> held = statements(family).stream()
+                    .filter(statement -> texts(statement.get("Action")).stream().anyMatch(matching)).toList();
+            if (family != owner) {
+                assertThat(held).as("%s", family).isEmpty();
                 continue;
             }
-            assertThat(acl.stream().flatMap(s -> texts(s.get("Action")).stream()))
-                    .containsExactlyInAnyOrder("ec2:DescribeNetworkAcls", "ec2:DeleteNetworkAclEntry");
-            assertThat(acl).filteredOn(s -> texts(s.get("Action")).contains("ec2:DeleteNetworkAclEntry")).singleElement()
-                    .satisfies(statement -> assertThat(items(statement.get("Resource"))).containsExactly(JSON.valueToTree(
-                            Map.of("Fn::Sub", "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:network-acl/*"))));
+            assertThat(held.stream().flatMap(statement -> texts(statement.get("Action")).stream()))
+                    .containsExactlyInAnyOrderElementsOf(resourceByAction.keySet());
+            held.forEach(statement -> texts(statement.get("Action")).forEach(action -> assertThat(items(statement.get("Resource")))
+                    .as(action).containsExactly(JSON.valueToTree(Map.of("Fn::Sub", resourceByAction.get(action))))));
         }
     }
 

@@ -48,6 +48,7 @@ class RuntimeInterfaceClientTest {
             Family.SECURITY_GROUPS, "security-group-opened/ignored-by-detector/AuthorizeSecurityGroupIngress-trusted-10-8-ssh.json",
             Family.NETWORK, "network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-return-traffic.json",
             Family.TRAILS, "trail-tampered/ignored-by-detector/UpdateTrail-enable-log-validation.json",
+            Family.DATA, "s3-public-access-unblocked/ignored-by-detector/PutBucketAcl-private.json",
             Family.KEYS, "unmanaged-key-created/ignored-by-detector/UpdateAccessKey-deactivated.json",
             Family.IDENTITY, "root-activity/ignored-by-detector/ConsoleLogin-root-failed.json",
             Family.DETECTIVE, "kms-key-disabled-or-deleted/ignored-by-detector/DisableKey-by-managed-principal.json",

@@ -36,12 +36,23 @@ public record SharedSettings(
      * The resource types that can be exempted, each with the form of its id. Every id here is assigned by AWS or
      * unique in the account (a key pair is exempted by its key-... id, never by its caller-chosen name).
      */
-    public static final Map<String, Pattern> EXEMPTIBLE_TYPES = Map.of(
-            "AWS::EC2::SecurityGroup", Pattern.compile("sg-[0-9a-zA-Z]+"),
-            "AWS::EC2::KeyPair", Pattern.compile("key-[0-9a-zA-Z]+"),
-            "AWS::IAM::User", Pattern.compile("[\\w+=,.@-]{1,64}"),
-            "AWS::IAM::Role", Pattern.compile("[\\w+=,.@-]{1,64}"),
-            "AWS::CloudTrail::Trail", Pattern.compile("arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\\d{12}:trail/[A-Za-z0-9._-]{3,128}"));
+    public static final Map<String, Pattern> EXEMPTIBLE_TYPES = Map.ofEntries(
+            Map.entry("AWS::EC2::SecurityGroup", Pattern.compile("sg-[0-9a-zA-Z]+")),
+            Map.entry("AWS::EC2::NetworkAcl", Pattern.compile("acl-[0-9a-zA-Z]+")),
+            Map.entry("AWS::EC2::KeyPair", Pattern.compile("key-[0-9a-zA-Z]+")),
+            Map.entry("AWS::IAM::User", Pattern.compile("[\\w+=,.@-]{1,64}")),
+            Map.entry("AWS::IAM::Role", Pattern.compile("[\\w+=,.@-]{1,64}")),
+            Map.entry("AWS::CloudTrail::Trail", Pattern.compile("arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\\d{12}:trail/[A-Za-z0-9._-]{3,128}")),
+            Map.entry("AWS::KMS::Key", Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/(?:[0-9a-f-]{36}|mrk-[0-9a-f]{32})")),
+            // Recorders and delivery channels are regional, and named by their owner: region/name.
+            Map.entry("AWS::Config::ConfigurationRecorder", Pattern.compile("[a-z]{2}(?:-[a-z]+)+-\\d+/[\\w.+=,@-]{1,256}")),
+            Map.entry("AWS::Config::DeliveryChannel", Pattern.compile("[a-z]{2}(?:-[a-z]+)+-\\d+/[\\w.+=,@-]{1,256}")),
+            Map.entry("AWS::GuardDuty::Detector", Pattern.compile("[0-9a-f]{32}")),
+            // A region's one hub.
+            Map.entry("AWS::SecurityHub::Hub", Pattern.compile("[a-z]{2}(?:-[a-z]+)+-\\d+")),
+            // Bucket names are unique across the partition.
+            Map.entry("AWS::S3::Bucket", Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")),
+            Map.entry("AWS::S3::AccountPublicAccessBlock", Pattern.compile("\\d{12}")));
 
     public SharedSettings {
         modes = Map.copyOf(modes);

@@ -10,6 +10,8 @@ public enum Family {
     /** The network edge beyond security groups: network ACLs, stateless, so their return-traffic ranges are kept. */
     NETWORK("network"),
     TRAILS("trails"),
+    /** Data exposure: S3 Block Public Access, and buckets granted to everyone. */
+    DATA("data"),
     KEYS("keys"),
     /** Who calls, across every service: root's activity and bursts of denied calls. Pages only. */
     IDENTITY("identity"),

@@ -10,7 +10,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,6 +22,10 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3control.S3ControlClient;
+import software.amazon.awssdk.services.s3control.S3ControlClientBuilder;
+import software.amazon.awssdk.services.s3control.endpoints.S3ControlEndpointProvider;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -121,6 +124,30 @@ public final class AwsClients implements AutoCloseable {
         return client("kms", Region.of(region), KmsClient::builder);
     }
 
+    /**
+     * S3 in the bucket's region, which CloudTrail records as the event's. A fixed endpoint (tests, local stubs) is
+     * addressed path-style: it serves every bucket on one host.
+     */
+    public S3Client s3(String region) {
+        return client("s3", Region.of(region), () -> S3Client.builder().forcePathStyle(endpoint != null));
+    }
+
+    /**
+     * S3 Control, for the account-level settings of S3, in the given region (they are the account's in every region).
+     * The SDK's endpoint rules put the account id in front of the host ({@code 111122223333.s3-control...}); a fixed
+     * endpoint is one host, so there the request goes to that host.
+     */
+    public S3ControlClient s3Control(String region) {
+        return client("s3control", Region.of(region), () -> {
+            S3ControlClientBuilder builder = S3ControlClient.builder();
+            if (endpoint == null) return builder;
+            // The rules' endpoint, signing properties and all, with its host put back to the fixed one.
+            S3ControlEndpointProvider rules = S3ControlEndpointProvider.defaultProvider();
+            return builder.endpointProvider(parameters -> rules.resolveEndpoint(parameters).thenApply(resolved -> resolved.toBuilder()
+                    .url(URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + resolved.url().getRawPath())).build()));
+        });
+    }
+
     /** AWS Config in the given region: recorders are regional. */
     public ConfigService config(String region) {
         return new JsonConfigService(json(JsonConfigService.SERVICE, Region.of(region)));
@@ -184,7 +211,7 @@ public final class AwsClients implements AutoCloseable {
         builder.httpClient(http)
                 .region(region)
                 .credentialsProvider(credentials)
-                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+                .overrideConfiguration(builder.overrideConfiguration().toBuilder().retryStrategy(RetryMode.STANDARD)
                         .addExecutionInterceptor(budget.interceptor()).build());
         if (endpoint != null) builder.endpointOverride(endpoint);
         return builder;

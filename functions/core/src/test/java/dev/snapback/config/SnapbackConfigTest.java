@@ -58,7 +58,8 @@ class SnapbackConfigTest {
         assertThat(config.settings(MfaSettings.class).quarantineRelease()).isEqualTo(MfaSettings.QuarantineRelease.AUTOMATIC);
         assertThat(config.lateEventAfter()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.shared().exemptResources())
-                .containsExactly(Map.entry("AWS::EC2::SecurityGroup", Set.of("sg-0bastion000000001")));
+                .containsOnly(Map.entry("AWS::EC2::SecurityGroup", Set.of("sg-0bastion000000001")),
+                        Map.entry("AWS::S3::Bucket", Set.of("www-example-site")));
         assertThat(config.settings(RootSettings.class).windowAt(Instant.parse("2026-11-25T12:59:59Z")))
                 .hasValueSatisfying(window -> assertThat(window.reason()).isEqualTo("INC-4211 close the legacy billing account"));
         assertThat(config.settings(RootSettings.class).windowAt(Instant.parse("2026-11-25T13:00:00Z"))).as("the end is exclusive").isEmpty();
@@ -146,6 +147,29 @@ class SnapbackConfigTest {
         assertThat(config.isExempt(new ResourceRef("AWS::EC2::SecurityGroup", null))).isFalse();
     }
 
+    /** Every detector's resource can be exempted by the id its findings carry, as docs/detectors.md gives them. */
+    @Test
+    void theDetectiveControlsNetworkAclsAndBucketsCanBeExemptedByTheirFindingsIds() {
+        Map<String, String> ids = Map.of(
+                "AWS::KMS::Key", "arn:aws:kms:us-east-1:111122223333:key/5a5a5a5a-1111-4222-8333-444455556666",
+                "AWS::Config::ConfigurationRecorder", "eu-west-1/default",
+                "AWS::Config::DeliveryChannel", "eu-west-1/default",
+                "AWS::GuardDuty::Detector", "12abc34d567e8fa901bc2d34e56789f0",
+                "AWS::SecurityHub::Hub", "ap-southeast-2",
+                "AWS::EC2::NetworkAcl", "acl-0a1b2c3d4e5f60001",
+                "AWS::S3::Bucket", "www.example-site.com",
+                "AWS::S3::AccountPublicAccessBlock", "111122223333");
+        StringBuilder json = new StringBuilder("{\"exemptResources\": {");
+        ids.forEach((type, id) -> json.append('"').append(type).append("\": [\"").append(id).append("\"],"));
+        SnapbackConfig config = SnapbackConfig.fromJson(json.substring(0, json.length() - 1) + "}}");
+
+        ids.forEach((type, id) -> assertThat(config.isExempt(new ResourceRef(type, id))).as(type).isTrue());
+        assertThatThrownBy(() -> SnapbackConfig.fromJson("{\"exemptResources\": {\"AWS::S3::Bucket\": [\"Orders_Exports\"]}}"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("exemptResources.AWS::S3::Bucket: ");
+        assertThatThrownBy(() -> SnapbackConfig.fromJson("{\"exemptResources\": {\"AWS::KMS::Key\": [\"alias/orders\"]}}"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("exemptResources.AWS::KMS::Key: ");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             {"modes": {"mfa-deactivated": "sometimes"}}                   | modes.mfa-deactivated | 'sometimes' is not a mode
@@ -177,7 +201,7 @@ class SnapbackConfigTest {
             {"exemptResources": ["sg-0bastion000000001"]}                 | exemptResources       | expected an object
             {"exemptResources": {"AWS::EC2::SecurityGroup": "sg-1"}}      | exemptResources.AWS::EC2::SecurityGroup | expected a list
             {"exemptResources": {"AWS::EC2::SecurityGroup": [1]}}         | exemptResources.AWS::EC2::SecurityGroup[0] | expected a non-empty string
-            {"exemptResources": {"AWS::EC2::Instance": ["i-0abc"]}}       | exemptResources.AWS::EC2::Instance | not a resource type that can be exempted; known: [AWS::CloudTrail::Trail, AWS::EC2::KeyPair, AWS::EC2::SecurityGroup, AWS::IAM::Role, AWS::IAM::User]
+            {"exemptResources": {"AWS::EC2::Instance": ["i-0abc"]}}       | exemptResources.AWS::EC2::Instance | not a resource type that can be exempted; known: [AWS::CloudTrail::Trail, AWS::Config::ConfigurationRecorder, AWS::Config::DeliveryChannel, AWS::EC2::KeyPair, AWS::EC2::NetworkAcl, AWS::EC2::SecurityGroup, AWS::GuardDuty::Detector, AWS::IAM::Role, AWS::IAM::User, AWS::KMS::Key, AWS::S3::AccountPublicAccessBlock, AWS::S3::Bucket, AWS::SecurityHub::Hub]
             {"exemptResources": {"AWS::EC2::KeyPair": ["bastion-admin"]}} | exemptResources.AWS::EC2::KeyPair | expected an id matching key-[0-9a-zA-Z]+, got bastion-admin
             {"exemptResources": {"AWS::CloudTrail::Trail": ["audit-trail"]}} | exemptResources.AWS::CloudTrail::Trail | got audit-trail
             {"trailKmsKeys": {"management-trail": "arn:aws:kms:us-east-1:111122223333:key/k"}} | trailKmsKeys | key must be a trail ARN

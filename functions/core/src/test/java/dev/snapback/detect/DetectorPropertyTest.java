@@ -25,6 +25,7 @@ import dev.snapback.remediate.RemoveNetworkAclEntry;
 import dev.snapback.remediate.RemoveZeroConcurrency;
 import dev.snapback.remediate.RestoreEventSelectors;
 import dev.snapback.remediate.RestorePasswordPolicy;
+import dev.snapback.remediate.RestorePublicAccessBlock;
 import dev.snapback.remediate.RestoreQuarantinePolicy;
 import dev.snapback.remediate.RestoreRule;
 import dev.snapback.remediate.RestoreTrailSettings;
@@ -159,6 +160,10 @@ class DetectorPropertyTest {
             case RemoveNetworkAclEntry(String networkAclId, int ruleNumber, IngressRule allowed) -> {
                 assertThat(networkAclId).isNotBlank().isIn(eventTexts);
                 assertThat(allowed.cidr()).isIn(eventTexts);
+            }
+            case RestorePublicAccessBlock(String accountId, String bucket, var eventSet) -> {
+                assertThat(accountId).isEqualTo(event.account());
+                if (bucket != null) assertThat(bucket).isIn(eventTexts);
             }
             case Sanctioned(String reason) -> assertThat(reason).isNotBlank();
             case RestorePasswordPolicy(PasswordPolicy baseline) ->

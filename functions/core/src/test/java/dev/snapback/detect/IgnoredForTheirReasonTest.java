@@ -42,6 +42,9 @@ class IgnoredForTheirReasonTest {
             network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-return-traffic | return traffic: 1024-65535 is a returnTrafficPorts range
             network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-private-source | source 10.0.0.0/16 is not the internet
             network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-icmp          | ICMP is not flagged
+            s3-public-access-unblocked/ignored-by-detector/PutBucketPublicAccessBlock-all-on | all four Block Public Access settings on
+            s3-public-access-unblocked/ignored-by-detector/PutBucketPolicy-org-condition | the policy allows no one unconditionally
+            s3-public-access-unblocked/ignored-by-detector/PutBucketAcl-private | the ACL grants nothing to AllUsers or AuthenticatedUsers
             root-activity/ignored-by-detector/ConsoleLogin-root-failed                  | root's sign-in did not succeed; console-login-without-mfa counts repeated failures
             console-login-without-mfa/ignored-by-detector/ConsoleLogin-iam-user-with-mfa | user alice signed in with MFA
             console-login-without-mfa/ignored-by-detector/ConsoleLogin-sso-session     | a sign-in by role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f3c0a1b2d9e8f70 (session dana@example.com): an SSO or federated session, whose MFA is the identity provider's

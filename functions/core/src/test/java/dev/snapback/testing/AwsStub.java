@@ -152,6 +152,10 @@ public final class AwsStub extends WireMockExtension {
         if (path.matches("/detector/[^/]+")) return method.equals("GET") ? "GetDetector" : "UpdateDetector";
         if (path.equals("/standards/get")) return "GetEnabledStandards";
         if (path.equals("/standards/register")) return "BatchEnableStandards";
+        // S3 Control's account settings, and a bucket's (path-style, as a fixed endpoint is addressed).
+        if (path.equals("/v20180820/configuration/publicAccessBlock") || path.matches("/[^/?]+/?\\?publicAccessBlock.*")) {
+            return (method.equals("GET") ? "Get" : "Put") + "PublicAccessBlock";
+        }
         return form(request).get("Action");
     }
 

@@ -15,6 +15,7 @@ public final class Handlers {
             case SECURITY_GROUPS -> SecurityGroupHandler.class;
             case NETWORK -> NetworkHandler.class;
             case TRAILS -> TrailHandler.class;
+            case DATA -> DataHandler.class;
             case KEYS -> KeyHandler.class;
             case IDENTITY -> IdentityHandler.class;
             case DETECTIVE -> DetectiveControlHandler.class;

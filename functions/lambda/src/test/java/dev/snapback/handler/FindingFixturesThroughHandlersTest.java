@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static dev.snapback.testing.AwsStub.form;
@@ -105,6 +106,22 @@ class FindingFixturesThroughHandlersTest {
                 ANSWER.networkAcl(remediation.get("networkAclId").asText(), new String[] {remediation.get("ruleNumber").asText(),
                         "false", "allow", allowed.get("protocol").asText(), allowed.get("cidr").asText(),
                         allowed.get("fromPort").asText(""), allowed.get("toPort").asText("")});
+            }
+            case "RestorePublicAccessBlock" -> {
+                // As the event left them: the settings it put, or none after a deletion.
+                JsonNode set = remediation.get("eventSet");
+                String path = remediation.get("bucket").isNull() ? "/v20180820/configuration/publicAccessBlock"
+                        : "/" + remediation.get("bucket").asText() + "?publicAccessBlock";
+                // S3 Control wraps its errors in ErrorResponse, S3 does not.
+                String none = "<Error><Code>NoSuchPublicAccessBlockConfiguration</Code></Error>";
+                AWS.stubFor(get(urlEqualTo(path)).willReturn(set.isNull()
+                        ? AwsStub.xml(404, remediation.get("bucket").isNull() ? "<ErrorResponse>" + none + "</ErrorResponse>" : none)
+                        : AwsStub.xml(200, "<PublicAccessBlockConfiguration><BlockPublicAcls>" + set.get("blockPublicAcls").asBoolean()
+                                + "</BlockPublicAcls><IgnorePublicAcls>" + set.get("ignorePublicAcls").asBoolean()
+                                + "</IgnorePublicAcls><BlockPublicPolicy>" + set.get("blockPublicPolicy").asBoolean()
+                                + "</BlockPublicPolicy><RestrictPublicBuckets>" + set.get("restrictPublicBuckets").asBoolean()
+                                + "</RestrictPublicBuckets></PublicAccessBlockConfiguration>")));
+                AWS.stubFor(put(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
             }
             case "StartLogging" -> ANSWER.trailStatus(false);
             case "RestoreTrailSettings" -> {
@@ -397,6 +414,18 @@ class FindingFixturesThroughHandlersTest {
                         .containsEntry("RuleNumber", remediation.get("ruleNumber").asText()).containsEntry("Egress", "false");
                 assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
             }
+            case "RestorePublicAccessBlock" -> {
+                assertThat(call.getMethod().getName()).isEqualTo("PUT");
+                assertThat(call.getBodyAsString()).contains("<BlockPublicAcls>true</BlockPublicAcls>",
+                        "<IgnorePublicAcls>true</IgnorePublicAcls>", "<BlockPublicPolicy>true</BlockPublicPolicy>",
+                        "<RestrictPublicBuckets>true</RestrictPublicBuckets>");
+                if (remediation.get("bucket").isNull()) {
+                    assertThat(call.getHeader("x-amz-account-id")).isEqualTo(remediation.get("accountId").asText());
+                } else {
+                    assertThat(call.getUrl()).isEqualTo("/" + remediation.get("bucket").asText() + "?publicAccessBlock");
+                }
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/s3"));
+            }
             case "DeleteKeyPair" -> {
                 assertThat(form(call)).containsEntry("KeyPairId", presentKeyPairId(remediation)).doesNotContainKey("KeyName");
                 assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
@@ -523,6 +552,11 @@ class FindingFixturesThroughHandlersTest {
     /** The IAM action a wire call needs: the service of its SigV4 scope and its operation. */
     private static String iamAction(LoggedRequest call) {
         String service = scope(call).substring(scope(call).indexOf('/') + 1);
+        // S3's one PublicAccessBlock operation of each API is two IAM actions: the bucket's and the account's.
+        if (AwsStub.operation(call).endsWith("PublicAccessBlock")) {
+            return "s3:" + AwsStub.operation(call).replace("PublicAccessBlock",
+                    (call.getUrl().startsWith("/v20180820/") ? "Account" : "Bucket") + "PublicAccessBlock");
+        }
         // CloudWatch signs as "monitoring"; IAM calls it "cloudwatch".
         return (service.equals("monitoring") ? "cloudwatch" : service) + ":" + AwsStub.operation(call);
     }
@@ -532,6 +566,7 @@ class FindingFixturesThroughHandlersTest {
         return switch (remediation.get("type").asText()) {
             case "RevokeIngress" -> List.of("DescribeSecurityGroupRules", "RevokeSecurityGroupIngress");
             case "RemoveNetworkAclEntry" -> List.of("DescribeNetworkAcls", "DeleteNetworkAclEntry");
+            case "RestorePublicAccessBlock" -> List.of("GetPublicAccessBlock", "PutPublicAccessBlock");
             case "StartLogging" -> List.of("GetTrailStatus", "StartLogging");
             case "RestoreTrailSettings" -> List.of("GetTrail", "UpdateTrail");
             case "RestoreEventSelectors" -> List.of("GetEventSelectors", "PutEventSelectors");

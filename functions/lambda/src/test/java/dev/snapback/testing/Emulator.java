@@ -120,10 +120,14 @@ public final class Emulator {
         return "arn:aws:sns:" + clients.home().id() + ":" + ACCOUNT + ":" + name("snapback-alerts");
     }
 
-    /** An S3 bucket (a trail's destination); S3's own client is not one Snapback needs. */
+    /** An S3 bucket in the home region: a trail's destination, or a bucket a test opens to the public. */
     public String bucket(String base) {
         String bucket = name(base);
-        signedFor("s3", HttpRequest.newBuilder(endpoint.resolve("/" + bucket)).PUT(HttpRequest.BodyPublishers.noBody()));
+        String region = clients.home().id();
+        clients.s3(region).createBucket(r -> {
+            r.bucket(bucket);
+            if (!region.equals("us-east-1")) r.createBucketConfiguration(c -> c.locationConstraint(region));
+        });
         return bucket;
     }
 

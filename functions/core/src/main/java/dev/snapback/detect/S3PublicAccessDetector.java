@@ -1,0 +1,200 @@
+package dev.snapback.detect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapback.event.CloudTrailEvent;
+import dev.snapback.event.Fields;
+import dev.snapback.model.Family;
+import dev.snapback.model.Mode;
+import dev.snapback.model.ResourceRef;
+import dev.snapback.model.Severity;
+import dev.snapback.remediate.PageOnly;
+import dev.snapback.remediate.RestorePublicAccessBlock;
+import dev.snapback.remediate.RestorePublicAccessBlock.PublicAccessFlags;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * S3 opened to the internet: Block Public Access turned off or deleted, for a bucket ({@code PutBucketPublicAccessBlock}
+ * with a setting off, {@code DeleteBucketPublicAccessBlock}) or for the account ({@code PutAccountPublicAccessBlock},
+ * {@code DeleteAccountPublicAccessBlock}, the S3 Control calls, which CloudTrail records from {@code s3.amazonaws.com}
+ * in the region of the endpoint called). All four settings are turned back on after reading them
+ * ({@link RestorePublicAccessBlock}); the account's page CRITICAL, since they cover every bucket.
+ *
+ * <p>A bucket granted to everyone pages HIGH (CIS 4.8): an ACL to the {@code AllUsers} or {@code AuthenticatedUsers}
+ * group (a canned ACL, a grant header, or the body's grants), or a policy statement that allows {@code Principal: "*"}
+ * (or uses {@code NotPrincipal}) without a condition. Sanctioned public buckets, such as a static website, are exempt
+ * by name ({@code exemptResources} of type {@code AWS::S3::Bucket}). A part of the event that cannot be read with
+ * certainty is paged with the reason and never acted on.
+ */
+public record S3PublicAccessDetector() implements Detector {
+
+    private static final String PUT_BUCKET = "PutBucketPublicAccessBlock";
+    private static final String DELETE_BUCKET = "DeleteBucketPublicAccessBlock";
+    private static final String PUT_ACCOUNT = "PutAccountPublicAccessBlock";
+    private static final String DELETE_ACCOUNT = "DeleteAccountPublicAccessBlock";
+
+    public static final DetectorSpec SPEC = new DetectorSpec(
+            "s3-public-access-unblocked",
+            "S3 opened to the public",
+            Family.DATA,
+            Severity.HIGH,
+            Mode.REMEDIATE,
+            List.of(EventPattern.apiCalls("s3", PUT_BUCKET, DELETE_BUCKET, PUT_ACCOUNT, DELETE_ACCOUNT, "PutBucketAcl",
+                    "PutBucketPolicy")),
+            RestorePublicAccessBlock.GRANTS);
+
+    static final String BUCKET = "AWS::S3::Bucket";
+    static final String ACCOUNT_BLOCK = "AWS::S3::AccountPublicAccessBlock";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> PUBLIC_CANNED = Set.of("public-read", "public-read-write", "authenticated-read");
+    private static final Set<String> PUBLIC_GROUPS = Set.of("http://acs.amazonaws.com/groups/global/AllUsers",
+            "http://acs.amazonaws.com/groups/global/AuthenticatedUsers");
+    private static final List<String> GRANT_HEADERS = List.of("x-amz-grant-read", "x-amz-grant-write",
+            "x-amz-grant-read-acp", "x-amz-grant-write-acp", "x-amz-grant-full-control");
+
+    @Override
+    public DetectorSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Verdict evaluate(CloudTrailEvent event) {
+        if (!event.service().equals("s3")) return Verdict.clean(event.eventName() + " is no S3 call");
+        return switch (event.eventName()) {
+            case PUT_BUCKET, DELETE_BUCKET, "PutBucketAcl", "PutBucketPolicy" -> {
+                String bucket = Fields.text(event.request(), "bucketName");
+                if (bucket == null) yield review(event, "the request names no bucket (bucketName)");
+                yield switch (event.eventName()) {
+                    case PUT_BUCKET -> blockPut(event, bucket);
+                    case DELETE_BUCKET -> blockDeleted(event, bucket);
+                    case "PutBucketAcl" -> acl(event, bucket);
+                    default -> policy(event, bucket);
+                };
+            }
+            case PUT_ACCOUNT -> blockPut(event, null);
+            case DELETE_ACCOUNT -> blockDeleted(event, null);
+            default -> Verdict.clean(event.eventName() + " opens nothing to the public");
+        };
+    }
+
+    private Verdict blockPut(CloudTrailEvent event, String bucket) {
+        JsonNode set = event.request().path("PublicAccessBlockConfiguration");
+        if (!set.isObject()) return review(event, "the request holds no PublicAccessBlockConfiguration");
+        Boolean[] flags = new Boolean[4];
+        String[] names = {"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"};
+        for (int i = 0; i < names.length; i++) {
+            JsonNode flag = set.path(names[i]);
+            if (flag.isMissingNode()) continue;
+            if (flag.isBoolean() || flag.isTextual() && (flag.asText().equals("true") || flag.asText().equals("false"))) {
+                flags[i] = flag.asBoolean();
+            } else {
+                return review(event, names[i] + " is " + flag + ", neither true nor false");
+            }
+        }
+        PublicAccessFlags put = new PublicAccessFlags(flags[0], flags[1], flags[2], flags[3]);
+        if (put.allOn()) return Verdict.clean("all four Block Public Access settings on");
+        return Verdict.flagged(unblocked(event, bucket, put, "turned off " + String.join(", ", put.off())));
+    }
+
+    private Verdict blockDeleted(CloudTrailEvent event, String bucket) {
+        return Verdict.flagged(unblocked(event, bucket, null, "deleted"));
+    }
+
+    private static Finding unblocked(CloudTrailEvent event, String bucket, PublicAccessFlags put, String change) {
+        String target = bucket != null ? "bucket " + bucket : "account " + event.account();
+        ResourceRef resource = bucket != null ? new ResourceRef(BUCKET, bucket) : new ResourceRef(ACCOUNT_BLOCK, event.account());
+        return new Finding(SPEC.id(), bucket != null ? Severity.HIGH : Severity.CRITICAL,
+                "Block Public Access of " + target + " " + change, resource,
+                new RestorePublicAccessBlock(event.account(), bucket, put),
+                Facts.of(event, bucket != null ? "bucket" : "account", bucket != null ? bucket : event.account(),
+                        "region", event.region(), "change", change), event);
+    }
+
+    /** Grants to everyone: a canned ACL, a grant header, or a grant of the body's access control list. */
+    private Verdict acl(CloudTrailEvent event, String bucket) {
+        JsonNode request = event.request();
+        Set<String> grants = new TreeSet<>();
+        texts(request.path("x-amz-acl")).stream().filter(PUBLIC_CANNED::contains).forEach(canned -> grants.add("canned ACL " + canned));
+        for (String header : GRANT_HEADERS) {
+            for (String value : texts(request.path(header))) {
+                PUBLIC_GROUPS.stream().filter(value::contains).forEach(group -> grants.add(header.substring("x-amz-grant-".length())
+                        .toUpperCase().replace('-', '_') + " to " + groupName(group)));
+            }
+        }
+        for (JsonNode grant : objects(request.at("/AccessControlPolicy/AccessControlList/Grant"))) {
+            String uri = Fields.text(grant, "Grantee", "URI");
+            if (uri != null && PUBLIC_GROUPS.contains(uri)) {
+                grants.add(Fields.text(grant, "Permission") + " to " + groupName(uri));
+            }
+        }
+        if (grants.isEmpty()) return Verdict.clean("the ACL grants nothing to AllUsers or AuthenticatedUsers");
+        return Verdict.flagged(granted(event, bucket, "ACL", List.copyOf(grants)));
+    }
+
+    /** Statements that allow anyone, unconditionally. */
+    private Verdict policy(CloudTrailEvent event, String bucket) {
+        JsonNode policy = event.request().path("bucketPolicy");
+        if (policy.isTextual()) {
+            try {
+                policy = JSON.readTree(policy.asText());
+            } catch (IOException e) {
+                return review(event, "the bucketPolicy is not JSON");
+            }
+        }
+        if (!policy.isObject()) return review(event, "the request holds no bucketPolicy");
+        List<String> open = new ArrayList<>();
+        for (JsonNode statement : objects(policy.path("Statement"))) {
+            if (!"Allow".equals(Fields.text(statement, "Effect"))) continue;
+            boolean conditioned = statement.path("Condition").isObject() && !statement.path("Condition").isEmpty();
+            boolean anyone = statement.has("NotPrincipal") || isEveryone(statement.path("Principal"));
+            if (anyone && !conditioned) {
+                String sid = Fields.text(statement, "Sid");
+                open.add((sid != null ? "statement " + sid + ": " : "") + String.join(", ", texts(statement.path("Action")))
+                        + (statement.has("NotPrincipal") ? " to all but NotPrincipal" : " to Principal *"));
+            }
+        }
+        if (open.isEmpty()) return Verdict.clean("the policy allows no one unconditionally");
+        return Verdict.flagged(granted(event, bucket, "policy", open));
+    }
+
+    private static Finding granted(CloudTrailEvent event, String bucket, String what, List<String> grants) {
+        return new Finding(SPEC.id(), Severity.HIGH, "bucket " + bucket + " " + what + " grants access to everyone",
+                new ResourceRef(BUCKET, bucket), new PageOnly("the bucket's " + what + " grants " + String.join("; ", grants)
+                + ": remove the grant unless the bucket is meant to be public, and then exempt it by name"),
+                Facts.of(event, "bucket", bucket, "region", event.region(), "grants", String.join("; ", grants)), event);
+    }
+
+    /** {@code "*"}, or {@code {"AWS": "*"}} (alone or in a list). */
+    private static boolean isEveryone(JsonNode principal) {
+        if (principal.isTextual()) return principal.asText().equals("*");
+        return texts(principal.path("AWS")).contains("*");
+    }
+
+    private static String groupName(String uri) {
+        return uri.substring(uri.lastIndexOf('/') + 1);
+    }
+
+    /** An element that XML and policy documents write as one object or as a list of them. */
+    private static List<JsonNode> objects(JsonNode node) {
+        if (node.isObject()) return List.of(node);
+        List<JsonNode> out = new ArrayList<>();
+        if (node.isArray()) node.forEach(element -> { if (element.isObject()) out.add(element); });
+        return out;
+    }
+
+    /** A value CloudTrail writes as a string or as a list of strings. */
+    private static List<String> texts(JsonNode node) {
+        if (node.isTextual()) return List.of(node.asText());
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) node.forEach(value -> { if (value.isTextual()) out.add(value.asText()); });
+        return out;
+    }
+
+    private static Verdict review(CloudTrailEvent event, String why) {
+        return Verdict.flagged(Finding.needsReview(SPEC.id(), event, why));
+    }
+}

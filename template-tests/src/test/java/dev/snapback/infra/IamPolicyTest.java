@@ -177,6 +177,13 @@ class IamPolicyTest {
                 "ec2:DeleteNetworkAclEntry", "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:network-acl/*"));
     }
 
+    /** VPC peering: only the network function, which may read connections and reject requests to this account, no more. */
+    @Test
+    void onlyTheNetworkFunctionRejectsPeeringRequestsAndMayNeverAcceptOrCreateOne() {
+        onlyHeldBy(Family.NETWORK, action -> action.contains("VpcPeering"), Map.of("ec2:DescribeVpcPeeringConnections", "*",
+                "ec2:RejectVpcPeeringConnection", "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:vpc-peering-connection/*"));
+    }
+
     /**
      * S3: only the data function, which may read and set Block Public Access, of any bucket and of the account, and
      * may do nothing else to S3: no policy, ACL or object call.

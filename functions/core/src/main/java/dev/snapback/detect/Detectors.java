@@ -12,6 +12,8 @@ public final class Detectors {
                     SecurityGroupOpenedDetector::new),
             new DetectorType<>(NetworkAclOpenedDetector.SPEC, NetworkAclSettings.class, NetworkAclSettings.DEFAULTS,
                     NetworkAclOpenedDetector::new),
+            new DetectorType<>(NetworkEdgeChangedDetector.SPEC, NetworkEdgeSettings.class, NetworkEdgeSettings.DEFAULTS,
+                    NetworkEdgeChangedDetector::new),
             DetectorType.withoutSettings(S3PublicAccessDetector.SPEC, new S3PublicAccessDetector()),
             new DetectorType<>(TrailTamperedDetector.SPEC, TrailSettings.class, TrailSettings.DEFAULTS, TrailTamperedDetector::new),
             new DetectorType<>(UnmanagedKeyCreatedDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,

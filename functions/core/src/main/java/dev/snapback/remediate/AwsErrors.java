@@ -10,8 +10,8 @@ public final class AwsErrors {
     /** AWS error codes that mean there is nothing left to change. */
     static final Set<String> ALREADY_GONE = Set.of(
             "InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound",
-            "InvalidKeyPair.NotFound", "InvalidNetworkAclID.NotFound", "InvalidNetworkAclEntry.NotFound", "NoSuchBucket", "NoSuchEntity",
-            "TrailNotFoundException");
+            "InvalidKeyPair.NotFound", "InvalidNetworkAclID.NotFound", "InvalidNetworkAclEntry.NotFound",
+            "InvalidVpcPeeringConnectionID.NotFound", "NoSuchBucket", "NoSuchEntity", "TrailNotFoundException");
 
     private AwsErrors() {
     }

@@ -16,7 +16,7 @@ import dev.snapback.model.Outcome;
 public sealed interface Remediation permits RevokeIngress, StartLogging, RestoreTrailSettings, RestoreEventSelectors,
         DeactivateAccessKey, DeleteKeyPair, QuarantineUser, ReleaseQuarantine, RestoreQuarantinePolicy, RestoreRule,
         EnableAlarmActions, RemoveZeroConcurrency, ReenableKey, StartConfigRecorder, EnableDetector, ReenableStandards,
-        RestorePasswordPolicy, DeactivateUserCredential, RemoveNetworkAclEntry, RestorePublicAccessBlock,
+        RestorePasswordPolicy, DeactivateUserCredential, RemoveNetworkAclEntry, RestorePublicAccessBlock, RejectVpcPeering,
         PageOnly, PageOnBurst, Sanctioned {
 
     /** One line for alerts and replay output, e.g. "revoke sgr-0a1 on sg-0abc". */

@@ -10,6 +10,7 @@ import dev.snapback.detect.KmsKeySettings;
 import dev.snapback.detect.MfaDeactivatedDetector;
 import dev.snapback.detect.MfaSettings;
 import dev.snapback.detect.NetworkAclSettings;
+import dev.snapback.detect.NetworkEdgeSettings;
 import dev.snapback.detect.RootSettings;
 import dev.snapback.detect.SecurityGroupSettings;
 import dev.snapback.detect.TamperSettings;
@@ -185,6 +186,7 @@ class SnapbackConfigTest {
             {"trustedCidrs": ["10.0.0.0/33"]}                             | trustedCidrs[0]       | prefix length out of range
             {"minPrefixV4": 0}                                            | minPrefixV4           | must be between 1 and 32, got 0
             {"returnTrafficPorts": [2000, 1024]}                          | returnTrafficPorts    | expected [from, to] with 0 <= from <= to <= 65535, or [] to flag return traffic too, got [2000, 1024]
+            {"trustedPeerAccounts": ["4444-5555-6666"]}                   | trustedPeerAccounts   | not a 12-digit account id: 4444-5555-6666
             {"returnTrafficPorts": [1024]}                                | returnTrafficPorts    | expected [from, to] with 0 <= from <= to <= 65535, or [] to flag return traffic too, got [1024]
             {"returnTrafficPorts": [1024, 70000]}                         | returnTrafficPorts    | expected [from, to] with 0 <= from <= to <= 65535, or [] to flag return traffic too, got [1024, 70000]
             {"minPrefixV4": "8"}                                          | minPrefixV4           | expected a whole number
@@ -240,16 +242,19 @@ class SnapbackConfigTest {
     }
 
     /**
-     * Each key is defined by one settings record. {@link KmsKeySettings} only reads keys that others define, and
-     * {@link NetworkAclSettings} reads {@code publicPorts}; they validate them through their owners ({@link KeySettings},
-     * {@link TamperSettings}, {@link SecurityGroupSettings}), so they cannot mean two things.
+     * Each key is defined by one settings record. {@link KmsKeySettings} only reads keys that others define,
+     * {@link NetworkAclSettings} reads {@code publicPorts} and {@link NetworkEdgeSettings} {@code managedPrincipals};
+     * they validate them through their owners ({@link KeySettings}, {@link TamperSettings}, {@link SecurityGroupSettings}),
+     * so they cannot mean two things.
      */
     @Test
     void everyKeyBelongsToOneSettingsRecord() {
+        Map<Class<?>, Set<String>> borrowed = Map.of(NetworkAclSettings.class, Set.of("publicPorts"),
+                NetworkEdgeSettings.class, Set.of("managedPrincipals"));
         List<String> keys = new ArrayList<>(SettingsBinder.keys(SharedSettings.class));
         Detectors.TYPES.stream().map(DetectorType::settingsType).distinct().filter(type -> type != KmsKeySettings.class)
                 .forEach(type -> keys.addAll(SettingsBinder.keys(type).stream()
-                        .filter(key -> type != NetworkAclSettings.class || !key.equals("publicPorts")).toList()));
+                        .filter(key -> !borrowed.getOrDefault(type, Set.of()).contains(key)).toList()));
 
         assertThat(keys).doesNotHaveDuplicates().contains("publicPorts", "managedPrincipals", "trailKmsKeys",
                 "quarantineRelease", "modes", "lateEventAfter");

@@ -24,6 +24,7 @@ import dev.snapback.remediate.ReleaseQuarantine;
 import dev.snapback.remediate.RemoveNetworkAclEntry;
 import dev.snapback.remediate.RemoveZeroConcurrency;
 import dev.snapback.remediate.RestoreEventSelectors;
+import dev.snapback.remediate.RejectVpcPeering;
 import dev.snapback.remediate.RestorePasswordPolicy;
 import dev.snapback.remediate.RestorePublicAccessBlock;
 import dev.snapback.remediate.RestoreQuarantinePolicy;
@@ -164,6 +165,10 @@ class DetectorPropertyTest {
             case RestorePublicAccessBlock(String accountId, String bucket, var eventSet) -> {
                 assertThat(accountId).isEqualTo(event.account());
                 if (bucket != null) assertThat(bucket).isIn(eventTexts);
+            }
+            case RejectVpcPeering(String peeringId, String requesterAccount) -> {
+                assertThat(peeringId).isIn(eventTexts);
+                assertThat(requesterAccount).isNotEqualTo(event.account());
             }
             case Sanctioned(String reason) -> assertThat(reason).isNotBlank();
             case RestorePasswordPolicy(PasswordPolicy baseline) ->

@@ -45,6 +45,11 @@ class IgnoredForTheirReasonTest {
             s3-public-access-unblocked/ignored-by-detector/PutBucketPublicAccessBlock-all-on | all four Block Public Access settings on
             s3-public-access-unblocked/ignored-by-detector/PutBucketPolicy-org-condition | the policy allows no one unconditionally
             s3-public-access-unblocked/ignored-by-detector/PutBucketAcl-private | the ACL grants nothing to AllUsers or AuthenticatedUsers
+            network-edge-changed/ignored-by-detector/CreateRoute-to-nat-gateway | the route points at no internet gateway or peering connection
+            network-edge-changed/ignored-by-detector/CreateVpcPeeringConnection-within-the-account | peering requested with trusted account 111122223333
+            network-edge-changed/ignored-by-detector/CreateVpcPeeringConnection-to-trusted-account | peering requested with trusted account 222233334444
+            network-edge-changed/ignored-by-detector/ModifyInstanceAttribute-instance-type | ModifyInstanceAttribute leaves source/destination checking on
+            network-edge-changed/ignored-by-detector/AttachInternetGateway-by-managed-principal | made by the managed principal arn:aws:iam::111122223333:user/ci-deployer
             root-activity/ignored-by-detector/ConsoleLogin-root-failed                  | root's sign-in did not succeed; console-login-without-mfa counts repeated failures
             console-login-without-mfa/ignored-by-detector/ConsoleLogin-iam-user-with-mfa | user alice signed in with MFA
             console-login-without-mfa/ignored-by-detector/ConsoleLogin-sso-session     | a sign-in by role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f3c0a1b2d9e8f70 (session dana@example.com): an SSO or federated session, whose MFA is the identity provider's

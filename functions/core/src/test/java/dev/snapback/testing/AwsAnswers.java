@@ -71,6 +71,16 @@ public final class AwsAnswers {
                 + "<associationSet/><tagSet/><ownerId>111122223333</ownerId></item></networkAclSet></DescribeNetworkAclsResponse>")));
     }
 
+    /** The VPC peering connection DescribeVpcPeeringConnections answers: requested by {@code requester}, in {@code status}. */
+    public void vpcPeering(String peeringId, String requester, String status) {
+        aws.stubFor(query("DescribeVpcPeeringConnections").willReturn(xml(200, "<DescribeVpcPeeringConnectionsResponse " + EC2_NS
+                + "><requestId>r</requestId><vpcPeeringConnectionSet><item><vpcPeeringConnectionId>" + peeringId
+                + "</vpcPeeringConnectionId><requesterVpcInfo><ownerId>" + requester + "</ownerId><vpcId>vpc-0feedfacecafe0001"
+                + "</vpcId></requesterVpcInfo><accepterVpcInfo><ownerId>111122223333</ownerId><vpcId>vpc-0a1b2c3d4e5f60001</vpcId>"
+                + "</accepterVpcInfo><status><code>" + status + "</code><message>m</message></status><tagSet/></item>"
+                + "</vpcPeeringConnectionSet></DescribeVpcPeeringConnectionsResponse>")));
+    }
+
     public void revokeSucceeds() {
         aws.stubFor(query("RevokeSecurityGroupIngress").willReturn(xml(200, "<RevokeSecurityGroupIngressResponse " + EC2_NS
                 + "><requestId>59dbff89-35bd-4eac-99ed-be587example</requestId><return>true</return>"

@@ -123,6 +123,8 @@ class FindingFixturesThroughHandlersTest {
                                 + "</RestrictPublicBuckets></PublicAccessBlockConfiguration>")));
                 AWS.stubFor(put(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
             }
+            case "RejectVpcPeering" -> ANSWER.vpcPeering(remediation.get("peeringId").asText(),
+                    remediation.get("requesterAccount").asText(), "pending-acceptance");
             case "StartLogging" -> ANSWER.trailStatus(false);
             case "RestoreTrailSettings" -> {
                 String key = Fields.text(event.response(), "kmsKeyId") != null ? Fields.text(event.response(), "kmsKeyId")
@@ -426,6 +428,10 @@ class FindingFixturesThroughHandlersTest {
                 }
                 assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/s3"));
             }
+            case "RejectVpcPeering" -> {
+                assertThat(form(call)).containsEntry("VpcPeeringConnectionId", remediation.get("peeringId").asText());
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
+            }
             case "DeleteKeyPair" -> {
                 assertThat(form(call)).containsEntry("KeyPairId", presentKeyPairId(remediation)).doesNotContainKey("KeyName");
                 assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
@@ -566,6 +572,7 @@ class FindingFixturesThroughHandlersTest {
         return switch (remediation.get("type").asText()) {
             case "RevokeIngress" -> List.of("DescribeSecurityGroupRules", "RevokeSecurityGroupIngress");
             case "RemoveNetworkAclEntry" -> List.of("DescribeNetworkAcls", "DeleteNetworkAclEntry");
+            case "RejectVpcPeering" -> List.of("DescribeVpcPeeringConnections", "RejectVpcPeeringConnection");
             case "RestorePublicAccessBlock" -> List.of("GetPublicAccessBlock", "PutPublicAccessBlock");
             case "StartLogging" -> List.of("GetTrailStatus", "StartLogging");
             case "RestoreTrailSettings" -> List.of("GetTrail", "UpdateTrail");

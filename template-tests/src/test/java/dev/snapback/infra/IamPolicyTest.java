@@ -193,6 +193,10 @@ class IamPolicyTest {
         String buckets = "arn:${AWS::Partition}:s3:::*";
         onlyHeldBy(Family.DATA, action -> action.startsWith("s3:"), Map.of("s3:GetBucketPublicAccessBlock", buckets,
                 "s3:PutBucketPublicAccessBlock", buckets, "s3:GetAccountPublicAccessBlock", "*", "s3:PutAccountPublicAccessBlock", "*"));
+        // Bucket ARNs name no account: only the condition keeps the bucket grant to this account's buckets.
+        assertThat(statements(Family.DATA)).filteredOn(s -> texts(s.get("Action")).contains("s3:PutBucketPublicAccessBlock"))
+                .singleElement().satisfies(statement -> assertThat(statement.at("/Condition/StringEquals/s3:ResourceAccount"))
+                        .isEqualTo(JSON.valueToTree(List.of(Map.of("Fn::Sub", "${AWS::AccountId}")))));
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Fields;
+import dev.snapback.model.Cidr;
 import dev.snapback.model.Family;
 import dev.snapback.model.Mode;
 import dev.snapback.model.ResourceRef;
@@ -14,6 +15,9 @@ import dev.snapback.remediate.RestorePublicAccessBlock.PublicAccessFlags;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -51,8 +55,15 @@ public record S3PublicAccessDetector() implements Detector {
     static final String ACCOUNT_BLOCK = "AWS::S3::AccountPublicAccessBlock";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PUBLIC_CANNED = Set.of("public-read", "public-read-write", "authenticated-read");
-    private static final Set<String> PUBLIC_GROUPS = Set.of("http://acs.amazonaws.com/groups/global/AllUsers",
-            "http://acs.amazonaws.com/groups/global/AuthenticatedUsers");
+    private static final Set<String> PRIVATE_CANNED = Set.of("private", "aws-exec-read", "bucket-owner-read",
+            "bucket-owner-full-control", "log-delivery-write");
+    private static final List<String> PUBLIC_GROUPS = List.of("AllUsers", "AuthenticatedUsers");
+    private static final Set<String> RESTRICTING_OPERATORS = Set.of("StringEquals", "StringEqualsIgnoreCase", "StringLike",
+            "ArnEquals", "ArnLike", "IpAddress", "ForAnyValue:StringEquals", "ForAnyValue:StringLike");
+    /** Lower-cased: IAM reads condition keys in any case. */
+    private static final Set<String> RESTRICTING_KEYS = Set.of("aws:principalorgid", "aws:principalorgpaths",
+            "aws:principalaccount", "aws:principalarn", "aws:sourcevpce", "aws:sourcevpc", "aws:sourceaccount",
+            "aws:sourcearn", "aws:sourceorgid", "aws:sourceip", "aws:userid");
     private static final List<String> GRANT_HEADERS = List.of("x-amz-grant-read", "x-amz-grant-write",
             "x-amz-grant-read-acp", "x-amz-grant-write-acp", "x-amz-grant-full-control");
 
@@ -68,6 +79,10 @@ public record S3PublicAccessDetector() implements Detector {
             case PUT_BUCKET, DELETE_BUCKET, "PutBucketAcl", "PutBucketPolicy" -> {
                 String bucket = Fields.text(event.request(), "bucketName");
                 if (bucket == null) yield review(event, "the request names no bucket (bucketName)");
+                String owner = bucketOwner(event);
+                if (owner != null && !owner.equals(event.account())) {
+                    yield review(event, "bucket " + bucket + " belongs to account " + owner + ", not this one");
+                }
                 yield switch (event.eventName()) {
                     case PUT_BUCKET -> blockPut(event, bucket);
                     case DELETE_BUCKET -> blockDeleted(event, bucket);
@@ -117,18 +132,25 @@ public record S3PublicAccessDetector() implements Detector {
     /** Grants to everyone: a canned ACL, a grant header, or a grant of the body's access control list. */
     private Verdict acl(CloudTrailEvent event, String bucket) {
         JsonNode request = event.request();
+        boolean stated = request.has("x-amz-acl") || request.has("AccessControlPolicy")
+                || GRANT_HEADERS.stream().anyMatch(request::has);
+        if (!stated) return review(event, "the request holds no ACL: no x-amz-acl, grant header or AccessControlPolicy");
         Set<String> grants = new TreeSet<>();
-        texts(request.path("x-amz-acl")).stream().filter(PUBLIC_CANNED::contains).forEach(canned -> grants.add("canned ACL " + canned));
+        for (String canned : texts(request.path("x-amz-acl"))) {
+            String name = canned.trim().toLowerCase(Locale.ROOT);
+            if (PUBLIC_CANNED.contains(name)) grants.add("canned ACL " + name);
+            else if (!PRIVATE_CANNED.contains(name)) return review(event, "the canned ACL '" + canned + "' is not one S3 defines");
+        }
         for (String header : GRANT_HEADERS) {
             for (String value : texts(request.path(header))) {
-                PUBLIC_GROUPS.stream().filter(value::contains).forEach(group -> grants.add(header.substring("x-amz-grant-".length())
-                        .toUpperCase().replace('-', '_') + " to " + groupName(group)));
+                publicGroup(value).ifPresent(group -> grants.add(header.substring("x-amz-grant-".length())
+                        .toUpperCase(Locale.ROOT).replace('-', '_') + " to " + group));
             }
         }
         for (JsonNode grant : objects(request.at("/AccessControlPolicy/AccessControlList/Grant"))) {
-            String uri = Fields.text(grant, "Grantee", "URI");
-            if (uri != null && PUBLIC_GROUPS.contains(uri)) {
-                grants.add(Fields.text(grant, "Permission") + " to " + groupName(uri));
+            for (Map.Entry<String, JsonNode> grantee : grant.path("Grantee").properties()) {
+                if (!grantee.getValue().isTextual()) continue;
+                publicGroup(grantee.getValue().asText()).ifPresent(group -> grants.add(Fields.text(grant, "Permission") + " to " + group));
             }
         }
         if (grants.isEmpty()) return Verdict.clean("the ACL grants nothing to AllUsers or AuthenticatedUsers");
@@ -146,18 +168,21 @@ public record S3PublicAccessDetector() implements Detector {
             }
         }
         if (!policy.isObject()) return review(event, "the request holds no bucketPolicy");
+        List<JsonNode> statements = objects(policy.path("Statement"));
+        if (statements.isEmpty()) return review(event, "the bucketPolicy holds no Statement");
         List<String> open = new ArrayList<>();
-        for (JsonNode statement : objects(policy.path("Statement"))) {
-            if (!"Allow".equals(Fields.text(statement, "Effect"))) continue;
-            boolean conditioned = statement.path("Condition").isObject() && !statement.path("Condition").isEmpty();
+        for (JsonNode statement : statements) {
+            // Anything but a Deny is read as an Allow: a misspelt effect never hides a grant.
+            if ("deny".equalsIgnoreCase(String.valueOf(Fields.text(statement, "Effect")).trim())) continue;
             boolean anyone = statement.has("NotPrincipal") || isEveryone(statement.path("Principal"));
-            if (anyone && !conditioned) {
+            if (anyone && !restrictsWho(statement.path("Condition"))) {
                 String sid = Fields.text(statement, "Sid");
                 open.add((sid != null ? "statement " + sid + ": " : "") + String.join(", ", texts(statement.path("Action")))
-                        + (statement.has("NotPrincipal") ? " to all but NotPrincipal" : " to Principal *"));
+                        + (statement.has("NotPrincipal") ? " to all but NotPrincipal" : " to Principal *")
+                        + (statement.path("Condition").isEmpty() ? "" : " under a condition that does not limit who"));
             }
         }
-        if (open.isEmpty()) return Verdict.clean("the policy allows no one unconditionally");
+        if (open.isEmpty()) return Verdict.clean("the policy allows no one but under a condition that limits who");
         return Verdict.flagged(granted(event, bucket, "policy", open));
     }
 
@@ -168,14 +193,58 @@ public record S3PublicAccessDetector() implements Detector {
                 Facts.of(event, "bucket", bucket, "region", event.region(), "grants", String.join("; ", grants)), event);
     }
 
-    /** {@code "*"}, or {@code {"AWS": "*"}} (alone or in a list). */
+    /** {@code "*"}, a {@code *} for any principal type ({@code {"AWS": "*"}}), or every account's root. */
     private static boolean isEveryone(JsonNode principal) {
-        if (principal.isTextual()) return principal.asText().equals("*");
-        return texts(principal.path("AWS")).contains("*");
+        List<String> named = new ArrayList<>(texts(principal));
+        principal.properties().forEach(type -> named.addAll(texts(type.getValue())));
+        return named.stream().map(String::trim).anyMatch(name -> name.equals("*") || name.matches("arn:aws[a-z-]*:iam::\\*:root"));
     }
 
-    private static String groupName(String uri) {
-        return uri.substring(uri.lastIndexOf('/') + 1);
+    /**
+     * Whether a condition limits who may use the grant: a positive test (no {@code IfExists}, no negation, no
+     * {@code Null}) of a key that names the caller's organization, account, network or source, with no wildcard, and
+     * for {@code aws:SourceIp} no range as broad as the internet. Anything else ({@code aws:SecureTransport},
+     * {@code aws:UserAgent}, {@code aws:Referer}, which the caller sets) limits nothing.
+     */
+    private static boolean restrictsWho(JsonNode condition) {
+        for (Map.Entry<String, JsonNode> test : condition.properties()) {
+            String operator = test.getKey();
+            if (!RESTRICTING_OPERATORS.contains(operator)) continue;
+            for (Map.Entry<String, JsonNode> key : test.getValue().properties()) {
+                List<String> values = texts(key.getValue());
+                if (!RESTRICTING_KEYS.contains(key.getKey().toLowerCase(Locale.ROOT)) || values.isEmpty()
+                        || values.stream().anyMatch(value -> value.contains("*"))) {
+                    continue;
+                }
+                if (key.getKey().equalsIgnoreCase("aws:SourceIp") && values.stream().anyMatch(S3PublicAccessDetector::broad)) continue;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean broad(String cidr) {
+        try {
+            Cidr range = Cidr.parse(cidr);
+            return range.prefixLength() < (range.ipv6() ? 32 : 8);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    /** {@code AllUsers} or {@code AuthenticatedUsers}, when a grantee names one of them, in any spelling of its URI. */
+    private static Optional<String> publicGroup(String grantee) {
+        String lower = grantee.toLowerCase(Locale.ROOT);
+        return PUBLIC_GROUPS.stream().filter(group -> lower.contains("acs.amazonaws.com/groups/global/" + group.toLowerCase(Locale.ROOT)))
+                .findFirst();
+    }
+
+    /** The account the record's resources give the bucket, when they give one. */
+    private static String bucketOwner(CloudTrailEvent event) {
+        for (JsonNode resource : Fields.items(event.record().path("resources"))) {
+            if (BUCKET.equals(Fields.text(resource, "type"))) return Fields.text(resource, "accountId");
+        }
+        return null;
     }
 
     /** An element that XML and policy documents write as one object or as a list of them. */

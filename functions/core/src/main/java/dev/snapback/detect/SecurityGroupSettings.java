@@ -22,12 +22,7 @@ public record SecurityGroupSettings(Set<Integer> publicPorts, List<Cidr> trusted
     public SecurityGroupSettings {
         publicPorts = validPublicPorts(publicPorts);
         trustedCidrs = List.copyOf(trustedCidrs);
-        if (minPrefixV4 < 1 || minPrefixV4 > 32) {
-            throw new InvalidConfigException("minPrefixV4", "must be between 1 and 32, got " + minPrefixV4);
-        }
-        if (minPrefixV6 < 1 || minPrefixV6 > 128) {
-            throw new InvalidConfigException("minPrefixV6", "must be between 1 and 128, got " + minPrefixV6);
-        }
+        validPrefixes(minPrefixV4, minPrefixV6);
     }
 
     /** {@code publicPorts} as validated here, for {@link NetworkAclSettings}, which reads the same key. */
@@ -36,6 +31,16 @@ public record SecurityGroupSettings(Set<Integer> publicPorts, List<Cidr> trusted
             if (port < 0 || port > 65535) throw new InvalidConfigException("publicPorts", "port out of range: " + port);
         }
         return Set.copyOf(publicPorts);
+    }
+
+    /** {@code minPrefixV4} and {@code minPrefixV6} as validated here, for {@link NetworkAclSettings} too. */
+    static void validPrefixes(int minPrefixV4, int minPrefixV6) {
+        if (minPrefixV4 < 1 || minPrefixV4 > 32) {
+            throw new InvalidConfigException("minPrefixV4", "must be between 1 and 32, got " + minPrefixV4);
+        }
+        if (minPrefixV6 < 1 || minPrefixV6 > 128) {
+            throw new InvalidConfigException("minPrefixV6", "must be between 1 and 128, got " + minPrefixV6);
+        }
     }
 
     public boolean isTrusted(Cidr source) {

@@ -4,6 +4,7 @@ import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.model.IamGrant;
 import dev.snapback.model.Outcome;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -17,12 +18,15 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  *
  * <p>The settings are read first. All four on needs nothing. Settings other than those the event left (another put
  * since, or a put after a deletion) are a newer change: left alone, and judged by that call's own event
- * ({@link Outcome.Superseded}). A bucket that is gone has nothing to block.
+ * ({@link Outcome.Superseded}). A bucket that is gone has nothing to block. Bucket calls name this account as the
+ * expected owner, so a bucket of the same name in another account is never touched.
  */
 public record RestorePublicAccessBlock(String accountId, String bucket, PublicAccessFlags eventSet) implements Remediation {
 
     public static final List<IamGrant> GRANTS = List.of(
-            IamGrant.of("arn:${AWS::Partition}:s3:::*", "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+            // Bucket ARNs name no account: the condition keeps the grant to this account's buckets.
+            new IamGrant(List.of("s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"), List.of("arn:${AWS::Partition}:s3:::*"),
+                    Map.of("StringEquals", Map.of("s3:ResourceAccount", List.of("${AWS::AccountId}")))),
             // The account-level settings are no resource: IAM grants them on "*" only.
             IamGrant.of("*", "s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"));
 
@@ -83,7 +87,8 @@ public record RestorePublicAccessBlock(String accountId, String bucket, PublicAc
     public Outcome apply(AwsClients aws, CloudTrailEvent cause) {
         String region = cause.region();
         Optional<PublicAccessFlags> now = read(bucket != null ? () -> {
-            var c = aws.s3(region).getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration();
+            var c = aws.s3(region).getPublicAccessBlock(r -> r.bucket(bucket).expectedBucketOwner(accountId))
+                    .publicAccessBlockConfiguration();
             return new PublicAccessFlags(c.blockPublicAcls(), c.ignorePublicAcls(), c.blockPublicPolicy(), c.restrictPublicBuckets());
         } : () -> {
             var c = aws.s3Control(region).getPublicAccessBlock(r -> r.accountId(accountId)).publicAccessBlockConfiguration();
@@ -99,8 +104,9 @@ public record RestorePublicAccessBlock(String accountId, String bucket, PublicAc
                     .orElse("deleted") + "; that newer call's own event is judged on its own");
         }
         if (bucket != null) {
-            aws.s3(region).putPublicAccessBlock(r -> r.bucket(bucket).publicAccessBlockConfiguration(c -> c
-                    .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
+            aws.s3(region).putPublicAccessBlock(r -> r.bucket(bucket).expectedBucketOwner(accountId)
+                    .publicAccessBlockConfiguration(c -> c.blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true)
+                            .restrictPublicBuckets(true)));
         } else {
             aws.s3Control(region).putPublicAccessBlock(r -> r.accountId(accountId).publicAccessBlockConfiguration(c -> c
                     .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));

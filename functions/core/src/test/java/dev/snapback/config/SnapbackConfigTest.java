@@ -46,7 +46,7 @@ class SnapbackConfigTest {
         assertThat(groups.trustedCidrs()).contains(Cidr.parse("10.0.0.0/8"), Cidr.parse("fc00::/7"));
         assertThat(groups.minPrefixV4()).isEqualTo(8);
         assertThat(config.settings(NetworkAclSettings.class)).as("one publicPorts for both layers")
-                .isEqualTo(new NetworkAclSettings(groups.publicPorts(), List.of(1024, 65535)));
+                .isEqualTo(new NetworkAclSettings(groups.publicPorts(), List.of(1024, 65535), 8, 32));
         assertThat(groups.minPrefixV6()).isEqualTo(32);
         assertThat(config.settings(KeySettings.class).managedPrincipals()).containsExactlyInAnyOrder(
                 "arn:aws:iam::111122223333:role/key-rotation", "arn:aws:iam::111122223333:user/ci-deployer");
@@ -243,13 +243,14 @@ class SnapbackConfigTest {
 
     /**
      * Each key is defined by one settings record. {@link KmsKeySettings} only reads keys that others define,
-     * {@link NetworkAclSettings} reads {@code publicPorts} and {@link NetworkEdgeSettings} {@code managedPrincipals};
+     * {@link NetworkAclSettings} reads {@code publicPorts} and the prefixes, {@link NetworkEdgeSettings}
+     * {@code managedPrincipals};
      * they validate them through their owners ({@link KeySettings}, {@link TamperSettings}, {@link SecurityGroupSettings}),
      * so they cannot mean two things.
      */
     @Test
     void everyKeyBelongsToOneSettingsRecord() {
-        Map<Class<?>, Set<String>> borrowed = Map.of(NetworkAclSettings.class, Set.of("publicPorts"),
+        Map<Class<?>, Set<String>> borrowed = Map.of(NetworkAclSettings.class, Set.of("publicPorts", "minPrefixV4", "minPrefixV6"),
                 NetworkEdgeSettings.class, Set.of("managedPrincipals"));
         List<String> keys = new ArrayList<>(SettingsBinder.keys(SharedSettings.class));
         Detectors.TYPES.stream().map(DetectorType::settingsType).distinct().filter(type -> type != KmsKeySettings.class)

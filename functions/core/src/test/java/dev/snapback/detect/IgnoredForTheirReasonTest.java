@@ -43,7 +43,7 @@ class IgnoredForTheirReasonTest {
             network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-private-source | source 10.0.0.0/16 is not the internet
             network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-icmp          | ICMP is not flagged
             s3-public-access-unblocked/ignored-by-detector/PutBucketPublicAccessBlock-all-on | all four Block Public Access settings on
-            s3-public-access-unblocked/ignored-by-detector/PutBucketPolicy-org-condition | the policy allows no one unconditionally
+            s3-public-access-unblocked/ignored-by-detector/PutBucketPolicy-org-condition | the policy allows no one but under a condition that limits who
             s3-public-access-unblocked/ignored-by-detector/PutBucketAcl-private | the ACL grants nothing to AllUsers or AuthenticatedUsers
             network-edge-changed/ignored-by-detector/CreateRoute-to-nat-gateway | the route points at no internet gateway or peering connection
             network-edge-changed/ignored-by-detector/CreateVpcPeeringConnection-within-the-account | peering requested with trusted account 111122223333

@@ -68,7 +68,11 @@ class RestorePublicAccessBlockTest {
         for (String setting : List.of("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")) {
             assertThat(body).contains("<" + setting + ">true</" + setting + ">");
         }
-        assertThat(calls).allSatisfy(call -> assertThat(AwsStub.scope(call)).isEqualTo("eu-west-1/s3"));
+        assertThat(calls).allSatisfy(call -> {
+            assertThat(AwsStub.scope(call)).isEqualTo("eu-west-1/s3");
+            assertThat(call.getHeader("x-amz-expected-bucket-owner")).as("a bucket of that name elsewhere is never touched")
+                    .isEqualTo("111122223333");
+        });
     }
 
     @Test

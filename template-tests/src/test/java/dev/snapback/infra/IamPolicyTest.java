@@ -149,7 +149,8 @@ class IamPolicyTest {
                     .as(family.functionId()).allSatisfy(statement -> assertThat(texts(statement.get("Action")))
                             .allMatch(action -> action.startsWith("ec2:Describe") || PASSWORD_POLICY.contains(action)
                                     || family == Family.DETECTIVE && CONFIG_RECORDER.contains(action)
-                                    || family == Family.DATA && ACCOUNT_PUBLIC_ACCESS_BLOCK.contains(action)));
+                                    || family == Family.DATA && ACCOUNT_PUBLIC_ACCESS_BLOCK.contains(action)
+                                    || family == Family.TRANSPORT && action.equals("cloudtrail:LookupEvents")));
         }
     }
 
@@ -185,18 +186,23 @@ class IamPolicyTest {
     }
 
     /**
-     * S3: only the data function, which may read and set Block Public Access, of any bucket and of the account, and
-     * may do nothing else to S3: no policy, ACL or object call.
+     * S3: only the data function, which may read and set Block Public Access, of this account's buckets and of the
+     * account, and the transport function, which may read and put this account's bucket policies; no ACL or object call.
      */
     @Test
-    void onlyTheDataFunctionSetsBlockPublicAccessAndDoesNothingElseToS3() {
+    void onlyTheDataAndTransportFunctionsTouchS3EachForItsOwnSettingsOfThisAccountsBuckets() {
         String buckets = "arn:${AWS::Partition}:s3:::*";
-        onlyHeldBy(Family.DATA, action -> action.startsWith("s3:"), Map.of("s3:GetBucketPublicAccessBlock", buckets,
+        onlyHeldBy(Family.DATA, action -> action.contains("PublicAccessBlock"), Map.of("s3:GetBucketPublicAccessBlock", buckets,
                 "s3:PutBucketPublicAccessBlock", buckets, "s3:GetAccountPublicAccessBlock", "*", "s3:PutAccountPublicAccessBlock", "*"));
-        // Bucket ARNs name no account: only the condition keeps the bucket grant to this account's buckets.
-        assertThat(statements(Family.DATA)).filteredOn(s -> texts(s.get("Action")).contains("s3:PutBucketPublicAccessBlock"))
-                .singleElement().satisfies(statement -> assertThat(statement.at("/Condition/StringEquals/s3:ResourceAccount"))
-                        .isEqualTo(JSON.valueToTree(List.of(Map.of("Fn::Sub", "${AWS::AccountId}")))));
+        onlyHeldBy(Family.TRANSPORT, action -> action.startsWith("s3:") && !action.contains("PublicAccessBlock")
+                || action.equals("cloudtrail:LookupEvents"), Map.of("s3:GetBucketPolicy", buckets, "s3:PutBucketPolicy", buckets,
+                "cloudtrail:LookupEvents", "*"));
+        // Bucket ARNs name no account: only the condition keeps the bucket grants to this account's buckets.
+        for (Family family : List.of(Family.DATA, Family.TRANSPORT)) {
+            assertThat(statements(family)).filteredOn(s -> items(s.get("Resource")).contains(JSON.valueToTree(Map.of("Fn::Sub", buckets))))
+                    .singleElement().satisfies(statement -> assertThat(statement.at("/Condition/StringEquals/s3:ResourceAccount"))
+                            .isEqualTo(JSON.valueToTree(List.of(Map.of("Fn::Sub", "${AWS::AccountId}")))));
+        }
     }
 
     /**

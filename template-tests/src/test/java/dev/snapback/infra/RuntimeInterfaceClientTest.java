@@ -49,6 +49,7 @@ class RuntimeInterfaceClientTest {
             Family.NETWORK, "network-acl-opened/ignored-by-detector/CreateNetworkAclEntry-return-traffic.json",
             Family.TRAILS, "trail-tampered/ignored-by-detector/UpdateTrail-enable-log-validation.json",
             Family.DATA, "s3-public-access-unblocked/ignored-by-detector/PutBucketAcl-private.json",
+            Family.TRANSPORT, "tls-not-enforced/ignored-by-detector/PutBucketPolicy-with-secure-transport-deny.json",
             Family.KEYS, "unmanaged-key-created/ignored-by-detector/UpdateAccessKey-deactivated.json",
             Family.IDENTITY, "root-activity/ignored-by-detector/ConsoleLogin-root-failed.json",
             Family.DETECTIVE, "kms-key-disabled-or-deleted/ignored-by-detector/DisableKey-by-managed-principal.json",

@@ -15,6 +15,7 @@ public final class Detectors {
             new DetectorType<>(NetworkEdgeChangedDetector.SPEC, NetworkEdgeSettings.class, NetworkEdgeSettings.DEFAULTS,
                     NetworkEdgeChangedDetector::new),
             DetectorType.withoutSettings(S3PublicAccessDetector.SPEC, new S3PublicAccessDetector()),
+            DetectorType.withoutSettings(TlsNotEnforcedDetector.SPEC, new TlsNotEnforcedDetector()),
             new DetectorType<>(TrailTamperedDetector.SPEC, TrailSettings.class, TrailSettings.DEFAULTS, TrailTamperedDetector::new),
             new DetectorType<>(UnmanagedKeyCreatedDetector.SPEC, KeySettings.class, KeySettings.DEFAULTS,
                     UnmanagedKeyCreatedDetector::new),

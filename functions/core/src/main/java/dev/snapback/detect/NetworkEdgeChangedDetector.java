@@ -186,7 +186,7 @@ public record NetworkEdgeChangedDetector(NetworkEdgeSettings settings) implement
             pairs.addAll(List.of(id.label(), value));
             if (resource == null) resource = new ResourceRef(id.resourceType(), value);
         }
-        pairs.addAll(List.of(extra));
+        pairs.addAll(Arrays.asList(extra));
         String title = what + (resource == null ? "" : " (" + resource.id() + ")");
         return Verdict.flagged(new Finding(SPEC.id(), severity, title,
                 resource != null ? resource : new ResourceRef("AWS::CloudTrail::Event", event.eventId()), new PageOnly(reason),

@@ -1,7 +1,12 @@
 package dev.snapback.detect;
 
+import static dev.snapback.remediate.BucketPolicies.isEveryone;
+import static dev.snapback.remediate.BucketPolicies.objects;
+import static dev.snapback.remediate.BucketPolicies.policyOf;
+import static dev.snapback.remediate.BucketPolicies.statements;
+import static dev.snapback.remediate.BucketPolicies.texts;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.event.CloudTrailEvent;
 import dev.snapback.event.Fields;
 import dev.snapback.model.Cidr;
@@ -12,7 +17,6 @@ import dev.snapback.model.Severity;
 import dev.snapback.remediate.PageOnly;
 import dev.snapback.remediate.RestorePublicAccessBlock;
 import dev.snapback.remediate.RestorePublicAccessBlock.PublicAccessFlags;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +57,6 @@ public record S3PublicAccessDetector() implements Detector {
 
     static final String BUCKET = "AWS::S3::Bucket";
     static final String ACCOUNT_BLOCK = "AWS::S3::AccountPublicAccessBlock";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PUBLIC_CANNED = Set.of("public-read", "public-read-write", "authenticated-read");
     private static final Set<String> PRIVATE_CANNED = Set.of("private", "aws-exec-read", "bucket-owner-read",
             "bucket-owner-full-control", "log-delivery-write");
@@ -159,16 +162,9 @@ public record S3PublicAccessDetector() implements Detector {
 
     /** Statements that allow anyone, unconditionally. */
     private Verdict policy(CloudTrailEvent event, String bucket) {
-        JsonNode policy = event.request().path("bucketPolicy");
-        if (policy.isTextual()) {
-            try {
-                policy = JSON.readTree(policy.asText());
-            } catch (IOException e) {
-                return review(event, "the bucketPolicy is not JSON");
-            }
-        }
-        if (!policy.isObject()) return review(event, "the request holds no bucketPolicy");
-        List<JsonNode> statements = objects(policy.path("Statement"));
+        JsonNode policy = policyOf(event.request());
+        if (!policy.isObject()) return review(event, "the request holds no bucketPolicy that reads as JSON");
+        List<JsonNode> statements = statements(policy);
         if (statements.isEmpty()) return review(event, "the bucketPolicy holds no Statement");
         List<String> open = new ArrayList<>();
         for (JsonNode statement : statements) {
@@ -191,13 +187,6 @@ public record S3PublicAccessDetector() implements Detector {
                 new ResourceRef(BUCKET, bucket), new PageOnly("the bucket's " + what + " grants " + String.join("; ", grants)
                 + ": remove the grant unless the bucket is meant to be public, and then exempt it by name"),
                 Facts.of(event, "bucket", bucket, "region", event.region(), "grants", String.join("; ", grants)), event);
-    }
-
-    /** {@code "*"}, a {@code *} for any principal type ({@code {"AWS": "*"}}), or every account's root. */
-    private static boolean isEveryone(JsonNode principal) {
-        List<String> named = new ArrayList<>(texts(principal));
-        principal.properties().forEach(type -> named.addAll(texts(type.getValue())));
-        return named.stream().map(String::trim).anyMatch(name -> name.equals("*") || name.matches("arn:aws[a-z-]*:iam::\\*:root"));
     }
 
     /**
@@ -245,22 +234,6 @@ public record S3PublicAccessDetector() implements Detector {
             if (BUCKET.equals(Fields.text(resource, "type"))) return Fields.text(resource, "accountId");
         }
         return null;
-    }
-
-    /** An element that XML and policy documents write as one object or as a list of them. */
-    private static List<JsonNode> objects(JsonNode node) {
-        if (node.isObject()) return List.of(node);
-        List<JsonNode> out = new ArrayList<>();
-        if (node.isArray()) node.forEach(element -> { if (element.isObject()) out.add(element); });
-        return out;
-    }
-
-    /** A value CloudTrail writes as a string or as a list of strings. */
-    private static List<String> texts(JsonNode node) {
-        if (node.isTextual()) return List.of(node.asText());
-        List<String> out = new ArrayList<>();
-        if (node.isArray()) node.forEach(value -> { if (value.isTextual()) out.add(value.asText()); });
-        return out;
     }
 
     private static Verdict review(CloudTrailEvent event, String why) {

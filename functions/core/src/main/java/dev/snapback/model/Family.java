@@ -12,6 +12,11 @@ public enum Family {
     TRAILS("trails"),
     /** Data exposure: S3 Block Public Access, and buckets granted to everyone. */
     DATA("data"),
+    /**
+     * TLS between services: bucket policies that require it. Its own function, since its calls are also
+     * {@code data}'s, and one function reached by two rules would run twice for one event.
+     */
+    TRANSPORT("transport"),
     KEYS("keys"),
     /** Who calls, across every service: root's activity and bursts of denied calls. Pages only. */
     IDENTITY("identity"),

@@ -17,6 +17,7 @@ public sealed interface Remediation permits RevokeIngress, StartLogging, Restore
         DeactivateAccessKey, DeleteKeyPair, QuarantineUser, ReleaseQuarantine, RestoreQuarantinePolicy, RestoreRule,
         EnableAlarmActions, RemoveZeroConcurrency, ReenableKey, StartConfigRecorder, EnableDetector, ReenableStandards,
         RestorePasswordPolicy, DeactivateUserCredential, RemoveNetworkAclEntry, RestorePublicAccessBlock, RejectVpcPeering,
+        RestoreSecureTransportDeny,
         PageOnly, PageOnBurst, Sanctioned {
 
     /** One line for alerts and replay output, e.g. "revoke sgr-0a1 on sg-0abc". */

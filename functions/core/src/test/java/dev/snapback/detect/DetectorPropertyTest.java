@@ -27,6 +27,7 @@ import dev.snapback.remediate.RestoreEventSelectors;
 import dev.snapback.remediate.RejectVpcPeering;
 import dev.snapback.remediate.RestorePasswordPolicy;
 import dev.snapback.remediate.RestorePublicAccessBlock;
+import dev.snapback.remediate.RestoreSecureTransportDeny;
 import dev.snapback.remediate.RestoreQuarantinePolicy;
 import dev.snapback.remediate.RestoreRule;
 import dev.snapback.remediate.RestoreTrailSettings;
@@ -169,6 +170,10 @@ class DetectorPropertyTest {
             case RejectVpcPeering(String peeringId, String requesterAccount) -> {
                 assertThat(peeringId).isIn(eventTexts);
                 assertThat(requesterAccount).isNotEqualTo(event.account());
+            }
+            case RestoreSecureTransportDeny(String accountId, String bucket, String eventPolicy) -> {
+                assertThat(accountId).isEqualTo(event.account());
+                assertThat(bucket).isIn(eventTexts);
             }
             case Sanctioned(String reason) -> assertThat(reason).isNotBlank();
             case RestorePasswordPolicy(PasswordPolicy baseline) ->

@@ -18,7 +18,8 @@ class DetectorsTest {
 
         assertThat(Detectors.SPECS).containsExactlyElementsOf(detectors.stream().map(Detector::spec).toList());
         assertThat(Detectors.SPECS).containsExactly(MfaDeactivatedDetector.SPEC, SecurityGroupOpenedDetector.SPEC,
-                NetworkAclOpenedDetector.SPEC, NetworkEdgeChangedDetector.SPEC, S3PublicAccessDetector.SPEC, TrailTamperedDetector.SPEC, UnmanagedKeyCreatedDetector.SPEC, QuarantineTamperedDetector.SPEC,
+                NetworkAclOpenedDetector.SPEC, NetworkEdgeChangedDetector.SPEC, S3PublicAccessDetector.SPEC, TlsNotEnforcedDetector.SPEC,
+                TrailTamperedDetector.SPEC, UnmanagedKeyCreatedDetector.SPEC, QuarantineTamperedDetector.SPEC,
                 PasswordPolicyWeakenedDetector.SPEC, ConsoleLoginWithoutMfaDetector.SPEC, RootActivityDetector.SPEC,
                 UnauthorizedCallsDetector.SPEC, KmsKeyDisabledDetector.SPEC, ConfigRecorderStoppedDetector.SPEC,
                 ThreatDetectionDisabledDetector.SPEC, OrganizationChangedDetector.SPEC, SnapbackTamperedDetector.SPEC);

@@ -45,6 +45,7 @@ class IgnoredForTheirReasonTest {
             s3-public-access-unblocked/ignored-by-detector/PutBucketPublicAccessBlock-all-on | all four Block Public Access settings on
             s3-public-access-unblocked/ignored-by-detector/PutBucketPolicy-org-condition | the policy allows no one but under a condition that limits who
             s3-public-access-unblocked/ignored-by-detector/PutBucketAcl-private | the ACL grants nothing to AllUsers or AuthenticatedUsers
+            tls-not-enforced/ignored-by-detector/PutBucketPolicy-with-secure-transport-deny | the policy denies insecure transport
             network-edge-changed/ignored-by-detector/CreateRoute-to-nat-gateway | the route points at no internet gateway or peering connection
             network-edge-changed/ignored-by-detector/CreateVpcPeeringConnection-within-the-account | peering requested with trusted account 111122223333
             network-edge-changed/ignored-by-detector/CreateVpcPeeringConnection-to-trusted-account | peering requested with trusted account 222233334444

@@ -5,10 +5,13 @@ import static dev.snapback.testing.AwsStub.query;
 import static dev.snapback.testing.AwsStub.target;
 import static dev.snapback.testing.AwsStub.xml;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapback.remediate.DeactivateUserCredential;
 import dev.snapback.remediate.IngressRule;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,6 +24,8 @@ public final class AwsAnswers {
     public static final String IAM_NS = "xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"";
     public static final String CLOUDTRAIL = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
     public static final String AMZ_JSON_11 = "application/x-amz-json-1.1";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AwsStub aws;
 
@@ -79,6 +84,21 @@ public final class AwsAnswers {
                 + "</vpcId></requesterVpcInfo><accepterVpcInfo><ownerId>111122223333</ownerId><vpcId>vpc-0a1b2c3d4e5f60001</vpcId>"
                 + "</accepterVpcInfo><status><code>" + status + "</code><message>m</message></status><tagSet/></item>"
                 + "</vpcPeeringConnectionSet></DescribeVpcPeeringConnectionsResponse>")));
+    }
+
+    /**
+     * CloudTrail's event history of a bucket, newest first, as LookupEvents answers: each record is a CloudTrail
+     * record (the {@code detail} of an EventBridge event), given whole as the API gives it, in a string.
+     */
+    public void history(JsonNode... records) {
+        var events = JSON.createArrayNode();
+        for (JsonNode record : records) {
+            events.addObject().put("EventId", record.path("eventID").asText()).put("EventName", record.path("eventName").asText())
+                    .put("EventTime", Instant.parse(record.path("eventTime").asText()).getEpochSecond())
+                    .put("EventSource", record.path("eventSource").asText()).put("CloudTrailEvent", record.toString());
+        }
+        aws.stubFor(target(CLOUDTRAIL + "LookupEvents").willReturn(json(200, AMZ_JSON_11,
+                JSON.createObjectNode().set("Events", events).toString())));
     }
 
     public void revokeSucceeds() {

@@ -156,6 +156,7 @@ public final class AwsStub extends WireMockExtension {
         if (path.equals("/v20180820/configuration/publicAccessBlock") || path.matches("/[^/?]+/?\\?publicAccessBlock.*")) {
             return (method.equals("GET") ? "Get" : "Put") + "PublicAccessBlock";
         }
+        if (path.matches("/[^/?]+/?\\?policy.*")) return (method.equals("GET") ? "Get" : method.equals("PUT") ? "Put" : "Delete") + "BucketPolicy";
         return form(request).get("Action");
     }
 

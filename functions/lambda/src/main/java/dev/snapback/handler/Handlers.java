@@ -16,6 +16,7 @@ public final class Handlers {
             case NETWORK -> NetworkHandler.class;
             case TRAILS -> TrailHandler.class;
             case DATA -> DataHandler.class;
+            case TRANSPORT -> TransportHandler.class;
             case KEYS -> KeyHandler.class;
             case IDENTITY -> IdentityHandler.class;
             case DETECTIVE -> DetectiveControlHandler.class;

@@ -34,6 +34,7 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
             case MFA -> "mfa-deactivated/finding/DeactivateMFADevice-iam-user-own-device.json";
             case TRAILS -> "trail-tampered/finding/StopLogging-by-arn.json";
             case DATA -> "s3-public-access-unblocked/finding/PutBucketAcl-all-users-read.json";
+            case TRANSPORT -> "tls-not-enforced/finding/DeleteBucketPolicy.json";
             case KEYS -> "unmanaged-key-created/finding/CreateAccessKey-iam-user-for-other-user.json";
             case IDENTITY -> "root-activity/finding/ConsoleLogin-root-without-mfa.json";
             case DETECTIVE -> "kms-key-disabled-or-deleted/finding/DisableKey-customer-key.json";
@@ -54,8 +55,9 @@ public record PrimingSample(byte[] event, String account, Map<String, String> an
             case NETWORK -> Map.of("DescribeNetworkAcls", networkAclOf(detail));
             case MFA -> quarantinePolicy("v1", QuarantinePolicy.document("aws", account));
             case KEYS -> Map.of("ListAccessKeys", accessKeyOf(detail));
-            // GetTrailStatus answered {}: the trail does not log. Root's activity and a public ACL only page.
-            case TRAILS, IDENTITY, DATA -> Map.of();
+            // GetTrailStatus answered {}: the trail does not log. Root's activity, a public ACL and, by default, a
+            // policy deleted only page.
+            case TRAILS, IDENTITY, DATA, TRANSPORT -> Map.of();
             case DETECTIVE -> Map.of("DescribeKey", disabledKeyOf(detail));
             case GUARD -> {
                 Map<String, String> tampered = new HashMap<>(quarantinePolicy("v2", detail.at("/requestParameters/policyDocument").asText()));

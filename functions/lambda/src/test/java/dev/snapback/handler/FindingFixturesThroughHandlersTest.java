@@ -125,6 +125,23 @@ class FindingFixturesThroughHandlersTest {
             }
             case "RejectVpcPeering" -> ANSWER.vpcPeering(remediation.get("peeringId").asText(),
                     remediation.get("requesterAccount").asText(), "pending-acceptance");
+            case "RestoreSecureTransportDeny" -> {
+                // The policy the event left, and before it in CloudTrail's history the same policy with a TLS-only deny.
+                String path = "/" + remediation.get("bucket").asText() + "?policy";
+                JsonNode eventPolicy = remediation.get("eventPolicy");
+                AWS.stubFor(get(urlEqualTo(path)).willReturn(eventPolicy.isNull()
+                        ? AwsStub.xml(404, "<Error><Code>NoSuchBucketPolicy</Code></Error>")
+                        : AwsStub.json(200, "application/json", eventPolicy.asText())));
+                ObjectNode earlier = event.record().deepCopy();
+                earlier.put("eventID", "0e0e0e0e-0000-4000-8000-000000000001").put("eventName", "PutBucketPolicy")
+                        .put("eventTime", event.time().minusSeconds(3600).toString());
+                ((ObjectNode) earlier.get("requestParameters")).putObject("bucketPolicy").put("Version", "2012-10-17")
+                        .putArray("Statement").addObject().put("Sid", "DenyInsecureTransport").put("Effect", "Deny")
+                        .put("Principal", "*").put("Action", "s3:*").put("Resource", "arn:aws:s3:::" + remediation.get("bucket").asText())
+                        .putObject("Condition").putObject("Bool").put("aws:SecureTransport", "false");
+                ANSWER.history(event.record(), earlier);
+                AWS.stubFor(put(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+            }
             case "StartLogging" -> ANSWER.trailStatus(false);
             case "RestoreTrailSettings" -> {
                 String key = Fields.text(event.response(), "kmsKeyId") != null ? Fields.text(event.response(), "kmsKeyId")
@@ -432,6 +449,11 @@ class FindingFixturesThroughHandlersTest {
                 assertThat(form(call)).containsEntry("VpcPeeringConnectionId", remediation.get("peeringId").asText());
                 assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
             }
+            case "RestoreSecureTransportDeny" -> {
+                assertThat(call.getUrl()).isEqualTo("/" + remediation.get("bucket").asText() + "?policy");
+                assertThat(JSON.readTree(call.getBodyAsString()).findValuesAsText("Sid")).contains("DenyInsecureTransport");
+                assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isIn(event.region() + "/s3", event.region() + "/cloudtrail"));
+            }
             case "DeleteKeyPair" -> {
                 assertThat(form(call)).containsEntry("KeyPairId", presentKeyPairId(remediation)).doesNotContainKey("KeyName");
                 assertThat(calls).allSatisfy(c -> assertThat(scope(c)).isEqualTo(event.region() + "/ec2"));
@@ -573,6 +595,7 @@ class FindingFixturesThroughHandlersTest {
             case "RevokeIngress" -> List.of("DescribeSecurityGroupRules", "RevokeSecurityGroupIngress");
             case "RemoveNetworkAclEntry" -> List.of("DescribeNetworkAcls", "DeleteNetworkAclEntry");
             case "RejectVpcPeering" -> List.of("DescribeVpcPeeringConnections", "RejectVpcPeeringConnection");
+            case "RestoreSecureTransportDeny" -> List.of("GetBucketPolicy", "LookupEvents", "PutBucketPolicy");
             case "RestorePublicAccessBlock" -> List.of("GetPublicAccessBlock", "PutPublicAccessBlock");
             case "StartLogging" -> List.of("GetTrailStatus", "StartLogging");
             case "RestoreTrailSettings" -> List.of("GetTrail", "UpdateTrail");

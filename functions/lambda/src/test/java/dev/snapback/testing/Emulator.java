@@ -81,7 +81,12 @@ public final class Emulator {
      * for tests of CloudWatch calls, which the SDK makes in a protocol moto does not speak.
      */
     public Emulator throughCloudWatchBridge(CloudWatchCborBridge bridge) {
-        return new Emulator(bridge.uri(), clients.home().id());
+        return through(bridge.uri());
+    }
+
+    /** This emulator, its state as it is, reached through a proxy in front of it (one that answers what moto lacks). */
+    public Emulator through(URI proxy) {
+        return new Emulator(proxy, clients.home().id());
     }
 
     /** The endpoint this emulator is reached at. */

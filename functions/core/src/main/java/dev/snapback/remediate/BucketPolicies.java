@@ -1,0 +1,82 @@
+package dev.snapback.remediate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.snapback.event.Fields;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** How bucket policies read: their statements, who they name, and the deny that keeps transport to TLS. */
+public final class BucketPolicies {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BucketPolicies() {
+    }
+
+    /**
+     * The policy a record holds under {@code bucketPolicy}: CloudTrail writes it as an object, older tools as a JSON
+     * string. Missing when absent or not JSON.
+     */
+    public static JsonNode policyOf(JsonNode requestParameters) {
+        JsonNode policy = requestParameters.path("bucketPolicy");
+        if (!policy.isTextual()) return policy;
+        try {
+            return JSON.readTree(policy.asText());
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** The statements of a policy, which may hold one statement object or a list of them. */
+    public static List<JsonNode> statements(JsonNode policy) {
+        return objects(policy.path("Statement"));
+    }
+
+    /** An element that XML and policy documents write as one object or as a list of them. */
+    public static List<JsonNode> objects(JsonNode node) {
+        if (node.isObject()) return List.of(node);
+        List<JsonNode> out = new ArrayList<>();
+        if (node.isArray()) node.forEach(element -> { if (element.isObject()) out.add(element); });
+        return out;
+    }
+
+    /** A value written as a string or as a list of strings. */
+    public static List<String> texts(JsonNode node) {
+        if (node.isTextual()) return List.of(node.asText());
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) node.forEach(value -> { if (value.isTextual()) out.add(value.asText()); });
+        return out;
+    }
+
+    /** {@code "*"}, a {@code *} for any principal type ({@code {"AWS": "*"}}), or every account's root. */
+    public static boolean isEveryone(JsonNode principal) {
+        List<String> named = new ArrayList<>(texts(principal));
+        principal.properties().forEach(type -> named.addAll(texts(type.getValue())));
+        return named.stream().map(String::trim).anyMatch(name -> name.equals("*") || name.matches("arn:aws[a-z-]*:iam::\\*:root"));
+    }
+
+    /**
+     * Whether a statement denies everyone every request not made over TLS: {@code Deny}, everyone, and the condition
+     * {@code Bool aws:SecureTransport false}.
+     */
+    public static boolean deniesInsecureTransport(JsonNode statement) {
+        if (!"deny".equalsIgnoreCase(String.valueOf(Fields.text(statement, "Effect")).trim())) return false;
+        if (!isEveryone(statement.path("Principal"))) return false;
+        for (Map.Entry<String, JsonNode> key : statement.path("Condition").path("Bool").properties()) {
+            if (!key.getKey().toLowerCase(Locale.ROOT).equals("aws:securetransport")) continue;
+            JsonNode value = key.getValue();
+            if (value.isBoolean() && !value.booleanValue() || texts(value).stream().anyMatch("false"::equalsIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    /** Whether any statement of the policy denies insecure transport. */
+    public static boolean requiresTls(JsonNode policy) {
+        return statements(policy).stream().anyMatch(BucketPolicies::deniesInsecureTransport);
+    }
+}

@@ -73,6 +73,12 @@ public record NetworkEdgeChangedDetector(NetworkEdgeSettings settings) implement
             new IdField("networkInterfaceId", "network interface", "AWS::EC2::NetworkInterface"),
             new IdField("vpcId", "VPC", "AWS::EC2::VPC"));
     private static final Set<String> WORLD = Set.of("0.0.0.0/0", "::/0");
+    /** Every target a route may name, as CloudTrail records the request. */
+    private static final List<String> ROUTE_TARGETS = List.of("gatewayId", "egressOnlyInternetGatewayId", "carrierGatewayId",
+            "vpcPeeringConnectionId", "natGatewayId", "transitGatewayId", "localGatewayId", "networkInterfaceId", "instanceId",
+            "vpcEndpointId", "coreNetworkArn");
+    /** The targets that lead out of the account's networks: internet, egress-only and carrier gateways, and peers. */
+    private static final List<String> EDGE_TARGETS = List.of("igw-", "eigw-", "cagw-", "pcx-");
 
     @Override
     public DetectorSpec spec() {
@@ -105,18 +111,22 @@ public record NetworkEdgeChangedDetector(NetworkEdgeSettings settings) implement
                 "a private link into the account's networks changed; confirm the change is sanctioned");
     }
 
-    /** A route to an internet gateway, an egress-only gateway or a peering connection; the default route HIGH. */
+    /**
+     * A route to an internet, egress-only or carrier gateway, or to a peering connection; the default route to the
+     * internet HIGH. A route whose target the request does not name pages for review.
+     */
     private Verdict route(CloudTrailEvent event) {
         JsonNode request = event.request();
-        String target = firstText(request, "gatewayId", "egressOnlyInternetGatewayId", "vpcPeeringConnectionId");
-        if (target == null || !(target.startsWith("igw-") || target.startsWith("eigw-") || target.startsWith("pcx-"))) {
+        String target = firstText(request, ROUTE_TARGETS.toArray(String[]::new));
+        if (target == null) return review(event, "the request names no route target");
+        if (EDGE_TARGETS.stream().noneMatch(target::startsWith)) {
             return Verdict.clean("the route points at no internet gateway or peering connection");
         }
         String destination = firstText(request, "destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId");
-        boolean everything = destination != null && WORLD.contains(destination);
-        return page(event, everything && !target.startsWith("pcx-") ? Severity.HIGH : Severity.MEDIUM,
+        boolean toTheInternet = destination != null && WORLD.contains(destination) && !target.startsWith("pcx-");
+        return page(event, toTheInternet ? Severity.HIGH : Severity.MEDIUM,
                 "route to " + target + (destination == null ? "" : " for " + destination),
-                everything && !target.startsWith("pcx-") ? "the subnets of the route table now reach the internet directly,"
+                toTheInternet ? "the subnets of the route table now reach the internet directly,"
                         + " and are reachable from it on any address they hold; confirm the change is sanctioned"
                         : "traffic of the route table's subnets now leaves through " + target + "; confirm the change is sanctioned",
                 "route target", target, "destination", destination);
@@ -167,9 +177,10 @@ public record NetworkEdgeChangedDetector(NetworkEdgeSettings settings) implement
     /** Source/destination checking turned off: the interface may then forward, and spoof, others' traffic. */
     private Verdict sourceDestCheck(CloudTrailEvent event) {
         JsonNode request = event.request();
-        Boolean check = Fields.bool(request, "sourceDestCheck", "value");
-        boolean off = Boolean.FALSE.equals(check) || "sourceDestCheck".equalsIgnoreCase(Fields.text(request, "attribute"))
-                && "false".equalsIgnoreCase(Fields.text(request, "value"));
+        JsonNode check = request.path("sourceDestCheck").path("value");
+        boolean off = check.isBoolean() && !check.booleanValue() || "false".equalsIgnoreCase(check.asText().trim())
+                || "sourceDestCheck".equalsIgnoreCase(Fields.text(request, "attribute"))
+                        && "false".equalsIgnoreCase(String.valueOf(Fields.text(request, "value")).trim());
         if (!off) return Verdict.clean(event.eventName() + " leaves source/destination checking on");
         return page(event, Severity.HIGH, "source/destination check turned off", "the instance or interface may now"
                 + " forward traffic not addressed to it and send traffic from addresses not its own; only NAT and routing"

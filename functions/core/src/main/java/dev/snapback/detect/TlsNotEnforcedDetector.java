@@ -48,7 +48,7 @@ public record TlsNotEnforcedDetector() implements Detector {
         if (!policy.isObject() || BucketPolicies.statements(policy).isEmpty()) {
             return review(event, "the request holds no bucketPolicy with statements that reads as JSON");
         }
-        if (BucketPolicies.requiresTls(policy)) return Verdict.clean("the policy denies insecure transport");
+        if (BucketPolicies.requiresTls(policy, bucket)) return Verdict.clean("the policy denies insecure transport");
         return Verdict.flagged(finding(event, bucket, "policy set without a deny of insecure transport", policy.toString()));
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** How bucket policies read: their statements, who they name, and the deny that keeps transport to TLS. */
 public final class BucketPolicies {
@@ -61,22 +62,34 @@ public final class BucketPolicies {
     }
 
     /**
-     * Whether a statement denies everyone every request not made over TLS: {@code Deny}, everyone, and the condition
-     * {@code Bool aws:SecureTransport false}.
+     * Whether a statement denies everyone every request to the bucket and its objects that is not made over TLS, and
+     * nothing more: {@code Deny}, everyone, every action ({@code s3:*} or {@code *}), the bucket and its objects (or
+     * {@code *}), and the one condition {@code Bool aws:SecureTransport false}. A deny narrower than that (one action,
+     * one object, a further condition) does not keep transport to TLS, and one with other conditions could deny more
+     * than insecure requests, so neither counts, and neither is ever restored.
      */
-    public static boolean deniesInsecureTransport(JsonNode statement) {
+    public static boolean deniesInsecureTransport(JsonNode statement, String bucket) {
         if (!"deny".equalsIgnoreCase(String.valueOf(Fields.text(statement, "Effect")).trim())) return false;
+        if (statement.has("NotPrincipal") || statement.has("NotAction") || statement.has("NotResource")) return false;
         if (!isEveryone(statement.path("Principal"))) return false;
-        for (Map.Entry<String, JsonNode> key : statement.path("Condition").path("Bool").properties()) {
-            if (!key.getKey().toLowerCase(Locale.ROOT).equals("aws:securetransport")) continue;
-            JsonNode value = key.getValue();
-            if (value.isBoolean() && !value.booleanValue() || texts(value).stream().anyMatch("false"::equalsIgnoreCase)) return true;
+        if (texts(statement.path("Action")).stream().map(String::trim).noneMatch(action -> action.equals("*") || action.equals("s3:*"))) {
+            return false;
         }
-        return false;
+        List<String> resources = texts(statement.path("Resource")).stream().map(String::trim).toList();
+        boolean everything = resources.contains("*") || resources.stream().anyMatch(r -> r.matches("arn:aws[a-z-]*:s3:::\\*"));
+        boolean bucketAndObjects = resources.stream().anyMatch(r -> r.matches("arn:aws[a-z-]*:s3:::" + Pattern.quote(bucket)))
+                && resources.stream().anyMatch(r -> r.matches("arn:aws[a-z-]*:s3:::" + Pattern.quote(bucket) + "/\\*"));
+        if (!everything && !bucketAndObjects) return false;
+        JsonNode condition = statement.path("Condition");
+        if (condition.size() != 1 || condition.path("Bool").size() != 1) return false;
+        Map.Entry<String, JsonNode> test = condition.path("Bool").properties().iterator().next();
+        JsonNode value = test.getValue();
+        return test.getKey().toLowerCase(Locale.ROOT).equals("aws:securetransport")
+                && (value.isBoolean() ? !value.booleanValue() : texts(value).equals(List.of("false")));
     }
 
-    /** Whether any statement of the policy denies insecure transport. */
-    public static boolean requiresTls(JsonNode policy) {
-        return statements(policy).stream().anyMatch(BucketPolicies::deniesInsecureTransport);
+    /** Whether any statement of the policy denies insecure transport to the bucket. */
+    public static boolean requiresTls(JsonNode policy, String bucket) {
+        return statements(policy).stream().anyMatch(statement -> deniesInsecureTransport(statement, bucket));
     }
 }

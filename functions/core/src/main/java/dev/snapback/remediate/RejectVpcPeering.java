@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.ec2.model.VpcPeeringConnectionStateReason
  *
  * <p>The connection is read first ({@code DescribeVpcPeeringConnections}). One gone, rejected, expired or failed has
  * nothing to reject; one accepted since (active, provisioning) is a newer change by this account's own people, left
- * alone and paged ({@link Outcome.Superseded}); one whose requester is another account than the event's is left alone.
+ * alone and paged ({@link Outcome.Superseded}); one whose requester is another account than the event's is left alone,
+ * and one EC2 gives no status fails, and pages.
  */
 public record RejectVpcPeering(String peeringId, String requesterAccount) implements Remediation {
 
@@ -25,6 +26,8 @@ public record RejectVpcPeering(String peeringId, String requesterAccount) implem
             IamGrant.of("*", "ec2:DescribeVpcPeeringConnections"),
             IamGrant.of("arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:vpc-peering-connection/*", "ec2:RejectVpcPeeringConnection"));
 
+    private static final Set<VpcPeeringConnectionStateReasonCode> PENDING = Set.of(
+            VpcPeeringConnectionStateReasonCode.PENDING_ACCEPTANCE, VpcPeeringConnectionStateReasonCode.INITIATING_REQUEST);
     private static final Set<VpcPeeringConnectionStateReasonCode> ENDED = Set.of(VpcPeeringConnectionStateReasonCode.REJECTED,
             VpcPeeringConnectionStateReasonCode.DELETED, VpcPeeringConnectionStateReasonCode.DELETING,
             VpcPeeringConnectionStateReasonCode.EXPIRED, VpcPeeringConnectionStateReasonCode.FAILED);
@@ -45,16 +48,20 @@ public record RejectVpcPeering(String peeringId, String requesterAccount) implem
         Ec2Client ec2 = aws.ec2(region);
         Optional<VpcPeeringConnection> now = ec2.describeVpcPeeringConnections(r -> r.vpcPeeringConnectionIds(peeringId))
                 .vpcPeeringConnections().stream().filter(c -> peeringId.equals(c.vpcPeeringConnectionId())).findFirst();
-        if (now.isEmpty() || now.get().status() == null || ENDED.contains(now.get().status().code())) {
-            return new Outcome.AlreadyCompliant(peeringId + " is " + now.map(c -> c.status() == null ? "of unknown state"
-                    : c.status().codeAsString()).orElse("gone") + ": nothing to reject");
+        if (now.isPresent() && now.get().status() == null) {
+            return new Outcome.Failed("DescribeVpcPeeringConnections gave " + peeringId + " no status, so it is left as it is");
+        }
+        if (now.isEmpty() || ENDED.contains(now.get().status().code())) {
+            return new Outcome.AlreadyCompliant(peeringId + " is " + now.map(c -> c.status().codeAsString()).orElse("gone")
+                    + ": nothing to reject");
         }
         String requester = now.get().requesterVpcInfo() == null ? null : now.get().requesterVpcInfo().ownerId();
         if (!requesterAccount.equals(requester)) {
             return new Outcome.Superseded(peeringId + " is now requested by account " + requester + ", not " + requesterAccount
                     + "; left as it is");
         }
-        if (now.get().status().code() != VpcPeeringConnectionStateReasonCode.PENDING_ACCEPTANCE) {
+        // A request still initiating is rejected too: EC2 answers if it cannot be yet, and that failure pages.
+        if (!PENDING.contains(now.get().status().code())) {
             return new Outcome.Superseded(peeringId + " is " + now.get().status().codeAsString() + ": accepted since the event,"
                     + " so it is left as it is; delete it (aws ec2 delete-vpc-peering-connection --region " + region
                     + " --vpc-peering-connection-id " + peeringId + ") unless the peering is sanctioned");

@@ -58,18 +58,19 @@ public record RestoreSecureTransportDeny(String accountId, String bucket, String
     public Outcome apply(AwsClients aws, CloudTrailEvent cause) {
         String region = cause.region();
         S3Client s3 = aws.s3(region);
+        // The history first: walking it can take a while, and the policy is read, compared and written right after.
+        Optional<PolicyChange> before = previousChange(aws, region, cause);
         Optional<JsonNode> now = current(s3);
-        if (now.isPresent() && BucketPolicies.requiresTls(now.get())) {
+        if (now.isPresent() && BucketPolicies.requiresTls(now.get(), bucket)) {
             return new Outcome.AlreadyCompliant("the policy of bucket " + bucket + " denies insecure transport");
         }
         boolean asTheEventLeft = eventPolicy == null ? now.isEmpty() : now.isPresent() && now.get().equals(parse(eventPolicy));
         if (!asTheEventLeft) {
-            return new Outcome.Superseded("the policy of bucket " + bucket + " changed since the event and is left as it is;"
-                    + " that newer change's own event is judged on its own");
+            return new Outcome.Superseded("the policy of bucket " + bucket + " is not the one the event set, so it is left as"
+                    + " it is: changed since (that change's own event is judged on its own), or stored by S3 in another form");
         }
-        Optional<PolicyChange> before = previousChange(aws, region, cause);
         List<JsonNode> denies = before.flatMap(PolicyChange::policy).map(policy -> BucketPolicies.statements(policy).stream()
-                .filter(BucketPolicies::deniesInsecureTransport).toList()).orElse(List.of());
+                .filter(statement -> BucketPolicies.deniesInsecureTransport(statement, bucket)).toList()).orElse(List.of());
         if (denies.isEmpty()) {
             return new Outcome.Paged("nothing to restore from: " + before.map(change -> "the policy before, set "
                     + change.time() + (change.policy().isPresent() ? ", did not deny insecure transport either" : " by its deletion, held none"))
@@ -99,7 +100,11 @@ public record RestoreSecureTransportDeny(String accountId, String bucket, String
         for (Event event : pages.events()) {
             if (!POLICY_CHANGES.contains(event.eventName()) || cause.eventId().equals(event.eventId())) continue;
             JsonNode record = parse(event.cloudTrailEvent());
-            if (record.hasNonNull("errorCode") || !bucket.equals(Fields.text(record, "requestParameters", "bucketName"))) continue;
+            // Only this account's own record of a successful change of this bucket.
+            if (record.hasNonNull("errorCode") || !bucket.equals(Fields.text(record, "requestParameters", "bucketName"))
+                    || !accountId.equals(Fields.text(record, "recipientAccountId"))) {
+                continue;
+            }
             JsonNode policy = BucketPolicies.policyOf(record.path("requestParameters"));
             return Optional.of(new PolicyChange(event.eventTime(), event.eventName().equals("PutBucketPolicy") && policy.isObject()
                     ? Optional.of(policy) : Optional.empty()));

@@ -31,6 +31,16 @@ class NetworkEdgeChangedDetectorTest {
     }
 
     @Test
+    void aRouteToACarrierGatewayPagesAndOneWithoutATargetPagesForReview() {
+        var carrier = event(ROUTE, detail -> ((ObjectNode) detail.get("requestParameters")).put("carrierGatewayId", "cagw-0a1b2c3d4e5f60001")
+                .remove("gatewayId"));
+        var noTarget = event(ROUTE, detail -> ((ObjectNode) detail.get("requestParameters")).remove("gatewayId"));
+
+        assertThat(onlyFinding(detector.evaluate(carrier)).severity()).isEqualTo(Severity.HIGH);
+        assertThat(onlyFinding(detector.evaluate(noTarget)).title()).endsWith("needs review");
+    }
+
+    @Test
     void theAttributeFormOfSourceDestCheckIsReadToo() {
         var attributeForm = event(SOURCE_DEST, detail -> {
             ObjectNode request = (ObjectNode) detail.get("requestParameters");
@@ -39,6 +49,8 @@ class NetworkEdgeChangedDetectorTest {
         });
 
         assertThat(onlyFinding(detector.evaluate(attributeForm)).title()).startsWith("source/destination check turned off");
+        assertThat(onlyFinding(detector.evaluate(event(SOURCE_DEST, detail -> ((ObjectNode) detail.at("/requestParameters/sourceDestCheck"))
+                .put("value", "false")))).title()).as("the value as a string").startsWith("source/destination check turned off");
         assertThat(detector.evaluate(event(SOURCE_DEST, detail -> ((ObjectNode) detail.at("/requestParameters/sourceDestCheck"))
                 .put("value", true)))).isInstanceOf(Verdict.Clean.class);
     }

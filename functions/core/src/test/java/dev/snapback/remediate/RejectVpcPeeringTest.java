@@ -62,6 +62,21 @@ class RejectVpcPeeringTest {
     }
 
     @Test
+    void aRequestStillInitiatingIsRejectedTooAndOneWithoutAStatusFails() {
+        ANSWER.vpcPeering(PEERING, "444455556666", "initiating-request");
+        AWS.stubFor(query("RejectVpcPeeringConnection").willReturn(xml(200, "<RejectVpcPeeringConnectionResponse "
+                + AwsAnswers.EC2_NS + "><requestId>r</requestId><return>true</return></RejectVpcPeeringConnectionResponse>")));
+
+        assertThat(new SdkRemediationExecutor(AWS.clients()).execute(FIX, requested)).isInstanceOf(Outcome.Remediated.class);
+
+        AWS.stubFor(query("DescribeVpcPeeringConnections").willReturn(xml(200, "<DescribeVpcPeeringConnectionsResponse "
+                + AwsAnswers.EC2_NS + "><vpcPeeringConnectionSet><item><vpcPeeringConnectionId>" + PEERING
+                + "</vpcPeeringConnectionId></item></vpcPeeringConnectionSet></DescribeVpcPeeringConnectionsResponse>")));
+
+        assertThat(new SdkRemediationExecutor(AWS.clients()).execute(FIX, requested)).isInstanceOf(Outcome.Failed.class);
+    }
+
+    @Test
     void aRequestAcceptedSinceIsLeftAloneAndPaged() {
         ANSWER.vpcPeering(PEERING, "444455556666", "active");
 

@@ -54,15 +54,16 @@ class RestoreSecureTransportDenyTest {
                 "put back 1 statement(s) denying insecure transport, from the policy set 2026-11-20T08:00:00Z, into the policy"
                         + " of bucket " + BUCKET + ", keeping its 1 other statement(s)"));
         List<LoggedRequest> calls = AWS.findAll(anyRequestedFor(anyUrl()));
-        assertThat(calls).extracting(AwsStub::operation).containsExactly("GetBucketPolicy", "LookupEvents", "PutBucketPolicy");
-        JsonNode lookup = JSON.readTree(calls.get(1).getBodyAsString());
+        // The history first, then the read, compare and write back to back.
+        assertThat(calls).extracting(AwsStub::operation).containsExactly("LookupEvents", "GetBucketPolicy", "PutBucketPolicy");
+        JsonNode lookup = JSON.readTree(calls.get(0).getBodyAsString());
         assertThat(lookup.at("/LookupAttributes/0/AttributeKey").asText()).isEqualTo("ResourceName");
         assertThat(lookup.at("/LookupAttributes/0/AttributeValue").asText()).isEqualTo(BUCKET);
         JsonNode put = JSON.readTree(calls.get(2).getBodyAsString());
         assertThat(put.get("Statement")).extracting(statement -> statement.get("Sid").asText())
                 .containsExactly("ReporterRead", "DenyInsecureTransport");
         assertThat(calls.get(2).getHeader("x-amz-expected-bucket-owner")).isEqualTo("111122223333");
-        assertThat(AwsStub.scope(calls.get(1))).isEqualTo("eu-west-1/cloudtrail");
+        assertThat(AwsStub.scope(calls.get(0))).isEqualTo("eu-west-1/cloudtrail");
     }
 
     @Test
@@ -86,12 +87,13 @@ class RestoreSecureTransportDenyTest {
         AWS.stubFor(get(urlEqualTo(POLICY_PATH)).willReturn(json(200, "application/json", "{\"Version\": \"2012-10-17\","
                 + " \"Statement\": [{\"Sid\": \"Other\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"},"
                 + " \"Action\": \"s3:ListBucket\", \"Resource\": \"arn:aws:s3:::" + BUCKET + "\"}]}")));
+        ANSWER.history(removed.record(), earlier(WITH, "2026-11-20T08:00:00Z"));
 
         Outcome outcome = new SdkRemediationExecutor(AWS.clients()).execute(new RestoreSecureTransportDeny("111122223333",
                 BUCKET, removed.request().get("bucketPolicy").toString()), removed);
 
         assertThat(outcome).isInstanceOf(Outcome.Superseded.class);
-        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).extracting(AwsStub::operation).containsExactly("GetBucketPolicy");
+        assertThat(AWS.findAll(anyRequestedFor(anyUrl()))).extracting(AwsStub::operation).containsExactly("LookupEvents", "GetBucketPolicy");
     }
 
     /** The CloudTrail record of another fixture, as an earlier change of the same bucket. */

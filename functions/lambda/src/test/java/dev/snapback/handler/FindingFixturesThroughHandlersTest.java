@@ -137,7 +137,7 @@ class FindingFixturesThroughHandlersTest {
                         .put("eventTime", event.time().minusSeconds(3600).toString());
                 ((ObjectNode) earlier.get("requestParameters")).putObject("bucketPolicy").put("Version", "2012-10-17")
                         .putArray("Statement").addObject().put("Sid", "DenyInsecureTransport").put("Effect", "Deny")
-                        .put("Principal", "*").put("Action", "s3:*").put("Resource", "arn:aws:s3:::" + remediation.get("bucket").asText())
+                        .put("Principal", "*").put("Action", "s3:*").put("Resource", "*")
                         .putObject("Condition").putObject("Bool").put("aws:SecureTransport", "false");
                 ANSWER.history(event.record(), earlier);
                 AWS.stubFor(put(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
@@ -595,7 +595,7 @@ class FindingFixturesThroughHandlersTest {
             case "RevokeIngress" -> List.of("DescribeSecurityGroupRules", "RevokeSecurityGroupIngress");
             case "RemoveNetworkAclEntry" -> List.of("DescribeNetworkAcls", "DeleteNetworkAclEntry");
             case "RejectVpcPeering" -> List.of("DescribeVpcPeeringConnections", "RejectVpcPeeringConnection");
-            case "RestoreSecureTransportDeny" -> List.of("GetBucketPolicy", "LookupEvents", "PutBucketPolicy");
+            case "RestoreSecureTransportDeny" -> List.of("LookupEvents", "GetBucketPolicy", "PutBucketPolicy");
             case "RestorePublicAccessBlock" -> List.of("GetPublicAccessBlock", "PutPublicAccessBlock");
             case "StartLogging" -> List.of("GetTrailStatus", "StartLogging");
             case "RestoreTrailSettings" -> List.of("GetTrail", "UpdateTrail");

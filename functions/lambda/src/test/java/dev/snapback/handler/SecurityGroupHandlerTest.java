@@ -34,10 +34,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +50,10 @@ import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.DefaultConfiguration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
+import org.apache.logging.log4j.layout.template.json.JsonTemplateLayout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -136,7 +140,49 @@ class SecurityGroupHandlerTest {
     @Test
     void everyLineTheInvocationLogsCarriesTheCloudTrailEventIdAsCorrelationId() throws Exception {
         stubRevoke();
-        SecurityGroupHandler handler = handler(environment());
+        List<LogEvent> lines = logged(handler(environment()));
+
+        assertThat(lines).isNotEmpty().allSatisfy(line ->
+                assertThat(line.getContextData().<String>getValue(Pipeline.CORRELATION_ID)).isEqualTo(EVENT_ID));
+        assertThat(Pipeline.CORRELATION_ID).isEqualTo("correlation_id");
+        assertThat(MDC.get(Pipeline.CORRELATION_ID)).as("cleared when the invocation ends").isNull();
+    }
+
+    /**
+     * The log line users' queries read: one JSON object per line, in the layout the deployed configuration names,
+     * with exactly these keys in this order. A change of the logging backend or its configuration that changes them
+     * fails here first.
+     */
+    @Test
+    void theLogLineFormatIsPinned() throws Exception {
+        assertThat(Files.readString(Path.of("src/main/resources/log4j2.xml")))
+                .contains("<JsonTemplateLayout eventTemplateUri=\"classpath:LambdaJsonLayout.json\"/>");
+        JsonTemplateLayout layout = JsonTemplateLayout.newBuilder().setConfiguration(new DefaultConfiguration())
+                .setEventTemplateUri("classpath:LambdaJsonLayout.json").build();
+        stubRevoke();
+
+        List<LogEvent> lines = logged(handler(environment()));
+
+        List<List<String>> shapes = new ArrayList<>();
+        for (LogEvent event : lines) {
+            String line = layout.toSerializable(event);
+            assertThat(line.strip()).doesNotContain("\n");
+            List<String> keys = new ArrayList<>();
+            JSON.readTree(line).fieldNames().forEachRemaining(keys::add);
+            assertThat(keys.subList(0, POWERTOOLS_KEYS.size())).isEqualTo(POWERTOOLS_KEYS);
+            shapes.add(keys.subList(POWERTOOLS_KEYS.size(), keys.size()));
+        }
+        // The event received, then each decision.
+        assertThat(shapes).containsExactly(List.of("eventName", "account", "region"), List.of("detector", "action", "outcome", "resource"));
+    }
+
+    /** The keys every line starts with, in Powertools' order, the CloudTrail eventID as the correlation id last. */
+    private static final List<String> POWERTOOLS_KEYS = List.of("level", "message", "cold_start", "function_arn",
+            "function_memory_size", "function_name", "function_request_id", "function_version", "service", "timestamp",
+            "correlation_id");
+
+    /** What the invocation logs at INFO and above; the tests' Log4j configuration otherwise logs warnings only. */
+    private static List<LogEvent> logged(SecurityGroupHandler handler) throws Exception {
         List<LogEvent> lines = new CopyOnWriteArrayList<>();
         Appender capture = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
             @Override
@@ -145,7 +191,6 @@ class SecurityGroupHandlerTest {
             }
         };
         capture.start();
-        // The tests' Log4j configuration logs warnings only: Snapback's INFO lines go to this appender alone.
         LoggerContext log4j = (LoggerContext) LogManager.getContext(false);
         LoggerConfig snapback = new LoggerConfig("dev.snapback", Level.INFO, false);
         snapback.addAppender(capture, Level.INFO, null);
@@ -157,11 +202,7 @@ class SecurityGroupHandlerTest {
             log4j.getConfiguration().removeLogger(snapback.getName());
             log4j.updateLoggers();
         }
-
-        assertThat(lines).isNotEmpty().allSatisfy(line ->
-                assertThat(line.getContextData().<String>getValue(Pipeline.CORRELATION_ID)).isEqualTo(EVENT_ID));
-        assertThat(Pipeline.CORRELATION_ID).isEqualTo("correlation_id");
-        assertThat(MDC.get(Pipeline.CORRELATION_ID)).as("cleared when the invocation ends").isNull();
+        return lines;
     }
 
     @Test

@@ -38,7 +38,7 @@ public record NetworkAclSettings(Set<Integer> publicPorts, List<Integer> returnT
 
     /** World-open, or so broad that it is as good as world-open. */
     public boolean isBroad(Cidr source) {
-        return source.prefixLength() < (source.ipv6() ? minPrefixV6 : minPrefixV4);
+        return source.isBroaderThan(minPrefixV4, minPrefixV6);
     }
 
     /**

@@ -212,10 +212,10 @@ public record S3PublicAccessDetector() implements Detector {
         return false;
     }
 
+    /** As broad as {@code security-group-opened}'s defaults count as the internet, or not a range at all. */
     private static boolean broad(String cidr) {
         try {
-            Cidr range = Cidr.parse(cidr);
-            return range.prefixLength() < (range.ipv6() ? 32 : 8);
+            return SecurityGroupSettings.DEFAULTS.isBroad(Cidr.parse(cidr));
         } catch (IllegalArgumentException e) {
             return true;
         }

@@ -49,6 +49,6 @@ public record SecurityGroupSettings(Set<Integer> publicPorts, List<Cidr> trusted
 
     /** World-open, or so broad that it is as good as world-open. */
     public boolean isBroad(Cidr source) {
-        return source.prefixLength() < (source.ipv6() ? minPrefixV6 : minPrefixV4);
+        return source.isBroaderThan(minPrefixV4, minPrefixV6);
     }
 }

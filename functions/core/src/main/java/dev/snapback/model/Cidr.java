@@ -50,6 +50,11 @@ public record Cidr(BigInteger network, int prefixLength, boolean ipv6) {
         return prefixLength == 0;
     }
 
+    /** Whether the block's prefix is shorter than the minimum of its family: as good as the whole internet. */
+    public boolean isBroaderThan(int minPrefixV4, int minPrefixV6) {
+        return prefixLength < (ipv6 ? minPrefixV6 : minPrefixV4);
+    }
+
     /** Whether every address of {@code other} lies inside this block (same IP family only). */
     public boolean contains(Cidr other) {
         if (ipv6 != other.ipv6 || other.prefixLength < prefixLength) return false;

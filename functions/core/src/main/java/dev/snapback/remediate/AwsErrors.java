@@ -1,7 +1,9 @@
 package dev.snapback.remediate;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /** What AWS's error answers mean to a remediation. */
@@ -18,6 +20,16 @@ public final class AwsErrors {
 
     static boolean alreadyGone(AwsServiceException e) {
         return ALREADY_GONE.contains(Objects.toString(code(e), ""));
+    }
+
+    /** What {@code read} answers, or empty when AWS answers {@code absent}: there is nothing of that kind to read. */
+    static <T> Optional<T> unlessAbsent(String absent, Supplier<T> read) {
+        try {
+            return Optional.of(read.get());
+        } catch (AwsServiceException e) {
+            if (absent.equals(code(e))) return Optional.empty();
+            throw e;
+        }
     }
 
     static String code(AwsServiceException e) {

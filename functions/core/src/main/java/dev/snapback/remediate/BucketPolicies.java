@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
 public final class BucketPolicies {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every account's root, as a principal: everyone. */
+    private static final Pattern EVERY_ROOT = Pattern.compile("arn:aws[a-z-]*:iam::\\*:root");
+    private static final Pattern EVERY_BUCKET = Pattern.compile("arn:aws[a-z-]*:s3:::\\*");
 
     private BucketPolicies() {
     }
@@ -58,7 +61,7 @@ public final class BucketPolicies {
     public static boolean isEveryone(JsonNode principal) {
         List<String> named = new ArrayList<>(texts(principal));
         principal.properties().forEach(type -> named.addAll(texts(type.getValue())));
-        return named.stream().map(String::trim).anyMatch(name -> name.equals("*") || name.matches("arn:aws[a-z-]*:iam::\\*:root"));
+        return named.stream().map(String::trim).anyMatch(name -> name.equals("*") || EVERY_ROOT.matcher(name).matches());
     }
 
     /**
@@ -76,7 +79,7 @@ public final class BucketPolicies {
             return false;
         }
         List<String> resources = texts(statement.path("Resource")).stream().map(String::trim).toList();
-        boolean everything = resources.contains("*") || resources.stream().anyMatch(r -> r.matches("arn:aws[a-z-]*:s3:::\\*"));
+        boolean everything = resources.contains("*") || resources.stream().anyMatch(r -> EVERY_BUCKET.matcher(r).matches());
         boolean bucketAndObjects = resources.stream().anyMatch(r -> r.matches("arn:aws[a-z-]*:s3:::" + Pattern.quote(bucket)))
                 && resources.stream().anyMatch(r -> r.matches("arn:aws[a-z-]*:s3:::" + Pattern.quote(bucket) + "/\\*"));
         if (!everything && !bucketAndObjects) return false;

@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Turn all four S3 Block Public Access settings back on, for one bucket ({@code bucket}) or for the account
@@ -118,12 +117,7 @@ public record RestorePublicAccessBlock(String accountId, String bucket, PublicAc
 
     /** The settings as S3 holds them now; empty when there are none (deleted, or never set). */
     private static Optional<PublicAccessFlags> read(Supplier<PublicAccessFlags> get) {
-        try {
-            return Optional.of(get.get().stored());
-        } catch (AwsServiceException e) {
-            if (NONE.equals(AwsErrors.code(e))) return Optional.empty();
-            throw e;
-        }
+        return AwsErrors.unlessAbsent(NONE, get).map(PublicAccessFlags::stored);
     }
 
     /** The AWS CLI command that puts back what the event left. */

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudtrail.model.Event;
 import software.amazon.awssdk.services.cloudtrail.model.LookupAttributeKey;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -113,12 +112,8 @@ public record RestoreSecureTransportDeny(String accountId, String bucket, String
     }
 
     private Optional<JsonNode> current(S3Client s3) {
-        try {
-            return Optional.of(parse(s3.getBucketPolicy(r -> r.bucket(bucket).expectedBucketOwner(accountId)).policy()));
-        } catch (AwsServiceException e) {
-            if ("NoSuchBucketPolicy".equals(AwsErrors.code(e))) return Optional.empty();
-            throw e;
-        }
+        return AwsErrors.unlessAbsent("NoSuchBucketPolicy", () -> s3.getBucketPolicy(r -> r.bucket(bucket)
+                .expectedBucketOwner(accountId)).policy()).map(RestoreSecureTransportDeny::parse);
     }
 
     /** The AWS CLI command that puts back the policy the event left. */

@@ -14,7 +14,9 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Streams the CloudTrail records of one input with Jackson's streaming parser; never holds more than one record.
+ * Streams the CloudTrail records of one input; never holds more than one record. CloudTrail's own S3 log files are
+ * read by {@link LogFileScan}, a check of their bytes that is cheaper than Jackson's tokens; every other input, and
+ * the rest of a log file that scan does not read in full, by Jackson's streaming parser.
  *
  * <p>Accepted shapes, as root values (one per {@code .json} file, one per line in JSON lines, or simply several in a
  * row): a CloudTrail S3 log file {@code {"Records":[...]}}, an EventBridge envelope, a bare CloudTrail record, or a
@@ -65,24 +67,57 @@ final class RecordReader {
     }
 
     private final Prefilter mayMatch;
+    private final int scanBuffer;
     /** The caller types that patterns name, as JSON strings in UTF-8 ({@code "Root"} with its quotes). */
     private final byte[][] callerTypes;
 
     /** {@code callerTypes}: every {@code userIdentity.type} a pattern names ({@link Router#callerTypes}). */
     RecordReader(Prefilter mayMatch, Set<String> callerTypes) {
+        this(mayMatch, callerTypes, 1 << 17);
+    }
+
+    /** {@code scanBuffer}: the first buffer size of the scan; a small one makes records cross its end (tests). */
+    RecordReader(Prefilter mayMatch, Set<String> callerTypes, int scanBuffer) {
+        this.scanBuffer = scanBuffer;
         this.mayMatch = mayMatch;
         this.callerTypes = callerTypes.stream().map(type -> ('"' + type + '"').getBytes(StandardCharsets.UTF_8))
                 .toArray(byte[][]::new);
     }
 
+    /** An input that can be opened again: the scan's fallback reads it a second time. */
+    @FunctionalInterface
+    interface Input {
+        InputStream open() throws IOException;
+    }
+
     /**
-     * Reads every root value of {@code in}. A JSON syntax error ends the input: it is thrown as a
-     * {@link BadInputException} with the position, after the records before it went to the sink.
+     * Reads every root value of the input: CloudTrail's S3 log layout through {@link LogFileScan}, and anything
+     * that scan does not read in full with Jackson's pass, which goes on from the first record the scan did not hand
+     * on. A JSON syntax error ends the input: it is thrown as a {@link BadInputException} with the position, after
+     * the records before it went to the sink.
      *
      * @return the number of (uncompressed) bytes read
+     * @throws IOException the input cannot be opened
      */
-    long read(InputStream in, Sink sink) throws BadInputException {
-        Pass pass = new Pass(new KeepingInputStream(in), sink);
+    long read(Input input, Sink sink) throws IOException {
+        int resumeAt;
+        try (InputStream in = input.open()) {
+            LogFileScan scan = new LogFileScan(in, this, sink, scanBuffer);
+            try {
+                if (scan.run()) return scan.bytesRead();
+            } catch (IOException e) {
+                // A read error, or a record Jackson refuses: Jackson's pass meets it again and says where.
+            }
+            resumeAt = scan.handled();
+        }
+        try (InputStream in = input.open()) {
+            return read(in, sink, resumeAt);
+        }
+    }
+
+    /** Jackson's pass over {@code in}, handing on records from #{@code resumeAt} on. */
+    long read(InputStream in, Sink sink, int resumeAt) throws BadInputException {
+        Pass pass = new Pass(new KeepingInputStream(in), sink, resumeAt);
         try {
             return pass.run();
         } catch (JsonProcessingException e) {
@@ -95,17 +130,117 @@ final class RecordReader {
         }
     }
 
+    /** What a scan read of one record's top-level fields, before any tree. */
+    static final class Fields {
+        String eventSource;
+        String eventName;
+        /** As the patterns match it: quoted when a string ({@link #scalar}). */
+        String errorCode;
+        String problem;
+        boolean callerTypeNamed;
+        boolean envelope;
+
+        void clear() {
+            eventSource = null;
+            eventName = null;
+            errorCode = null;
+            problem = null;
+            callerTypeNamed = false;
+            envelope = false;
+        }
+    }
+
+    /** The record's whole tree, parsed only when wanted. */
+    @FunctionalInterface
+    interface Tree {
+        JsonNode parse() throws IOException;
+    }
+
+    /**
+     * Hands one scanned record (record #{@code at}, its brace at that line, column and byte) to the sink: nothing of
+     * it when no pattern can match it; otherwise its tree, and the caller read from it.
+     */
+    void route(Fields fields, int at, long byteOffset, int line, int column, Tree tree, Sink sink) throws IOException {
+        String eventSource = fields.eventSource;
+        String eventName = fields.eventName;
+        String errorCode = fields.errorCode;
+        String problem = fields.problem;
+        boolean envelope = fields.envelope;
+        JsonNode json = null;
+        Caller caller = Caller.NONE;
+        if (!envelope && (eventSource == null || eventName == null || fields.callerTypeNamed)) {
+            json = tree.parse();
+            caller = Caller.of(json);
+            if (eventSource == null) eventSource = json.path("eventsource").textValue();
+            if (eventName == null) eventName = json.path("eventname").textValue();
+            JsonNode lowerCased = json.path("errorcode");
+            if (!lowerCased.isMissingNode() && !json.has("errorCode")) {
+                errorCode = scalar(lowerCased.asToken(), lowerCased.asText());
+                if (lowerCased.isContainerNode()) problem = "errorcode: expected a string, got " + describe(lowerCased.asToken());
+            }
+        }
+        if (!envelope && eventSource != null && eventName != null && !mayMatch.mayMatch(eventSource, eventName, errorCode, caller.type(), caller.invokedBy())) {
+            sink.unnamed();
+            return;
+        }
+        String position = position(at, line, column, byteOffset);
+        if (problem != null) {
+            sink.malformed(position, problem);
+            return;
+        }
+        if (json == null) {
+            json = tree.parse();
+            if (!envelope) caller = Caller.of(json);
+        }
+        if (envelope) {
+            Candidate.ofEnvelope(json, position).ifPresentOrElse(sink::candidate,
+                    () -> sink.malformed(position, Candidate.NOT_AN_ENVELOPE));
+        } else if (eventSource == null || eventName == null) {
+            sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");
+        } else {
+            sink.candidate(new Candidate(Route.ofRecord(eventSource, eventName, errorCode, caller.type(), caller.invokedBy()),
+                    false, json, position));
+        }
+    }
+
+    /**
+     * Whether the {@code userIdentity} object whose first byte after the brace is {@code bytes[at]} may have a type
+     * some pattern names. CloudTrail writes {@code type} first: when the bytes after the brace are
+     * {@code "type":"X"}, with X a plain string and none of those types, the object needs no decoding. Any other
+     * layout answers yes, which only costs a parse of the record.
+     */
+    boolean callerTypeMayBeNamed(byte[] bytes, int at, int end) {
+        if (!startsWith(bytes, at, end, TYPE_FIELD)) return true;
+        at += TYPE_FIELD.length;
+        if (at >= end || bytes[at] != '"') return true;
+        for (byte[] type : callerTypes) {
+            if (startsWith(bytes, at, end, type)) return true;
+        }
+        for (int i = at + 1; i < end; i++) {
+            if (bytes[i] == '"') return false;
+            if (bytes[i] == '\\') return true;
+        }
+        return true;
+    }
+
+    static JsonNode tree(byte[] bytes, int from, int length) throws IOException {
+        return JSON.readTree(bytes, from, length);
+    }
+
     /** One read of one input. */
     private final class Pass {
         final KeepingInputStream kept;
         final Sink sink;
         JsonParser parser;
+        /** Records before this index were handed on by the scan already, and are skipped. */
+        final int resumeAt;
         /** Index of the next record (or value standing in for one) in the input. */
         int index;
 
-        Pass(KeepingInputStream kept, Sink sink) {
+        Pass(KeepingInputStream kept, Sink sink, int resumeAt) {
             this.kept = kept;
             this.sink = sink;
+            this.resumeAt = resumeAt;
         }
 
         long run() throws IOException {
@@ -137,12 +272,7 @@ final class RecordReader {
         private void object(boolean root) throws IOException {
             JsonLocation start = parser.currentTokenLocation();
             kept.keepFrom(start.getByteOffset());
-            String eventSource = null;
-            String eventName = null;
-            String errorCode = null;
-            boolean callerTypeNamed = false;
-            String problem = null;
-            boolean envelope = false;
+            Fields fields = new Fields();
             boolean logFile = false;
             for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
                 String field = parser.currentName();
@@ -155,84 +285,27 @@ final class RecordReader {
                             continue;
                         }
                     }
-                    case "eventSource" -> eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    case "eventName" -> eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "eventSource" -> fields.eventSource = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "eventName" -> fields.eventName = value == JsonToken.VALUE_STRING ? parser.getText() : null;
                     case "errorCode" -> {
-                        errorCode = scalar(value, parser.getText());
-                        if (value.isStructStart()) problem = "errorCode: expected a string, got " + describe(value);
+                        fields.errorCode = scalar(value, parser.getText());
+                        if (value.isStructStart()) fields.problem = "errorCode: expected a string, got " + describe(value);
                     }
-                    case "userIdentity" -> callerTypeNamed = value == JsonToken.START_OBJECT && callerTypeMayBeNamed();
-                    case "detail", "detail-type" -> envelope = true;
+                    case "userIdentity" -> fields.callerTypeNamed = value == JsonToken.START_OBJECT
+                            && callerTypeMayBeNamed(kept.array(), kept.indexOf(parser.currentLocation().getByteOffset()), kept.length());
+                    case "detail", "detail-type" -> fields.envelope = true;
                     default -> { }
                 }
                 parser.skipChildren();
             }
             if (logFile) return;
-            int at = index++;
-            JsonNode json = null;
-            Caller caller = Caller.NONE;
-            if (!envelope && (eventSource == null || eventName == null || callerTypeNamed)) {
-                json = tree(start);
-                caller = Caller.of(json);
-                if (eventSource == null) eventSource = json.path("eventsource").textValue();
-                if (eventName == null) eventName = json.path("eventname").textValue();
-                JsonNode lowerCased = json.path("errorcode");
-                if (!lowerCased.isMissingNode() && !json.has("errorCode")) {
-                    errorCode = scalar(lowerCased.asToken(), lowerCased.asText());
-                    if (lowerCased.isContainerNode()) problem = "errorcode: expected a string, got " + describe(lowerCased.asToken());
-                }
-            }
-            if (!envelope && eventSource != null && eventName != null && !mayMatch.mayMatch(eventSource, eventName, errorCode, caller.type(), caller.invokedBy())) {
-                sink.unnamed();
-                return;
-            }
-            String position = position(start, at);
-            if (problem != null) {
-                sink.malformed(position, problem);
-                return;
-            }
-            if (json == null) {
-                json = tree(start);
-                if (!envelope) caller = Caller.of(json);
-            }
-            if (envelope) {
-                Candidate.ofEnvelope(json, position).ifPresentOrElse(sink::candidate,
-                        () -> sink.malformed(position, Candidate.NOT_AN_ENVELOPE));
-            } else if (eventSource == null || eventName == null) {
-                sink.malformed(position, "neither a CloudTrail record (eventSource and eventName strings) nor an EventBridge envelope");
-            } else {
-                sink.candidate(new Candidate(Route.ofRecord(eventSource, eventName, errorCode, caller.type(), caller.invokedBy()),
-                        false, json, position));
-            }
-        }
-
-        /**
-         * Whether the {@code userIdentity} object the parser has just entered may have a type some pattern names.
-         * CloudTrail writes {@code type} first: when the bytes after the brace are {@code "type":"X"}, with X a plain
-         * string and none of those types, the object is skipped without decoding its field names. Any other layout
-         * answers yes, which only costs a parse of the record.
-         */
-        private boolean callerTypeMayBeNamed() {
-            byte[] bytes = kept.array();
-            int end = kept.length();
-            int at = kept.indexOf(parser.currentLocation().getByteOffset());
-            if (!startsWith(bytes, at, end, TYPE_FIELD)) return true;
-            at += TYPE_FIELD.length;
-            if (at >= end || bytes[at] != '"') return true;
-            for (byte[] type : callerTypes) {
-                if (startsWith(bytes, at, end, type)) return true;
-            }
-            for (int i = at + 1; i < end; i++) {
-                if (bytes[i] == '"') return false;
-                if (bytes[i] == '\\') return true;
-            }
-            return true;
+            route(fields, index++, start.getByteOffset(), start.getLineNr(), start.getColumnNr(), () -> tree(start), sink);
         }
 
         /** The object that began at {@code start} and just ended, from its kept bytes. */
         private JsonNode tree(JsonLocation start) throws IOException {
             int from = kept.indexOf(start.getByteOffset());
-            return JSON.readTree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
+            return RecordReader.tree(kept.array(), from, kept.indexOf(parser.currentLocation().getByteOffset()) - from);
         }
 
         /** The {@code Records} array of a CloudTrail S3 log file, or an exported array of records. */
@@ -243,7 +316,13 @@ final class RecordReader {
                 return;
             }
             for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
-                value(element, name);
+                if (index < resumeAt) {
+                    // handed on by the scan before it stopped
+                    parser.skipChildren();
+                    index++;
+                } else {
+                    value(element, name);
+                }
             }
         }
 
@@ -275,8 +354,11 @@ final class RecordReader {
     /** Line and column, the byte offset (of the uncompressed stream) and the record's index in its input. */
     static String position(JsonLocation at, int index) {
         if (at == null) return "record #" + index + " at the start of the input";
-        return "record #" + index + " at line " + at.getLineNr() + ", column " + at.getColumnNr()
-                + ", byte " + at.getByteOffset();
+        return position(index, at.getLineNr(), at.getColumnNr(), at.getByteOffset());
+    }
+
+    private static String position(int index, int line, int column, long byteOffset) {
+        return "record #" + index + " at line " + line + ", column " + column + ", byte " + byteOffset;
     }
 
     /** Jackson appends where an unclosed array or object started, with a note about its redacted source. */

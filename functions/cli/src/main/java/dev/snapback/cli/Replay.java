@@ -13,7 +13,6 @@ import dev.snapback.policy.BurstTally;
 import dev.snapback.policy.Decision;
 import dev.snapback.policy.Evaluator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,8 +133,8 @@ final class Replay {
             summary.files = 1;
             summary.compressedBytes = Inputs.size(file);
             RecordReader reader = new RecordReader(router::mayMatch, router.callerTypes());
-            try (InputStream in = Inputs.open(file)) {
-                summary.uncompressedBytes = reader.read(in, this);
+            try {
+                summary.uncompressedBytes = reader.read(() -> Inputs.open(file), this);
             } catch (BadInputException e) {
                 fail(e.position(), e.getMessage());
             } catch (IOException e) {

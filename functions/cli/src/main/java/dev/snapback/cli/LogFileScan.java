@@ -210,18 +210,12 @@ final class LogFileScan {
             return buffer[j] == '}' ? j + 1 : STOP;
         })) return false;
         // Only whitespace may follow, up to the end of the input.
-        while (true) {
-            int i = at;
-            while (i < end && isWhitespace(buffer[i])) {
-                if (buffer[i] == '\r') return false;
-                if (buffer[i] == '\n') newLine(i);
-                i++;
-            }
-            if (i < end) return false;
-            at = i;
+        while (whitespace(at) == NEED_MORE) {
+            at = end;
             if (endOfInput) return true;
             readMore();
         }
+        return false;
     }
 
     /** A record: any JSON object, reading its top-level routing fields into {@link #fields}. */
